@@ -34,10 +34,11 @@ pub enum TailSource {
     LastExponent,
 }
 
-/// Mean-split histogram (Blanchet, Fournier & Piketty, "Generalized Pareto curves: theory and
-/// applications", Review of Income and Wealth 2022, and the gpinter R package, whose
-/// `hist_interpol` is the same construction; its author recommends it as a simple, robust
-/// alternative to generalized Pareto interpolation).
+/// Mean-split histogram: the construction of the gpinter R package's `hist_interpol`
+/// (Blanchet, Fournier & Piketty; see "Generalized Pareto Curves: Theory and Applications",
+/// Review of Income and Wealth 2022), which gpinter also uses as its fallback where the spline
+/// would make the quantile decrease, and which the project's design notes adopt as the robust
+/// alternative to generalized Pareto interpolation.
 ///
 /// Within a closed bracket `[a, b]` holding mass `s` with mean `m` (`a <= m <= b`), the density is
 /// uniform on `[a, m]` and uniform on `[m, b]`, with masses
