@@ -1,0 +1,962 @@
+//! Inequality statistics on individual, optionally weighted, pay data.
+//!
+//! Build a [`Sample`] once (it validates and sorts), then ask it for statistics: every method is
+//! infallible and O(n) or better on the sorted data, and [`Sample::summary`] computes the whole
+//! table of the `wages analyze` command in a handful of linear scans, most of them partial.
+//!
+//! # Input policy
+//!
+//! * Pay must be finite and **strictly positive**. Zero and negative pay are errors here
+//!   ([`InequalityError::NonPositivePay`]): the log-based measures (Theil, MLD, Atkinson with
+//!   ε ≥ 1) are undefined for them and ratios to the minimum are meaningless. A caller that wants
+//!   to exclude such rows must drop them itself and say so (the CLI's `--drop-nonpositive`).
+//! * Weights, when given, must be finite and strictly positive, one per pay value. They are
+//!   treated as sampling (or frequency) weights: every statistic is computed on the weighted
+//!   empirical distribution that puts mass `w_i / W` on `x_i`, with `W = Σ w_i`. Multiplying all
+//!   weights by a constant changes nothing but `weighted_n`. With integer weights every statistic
+//!   except [`Sample::gini_corrected`] equals the unweighted statistic of the data with row `i`
+//!   repeated `w_i` times.
+//! * Without weights every weight is 1 and all formulas below reduce to their unweighted forms.
+//!
+//! # Notation
+//!
+//! After sorting, `x_1 ≤ … ≤ x_n` with weights `w_i`; `C_i = w_1 + … + w_i` (`C_0 = 0`),
+//! `W = C_n`, `S = Σ w_i x_i`, `μ = S / W`, `r_i = x_i / μ`, and `E[f] = Σ w_i f(x_i) / W`.
+//!
+//! # Statistics and the references they match
+//!
+//! | statistic | definition | reference (unweighted; weighted) |
+//! |---|---|---|
+//! | quantile `Q(p)` | `x_i` for the first `i` with `C_i ≥ pW`; the mean of `x_i` and `x_{i+1}` when `C_i = pW` exactly | R `quantile(type = 2)` (SAS `PCTLDEF=5`, the averaged inverse of the empirical CDF; the median of an even count is the mean of the middle two); weighted: the same rule on cumulative weights (the weighted-percentile rule Stata's `summarize, detail` documents), equal to R `type = 2` on the data expanded by integer weights, and to `laeken::weightedQuantile` except when `C_i = pW` exactly, where laeken returns `x_{i+1}` (its `weightedMedian(1:10)` is 6) |
+//! | P90/P10, P50/P10, P90/P50 | ratios of `Q(p)` | OECD earnings-dispersion deciles ratios |
+//! | Kaitz index | `minimum / Q(0.5)` | OECD minimum-to-median wage ratio |
+//! | low-pay share | `Σ_{x_i < 2·Q(0.5)/3} w_i / W` (strictly below) | OECD incidence of low pay |
+//! | Gini | `Σ_i Σ_j w_i w_j |x_i − x_j| / (2 W² μ)`, computed as `Σ_i w_i x_i (C_{i−1} + C_i − W) / (W S)` | `ineq::Gini(x)`; `laeken::gini(x, w) / 100` |
+//! | corrected Gini | `Gini · W² / (W² − Σ w_i²)` | `ineq::Gini(x, corr = TRUE)` (factor `n/(n−1)`); weighted: the pairwise form over distinct pairs `Σ_{i≠j} w_i w_j |x_i − x_j| / (2 μ (W² − Σ w_i²))` |
+//! | Theil T | `E[r ln r]` | `ineq::Theil(x, parameter = 0)`, Stata `ineqdeco` GE(1) |
+//! | mean log deviation | `E[−ln r]` | `ineq::Theil(x, parameter = 1)`, Stata `ineqdeco` GE(0) |
+//! | Atkinson(ε) | `1 − E[r^(1−ε)]^(1/(1−ε))`; ε = 1: `1 − exp(E[ln r])` | `ineq::Atkinson(x, parameter = ε)`, Stata `ineqdeco` |
+//! | generalized entropy GE(α) | `(E[r^α] − 1) / (α (α − 1))`; α = 0: MLD; α = 1: Theil T | Stata `ineqdeco` |
+//! | Lorenz curve `L(q)` | share of `S` held by the poorest fraction `q` of the weight, the boundary observation counted in proportion to the part of its weight below `qW` | linear interpolation of `ineq::Lc(x, n = w)` |
+//! | top share `T(p)` | `1 − L(1 − p)` (computed from the top) | as for `L` |
+//! | Palma ratio | `T(0.1) / L(0.4)` | Cobham & Sumner (2013) |
+//! | cap `k` | threshold `t = k · minimum`; count `Σ_{x_i > t} w_i`, share `count / W`, excess `Σ_{x_i > t} w_i (x_i − t)` | direct sums |
+//!
+//! The entropy measures are accumulated in their deviation forms, which are equal because
+//! `E[r] = 1`: `T = E[r ln r − r + 1]`, `MLD = E[r − 1 − ln r]`,
+//! `A(½) = h (2 − h)` with `h = E[(√r − 1)²] / 2`, `A(1) = −expm1(−MLD)`, and `A(2) = k / (1 + k)`
+//! with `k = E[(r − 1)² / r]`. Every term is non-negative, so nearly equal pay loses no accuracy to
+//! cancellation; results are clamped to their mathematical ranges (`[0, 1]` for Gini and
+//! Atkinson, `≥ 0` for Theil and MLD) to remove the last-bit rounding left over.
+//!
+//! # Invariances
+//!
+//! All statistics are invariant to permuting rows, bit for bit: the sort orders tied pay by
+//! weight, so the sorted sample does not depend on the input order (a `group_by` that
+//! shuffles rows between runs still gives identical output). All are invariant to multiplying pay (and the
+//! minimum) by a positive constant, except the level statistics (min, quantiles, mean, max,
+//! `threshold`, `pay_above_total`), which scale with it. Duplicating every row (or doubling every
+//! weight) leaves every statistic unchanged except `n`, `weighted_n`, cap counts and
+//! `pay_above_total` (which double) and the corrected Gini (whose factor `W²/(W² − Σw²)`
+//! depends on sample size by design). The type-2 quantile rule is duplication invariant;
+//! R's default `type = 7` would not be.
+//!
+//! # Complexity
+//!
+//! [`Sample::new`] sorts once, O(n log n), and stores only the sorted pay, the sorted weights
+//! (if any) and three totals. [`Sample::summary`] makes one full pass (Gini and entropy
+//! measures together) plus partial scans for the quantiles, the Lorenz and top-share points,
+//! the low-pay share and the caps; it allocates only its output. The full pass folds runs of
+//! tied pay first, so pay made of grades costs one logarithm per distinct value.
+
+use serde::Serialize;
+use thiserror::Error;
+
+/// Relative tolerance, as a fraction of the total weight `W`, within which a cumulative weight
+/// `C_i` counts as *exactly* equal to the quantile target `pW`, so that the two neighbouring
+/// values are averaged. It plays the role of R's `fuzz` in `quantile(type = 2)`: `0.1 * 30`
+/// is `3.0000000000000004` in floating point, and P10 of 30 unweighted values must still be
+/// the mean of the 3rd and 4th. Cumulative sums of integer weights are exact, so only
+/// floating-point noise is absorbed.
+pub const QUANTILE_TIE_RTOL: f64 = 1e-12;
+
+/// Why a [`Sample`] or a [`Summary`] could not be built. Row indexes are 0-based positions in
+/// the vectors passed in.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum InequalityError {
+    /// No pay values at all.
+    #[error("no pay values: inequality statistics need at least one observation")]
+    Empty,
+    /// A pay value is NaN or infinite.
+    #[error("pay at row {index} is {value}: pay must be a finite number")]
+    NonFinitePay {
+        /// 0-based row.
+        index: usize,
+        /// The offending value.
+        value: f64,
+    },
+    /// A pay value is zero or negative.
+    #[error(
+        "pay at row {index} is {value}: zero and negative pay are not accepted \
+         (log-based measures and multiples of the minimum need positive pay); \
+         drop such rows explicitly first"
+    )]
+    NonPositivePay {
+        /// 0-based row.
+        index: usize,
+        /// The offending value.
+        value: f64,
+    },
+    /// A weight is zero, negative, NaN or infinite.
+    #[error("weight at row {index} is {value}: weights must be finite and positive")]
+    InvalidWeight {
+        /// 0-based row.
+        index: usize,
+        /// The offending value.
+        value: f64,
+    },
+    /// Pay and weights differ in length.
+    #[error("{pay} pay values but {weights} weights: give exactly one weight per pay value")]
+    LengthMismatch {
+        /// Number of pay values.
+        pay: usize,
+        /// Number of weights.
+        weights: usize,
+    },
+    /// [`Sample::from_sorted`] was given pay that is not in ascending order.
+    #[error("pay is not sorted ascending at row {index}: use Sample::new, which sorts")]
+    NotSorted {
+        /// 0-based row that is smaller than its predecessor.
+        index: usize,
+    },
+    /// The weighted total of pay (or of the weights) overflows `f64`.
+    #[error("the total of pay or weights is not finite (overflow): rescale the data")]
+    TotalOverflow,
+    /// The reference minimum passed to [`Sample::try_summary`] is not finite and positive.
+    #[error("the reference minimum is {0}: it must be a finite positive number")]
+    InvalidMinimum(f64),
+    /// A cap multiple passed to [`Sample::try_summary`] is not finite and positive.
+    #[error("cap multiple {0} is invalid: caps must be finite positive multiples of the minimum")]
+    InvalidCap(f64),
+}
+
+/// A validated sample of positive pay values, optionally weighted, sorted ascending.
+///
+/// ```
+/// use wages_analysis::inequality::Sample;
+/// let s = Sample::new(vec![3.0, 1.0, 2.0, 4.0], None).unwrap();
+/// assert_eq!(s.quantile(0.5), 2.5);
+/// assert!((s.gini() - 0.25).abs() < 1e-15);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sample {
+    /// Pay, sorted ascending.
+    pay: Vec<f64>,
+    /// Weights aligned with `pay`; `None` means every weight is 1.
+    weights: Option<Vec<f64>>,
+    /// `W = Σ w_i`.
+    total_weight: f64,
+    /// `S = Σ w_i x_i`.
+    total_pay: f64,
+    /// `Σ w_i²` (for the corrected Gini).
+    sum_sq_weights: f64,
+}
+
+/// Dispatches `$body` over an iterator of `(pay, weight)` pairs, monomorphised separately for
+/// the weighted and unweighted cases so the unweighted loops carry no weight array.
+macro_rules! with_pairs {
+    ($self:expr, |$it:ident| $body:expr) => {
+        match &$self.weights {
+            Some(w) => {
+                let $it = $self.pay.iter().copied().zip(w.iter().copied());
+                $body
+            }
+            None => {
+                let $it = $self.pay.iter().map(|&x| (x, 1.0_f64));
+                $body
+            }
+        }
+    };
+}
+
+macro_rules! with_pairs_rev {
+    ($self:expr, |$it:ident| $body:expr) => {
+        match &$self.weights {
+            Some(w) => {
+                let $it = $self.pay.iter().rev().copied().zip(w.iter().rev().copied());
+                $body
+            }
+            None => {
+                let $it = $self.pay.iter().rev().map(|&x| (x, 1.0_f64));
+                $body
+            }
+        }
+    };
+}
+
+impl Sample {
+    /// Validates `pay` (and `weights`), then sorts them together by pay.
+    ///
+    /// Errors: [`InequalityError::Empty`], [`InequalityError::NonFinitePay`],
+    /// [`InequalityError::NonPositivePay`], [`InequalityError::InvalidWeight`],
+    /// [`InequalityError::LengthMismatch`], [`InequalityError::TotalOverflow`]; the first
+    /// offending row is named.
+    pub fn new(mut pay: Vec<f64>, weights: Option<Vec<f64>>) -> Result<Sample, InequalityError> {
+        validate(&pay, weights.as_deref())?;
+        let weights = match weights {
+            None => {
+                // All values are finite and positive, so their IEEE-754 bit patterns order
+                // exactly like the numbers: an integer sort is faster than a float comparator.
+                pay.sort_unstable_by_key(|x| x.to_bits());
+                None
+            }
+            Some(mut w) => {
+                // Pack each (pay, weight) pair into one u128, pay bits high: a plain integer
+                // sort then orders by pay, and ties by weight, so the sorted sample (and every
+                // rounding in it) does not depend on the input order.
+                let mut pairs: Vec<u128> = pay
+                    .iter()
+                    .zip(w.iter())
+                    .map(|(&x, &w)| (u128::from(x.to_bits()) << 64) | u128::from(w.to_bits()))
+                    .collect();
+                pairs.sort_unstable();
+                for ((x, wt), packed) in pay.iter_mut().zip(w.iter_mut()).zip(pairs) {
+                    *x = f64::from_bits((packed >> 64) as u64);
+                    *wt = f64::from_bits(packed as u64);
+                }
+                Some(w)
+            }
+        };
+        Self::assemble(pay, weights)
+    }
+
+    /// Like [`Sample::new`] for pay that is already sorted ascending (weights aligned with it).
+    /// Checks the order in O(n) and returns [`InequalityError::NotSorted`] if it is wrong.
+    pub fn from_sorted(
+        pay: Vec<f64>,
+        weights: Option<Vec<f64>>,
+    ) -> Result<Sample, InequalityError> {
+        validate(&pay, weights.as_deref())?;
+        if let Some(i) = pay.windows(2).position(|p| p[1] < p[0]) {
+            return Err(InequalityError::NotSorted { index: i + 1 });
+        }
+        Self::assemble(pay, weights)
+    }
+
+    fn assemble(pay: Vec<f64>, weights: Option<Vec<f64>>) -> Result<Sample, InequalityError> {
+        let (total_weight, total_pay, sum_sq_weights) = match &weights {
+            None => (pay.len() as f64, pay.iter().sum::<f64>(), pay.len() as f64),
+            Some(w) => {
+                let (mut tw, mut tp, mut sq) = (0.0, 0.0, 0.0);
+                for (&x, &w) in pay.iter().zip(w) {
+                    tw += w;
+                    tp += w * x;
+                    sq += w * w;
+                }
+                (tw, tp, sq)
+            }
+        };
+        if !(total_weight.is_finite() && total_pay.is_finite() && sum_sq_weights.is_finite()) {
+            return Err(InequalityError::TotalOverflow);
+        }
+        Ok(Sample {
+            pay,
+            weights,
+            total_weight,
+            total_pay,
+            sum_sq_weights,
+        })
+    }
+
+    /// Pay, sorted ascending.
+    pub fn pay(&self) -> &[f64] {
+        &self.pay
+    }
+
+    /// Weights aligned with [`Sample::pay`], or `None` for an unweighted sample.
+    pub fn weights(&self) -> Option<&[f64]> {
+        self.weights.as_deref()
+    }
+
+    /// Number of rows `n` (never 0).
+    pub fn n(&self) -> usize {
+        self.pay.len()
+    }
+
+    /// Total weight `W = Σ w_i` (`n` when unweighted).
+    pub fn weighted_n(&self) -> f64 {
+        self.total_weight
+    }
+
+    /// Weighted total of pay `S = Σ w_i x_i`.
+    pub fn total_pay(&self) -> f64 {
+        self.total_pay
+    }
+
+    /// Smallest pay `x_1`.
+    pub fn min(&self) -> f64 {
+        self.pay[0]
+    }
+
+    /// Largest pay `x_n`.
+    pub fn max(&self) -> f64 {
+        self.pay[self.pay.len() - 1]
+    }
+
+    /// Weighted mean `μ = S / W`.
+    pub fn mean(&self) -> f64 {
+        self.total_pay / self.total_weight
+    }
+
+    /// Quantile `Q(p)`: `x_i` for the first `i` with `C_i ≥ pW`, or `(x_i + x_{i+1}) / 2` when
+    /// `C_i = pW` (within [`QUANTILE_TIE_RTOL`]); `Q(0)` is the minimum and `Q(1)` the maximum.
+    /// Unweighted, this is R's `quantile(x, p, type = 2)`; the median of an even number of
+    /// values is the mean of the two middle ones. O(1) unweighted, O(n) weighted.
+    ///
+    /// # Panics
+    /// If `p` is not in `[0, 1]`.
+    pub fn quantile(&self, p: f64) -> f64 {
+        assert!((0.0..=1.0).contains(&p), "quantile level {p} not in [0, 1]");
+        let n = self.pay.len();
+        if p == 0.0 {
+            return self.min();
+        }
+        if p == 1.0 {
+            return self.max();
+        }
+        let target = p * self.total_weight;
+        let tol = QUANTILE_TIE_RTOL * self.total_weight;
+        match &self.weights {
+            None => {
+                // C_i = i exactly: the first i with i ≥ target is ceil(target − tol).
+                let i = ((target - tol).ceil() as usize).clamp(1, n);
+                self.at_boundary(i - 1, (i as f64 - target).abs() <= tol)
+            }
+            Some(w) => {
+                let mut cum = 0.0;
+                for (i, &wi) in w.iter().enumerate() {
+                    cum += wi;
+                    if cum >= target - tol {
+                        return self.at_boundary(i, (cum - target).abs() <= tol);
+                    }
+                }
+                self.max()
+            }
+        }
+    }
+
+    fn at_boundary(&self, i: usize, exact: bool) -> f64 {
+        if exact && i + 1 < self.pay.len() {
+            (self.pay[i] + self.pay[i + 1]) / 2.0
+        } else {
+            self.pay[i]
+        }
+    }
+
+    /// Gini coefficient, `Σ_i Σ_j w_i w_j |x_i − x_j| / (2 W² μ)`, computed in one pass as
+    /// `Σ_i w_i x_i (C_{i−1} + C_i − W) / (W S)`. Equals `ineq::Gini(x)` unweighted and
+    /// `laeken::gini(x, w)$value / 100` weighted. Never exceeds `1 − 1/n` unweighted.
+    pub fn gini(&self) -> f64 {
+        let num = with_pairs!(self, |it| gini_numerator(it, self.total_weight));
+        finish_gini(num, self.total_weight, self.total_pay)
+    }
+
+    /// Finite-sample corrected Gini, `gini() · W² / (W² − Σ w_i²)`: the mean absolute
+    /// difference over distinct pairs only. Unweighted the factor is `n / (n − 1)`, as
+    /// `ineq::Gini(x, corr = TRUE)`. Weighted it is `n_eff / (n_eff − 1)` with Kish's effective
+    /// sample size `n_eff = W² / Σ w_i²`, so it is invariant to rescaling the weights (but, unlike
+    /// every other statistic, not to duplicating rows). `None` for a single row, where the
+    /// correction divides by zero.
+    pub fn gini_corrected(&self) -> Option<f64> {
+        corrected_gini(self.gini(), self.total_weight, self.sum_sq_weights)
+    }
+
+    /// Theil T index, `E[r ln r]` (GE(1)); `ineq::Theil(x, parameter = 0)`.
+    pub fn theil_t(&self) -> f64 {
+        self.moments().theil_t(self.total_weight)
+    }
+
+    /// Mean log deviation, `E[−ln r]` (GE(0), Theil L); `ineq::Theil(x, parameter = 1)`.
+    pub fn mld(&self) -> f64 {
+        self.moments().mld(self.total_weight)
+    }
+
+    /// Atkinson index `1 − E[r^(1−ε)]^(1/(1−ε))`, and `1 − exp(E[ln r])` for `ε = 1`; as
+    /// `ineq::Atkinson(x, parameter = ε)`. In `[0, 1]`.
+    ///
+    /// # Panics
+    /// If `epsilon` is negative or not finite.
+    pub fn atkinson(&self, epsilon: f64) -> f64 {
+        assert!(
+            epsilon.is_finite() && epsilon >= 0.0,
+            "Atkinson epsilon {epsilon} must be finite and non-negative"
+        );
+        if epsilon == 0.0 {
+            return 0.0;
+        }
+        if epsilon == 1.0 {
+            return (-(-self.mld()).exp_m1()).clamp(0.0, 1.0);
+        }
+        let mean = self.mean();
+        let e = 1.0 - epsilon;
+        let sum: f64 = with_pairs!(self, |it| it.map(|(x, w)| w * (x / mean).powf(e)).sum());
+        (1.0 - (sum / self.total_weight).powf(1.0 / e)).clamp(0.0, 1.0)
+    }
+
+    /// Generalized entropy `GE(α) = (E[r^α] − 1) / (α (α − 1))`, with `GE(0) = MLD` and
+    /// `GE(1) = Theil T` (Stata `ineqdeco`).
+    ///
+    /// # Panics
+    /// If `alpha` is not finite.
+    pub fn generalized_entropy(&self, alpha: f64) -> f64 {
+        assert!(alpha.is_finite(), "GE alpha {alpha} must be finite");
+        if alpha == 0.0 {
+            return self.mld();
+        }
+        if alpha == 1.0 {
+            return self.theil_t();
+        }
+        let mean = self.mean();
+        // E[r^α − 1 − α (r − 1)] = E[r^α] − 1 because E[r] = 1; each term has the sign of
+        // α (α − 1), so the result is non-negative up to rounding.
+        let sum: f64 = with_pairs!(self, |it| it
+            .map(|(x, w)| {
+                let r = x / mean;
+                w * (r.powf(alpha) - 1.0 - alpha * (r - 1.0))
+            })
+            .sum());
+        (sum / self.total_weight / (alpha * (alpha - 1.0))).max(0.0)
+    }
+
+    /// Lorenz curve `L(q)`: the share of total pay held by the poorest fraction `q` of the
+    /// (weighted) population, counting the observation that straddles `qW` in proportion to
+    /// the part of its weight below `qW`. This is the linear interpolation of the points
+    /// `(C_i / W, Σ_{j≤i} w_j x_j / S)` that `ineq::Lc(x, n = w)` returns.
+    ///
+    /// # Panics
+    /// If `q` is not in `[0, 1]`.
+    pub fn lorenz(&self, q: f64) -> f64 {
+        assert!((0.0..=1.0).contains(&q), "Lorenz level {q} not in [0, 1]");
+        let held = with_pairs!(self, |it| pay_of_first(it, q * self.total_weight));
+        (held / self.total_pay).clamp(0.0, 1.0)
+    }
+
+    /// Top share `T(p) = 1 − L(1 − p)`: the share of total pay held by the richest fraction `p`
+    /// of the (weighted) population, with the boundary observation counted fractionally as in
+    /// [`Sample::lorenz`]. Computed from the top, so it costs O(p·n).
+    ///
+    /// # Panics
+    /// If `p` is not in `[0, 1]`.
+    pub fn top_share(&self, p: f64) -> f64 {
+        assert!(
+            (0.0..=1.0).contains(&p),
+            "top-share level {p} not in [0, 1]"
+        );
+        let held = with_pairs_rev!(self, |it| pay_of_first(it, p * self.total_weight));
+        (held / self.total_pay).clamp(0.0, 1.0)
+    }
+
+    /// Palma ratio `T(0.1) / L(0.4)`: top 10% share over bottom 40% share.
+    pub fn palma(&self) -> f64 {
+        self.top_share(0.1) / self.lorenz(0.4)
+    }
+
+    /// Weighted share of the population with pay strictly below `threshold`.
+    pub fn share_below(&self, threshold: f64) -> f64 {
+        let k = self.pay.partition_point(|&x| x < threshold);
+        let w = match &self.weights {
+            None => k as f64,
+            Some(w) => w[..k].iter().sum(),
+        };
+        w / self.total_weight
+    }
+
+    /// One [`CapRow`] per multiple `k`: who earns strictly more than `k · minimum`, and how much
+    /// pay lies above that threshold. Costs O(log n) plus the number of rows above each
+    /// threshold.
+    ///
+    /// # Panics
+    /// If `minimum` or a cap is not finite and positive (see [`Sample::try_summary`]).
+    pub fn caps(&self, minimum: f64, caps: &[f64]) -> Vec<CapRow> {
+        check_minimum_and_caps(minimum, caps).unwrap_or_else(|e| panic!("{e}"));
+        caps.iter().map(|&k| self.cap_row(minimum, k)).collect()
+    }
+
+    fn cap_row(&self, minimum: f64, k: f64) -> CapRow {
+        let threshold = k * minimum;
+        let start = self.pay.partition_point(|&x| x <= threshold);
+        let above = &self.pay[start..];
+        let (count, excess) = match &self.weights {
+            None => (
+                above.len() as f64,
+                above.iter().map(|&x| x - threshold).sum(),
+            ),
+            Some(w) => above
+                .iter()
+                .zip(&w[start..])
+                .fold((0.0, 0.0), |(c, e), (&x, &w)| {
+                    (c + w, e + w * (x - threshold))
+                }),
+        };
+        CapRow {
+            k,
+            threshold,
+            rows: above.len(),
+            count,
+            share: count / self.total_weight,
+            pay_above_total: excess,
+        }
+    }
+
+    /// The full table of statistics; see [`Summary`] for the fields. `minimum` is the reference
+    /// minimum wage (the caller may pass [`Sample::min`]); `caps` are multiples of it.
+    ///
+    /// # Panics
+    /// If `minimum` or a cap is not finite and positive; use [`Sample::try_summary`] to get an
+    /// error instead.
+    pub fn summary(&self, minimum: f64, caps: &[f64]) -> Summary {
+        self.try_summary(minimum, caps)
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// [`Sample::summary`] that returns [`InequalityError::InvalidMinimum`] or
+    /// [`InequalityError::InvalidCap`] instead of panicking.
+    pub fn try_summary(&self, minimum: f64, caps: &[f64]) -> Result<Summary, InequalityError> {
+        check_minimum_and_caps(minimum, caps)?;
+        let (min, max, mean) = (self.min(), self.max(), self.mean());
+        let (p10, p50, p90) = (self.quantile(0.1), self.quantile(0.5), self.quantile(0.9));
+        let (gini_num, moments) = with_pairs!(self, |it| fused_pass(it, mean, self.total_weight));
+        let gini = finish_gini(gini_num, self.total_weight, self.total_pay);
+        let mld = moments.mld(self.total_weight);
+        let top10_share = self.top_share(0.1);
+        Ok(Summary {
+            n: self.n(),
+            weighted_n: self.total_weight,
+            min,
+            p10,
+            p50,
+            mean,
+            p90,
+            max,
+            max_min_ratio: max / min,
+            p90_p10: p90 / p10,
+            p50_p10: p50 / p10,
+            p90_p50: p90 / p50,
+            minimum,
+            kaitz: minimum / p50,
+            low_pay_share: self.share_below(2.0 * p50 / 3.0),
+            gini,
+            gini_corrected: corrected_gini(gini, self.total_weight, self.sum_sq_weights),
+            theil_t: moments.theil_t(self.total_weight),
+            mld,
+            atkinson_0_5: moments.atkinson_half(self.total_weight),
+            atkinson_1: (-(-mld).exp_m1()).clamp(0.0, 1.0),
+            atkinson_2: moments.atkinson_two(self.total_weight),
+            top10_share,
+            top1_share: self.top_share(0.01),
+            palma: top10_share / self.lorenz(0.4),
+            caps: caps.iter().map(|&k| self.cap_row(minimum, k)).collect(),
+        })
+    }
+
+    fn moments(&self) -> Moments {
+        let mean = self.mean();
+        with_pairs!(self, |it| fused_pass(it, mean, self.total_weight)).1
+    }
+}
+
+/// All statistics of one sample, as [`Sample::summary`] computes them. Serialized with these
+/// snake_case field names; see the [module docs](self) for each formula and its reference.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Summary {
+    /// Number of rows.
+    pub n: usize,
+    /// Sum of weights `W` (equals `n` when unweighted).
+    pub weighted_n: f64,
+    /// Smallest pay.
+    pub min: f64,
+    /// 10th percentile `Q(0.1)` (R `type = 2` rule, weighted).
+    pub p10: f64,
+    /// Median `Q(0.5)`.
+    pub p50: f64,
+    /// Weighted mean.
+    pub mean: f64,
+    /// 90th percentile `Q(0.9)`.
+    pub p90: f64,
+    /// Largest pay.
+    pub max: f64,
+    /// `max / min` of the data (not of the reference minimum).
+    pub max_min_ratio: f64,
+    /// `p90 / p10`.
+    pub p90_p10: f64,
+    /// `p50 / p10`.
+    pub p50_p10: f64,
+    /// `p90 / p50`.
+    pub p90_p50: f64,
+    /// The reference minimum wage that `kaitz` and `caps` are relative to.
+    pub minimum: f64,
+    /// Kaitz index, `minimum / p50`.
+    pub kaitz: f64,
+    /// Weighted share with pay strictly below `2 · p50 / 3`.
+    pub low_pay_share: f64,
+    /// Gini (`ineq::Gini`; weighted `laeken::gini / 100`).
+    pub gini: f64,
+    /// Corrected Gini (`ineq::Gini(corr = TRUE)`; weighted factor `W²/(W² − Σw²)`); `null` for
+    /// a single row.
+    pub gini_corrected: Option<f64>,
+    /// Theil T, GE(1).
+    pub theil_t: f64,
+    /// Mean log deviation, GE(0).
+    pub mld: f64,
+    /// Atkinson, ε = 0.5.
+    pub atkinson_0_5: f64,
+    /// Atkinson, ε = 1.
+    pub atkinson_1: f64,
+    /// Atkinson, ε = 2.
+    pub atkinson_2: f64,
+    /// Share of total pay held by the top 10% of the weighted population.
+    pub top10_share: f64,
+    /// Share of total pay held by the top 1%.
+    pub top1_share: f64,
+    /// Palma ratio, top 10% share / bottom 40% share.
+    pub palma: f64,
+    /// One row per cap multiple, in the order given.
+    pub caps: Vec<CapRow>,
+}
+
+/// Who earns more than `k` times the minimum, and what a cap at that level would redirect.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CapRow {
+    /// The cap multiple.
+    pub k: f64,
+    /// `k · minimum`.
+    pub threshold: f64,
+    /// Rows with pay strictly above `threshold` (unweighted).
+    pub rows: usize,
+    /// Weighted count with pay strictly above `threshold` (equals `rows` when unweighted).
+    pub count: f64,
+    /// `count / W`.
+    pub share: f64,
+    /// Total pay above the threshold, `Σ_{x_i > t} w_i (x_i − t)`: what the cap would redirect.
+    pub pay_above_total: f64,
+}
+
+fn validate(pay: &[f64], weights: Option<&[f64]>) -> Result<(), InequalityError> {
+    if pay.is_empty() {
+        return Err(InequalityError::Empty);
+    }
+    if let Some(w) = weights {
+        if w.len() != pay.len() {
+            return Err(InequalityError::LengthMismatch {
+                pay: pay.len(),
+                weights: w.len(),
+            });
+        }
+    }
+    // `x > 0 && finite` is one cheap test per value; find the culprit only on failure.
+    if !pay.iter().all(|&x| x > 0.0 && x.is_finite()) {
+        let (index, &value) = pay
+            .iter()
+            .enumerate()
+            .find(|(_, &x)| !(x > 0.0 && x.is_finite()))
+            .expect("a failing value exists");
+        return Err(if value.is_finite() {
+            InequalityError::NonPositivePay { index, value }
+        } else {
+            InequalityError::NonFinitePay { index, value }
+        });
+    }
+    if let Some(w) = weights {
+        if let Some((index, &value)) = w
+            .iter()
+            .enumerate()
+            .find(|(_, &w)| !(w > 0.0 && w.is_finite()))
+        {
+            return Err(InequalityError::InvalidWeight { index, value });
+        }
+    }
+    Ok(())
+}
+
+fn check_minimum_and_caps(minimum: f64, caps: &[f64]) -> Result<(), InequalityError> {
+    if !(minimum > 0.0 && minimum.is_finite()) {
+        return Err(InequalityError::InvalidMinimum(minimum));
+    }
+    if let Some(&k) = caps.iter().find(|&&k| !(k > 0.0 && k.is_finite())) {
+        return Err(InequalityError::InvalidCap(k));
+    }
+    Ok(())
+}
+
+/// `Σ_i w_i x_i (C_{i−1} + C_i − W)`, the centred form of laeken's
+/// `2 Σ w_i x_i C_i − Σ w_i² x_i − W S`.
+fn gini_numerator(it: impl Iterator<Item = (f64, f64)>, total_weight: f64) -> f64 {
+    let mut cum = 0.0;
+    let mut num = 0.0;
+    for (x, w) in it {
+        let next = cum + w;
+        num += w * x * (cum + next - total_weight);
+        cum = next;
+    }
+    num
+}
+
+fn finish_gini(numerator: f64, total_weight: f64, total_pay: f64) -> f64 {
+    (numerator / (total_weight * total_pay)).clamp(0.0, 1.0)
+}
+
+fn corrected_gini(gini: f64, total_weight: f64, sum_sq_weights: f64) -> Option<f64> {
+    let w2 = total_weight * total_weight;
+    let denom = w2 - sum_sq_weights;
+    // A single row (W² = Σw²) has no distinct pairs.
+    if denom <= w2 * 1e-15 {
+        None
+    } else {
+        Some((gini * (w2 / denom)).clamp(0.0, 1.0))
+    }
+}
+
+/// Weighted pay of the first `target` units of weight in iteration order, the straddling
+/// observation counted fractionally.
+fn pay_of_first(it: impl Iterator<Item = (f64, f64)>, target: f64) -> f64 {
+    let (mut cum, mut held) = (0.0, 0.0);
+    for (x, w) in it {
+        if cum + w >= target {
+            return held + x * (target - cum).max(0.0);
+        }
+        cum += w;
+        held += w * x;
+    }
+    held
+}
+
+/// Weighted sums of the non-negative deviation terms of the entropy family.
+#[derive(Debug, Clone, Copy, Default)]
+struct Moments {
+    /// `Σ w (r ln r − r + 1)`.
+    theil: f64,
+    /// `Σ w (r − 1 − ln r)`.
+    mld: f64,
+    /// `Σ w (√r − 1)²`.
+    sqrt_dev: f64,
+    /// `Σ w (r − 1)² / r`.
+    inv_dev: f64,
+}
+
+impl Moments {
+    fn theil_t(&self, total_weight: f64) -> f64 {
+        (self.theil / total_weight).max(0.0)
+    }
+    fn mld(&self, total_weight: f64) -> f64 {
+        (self.mld / total_weight).max(0.0)
+    }
+    /// `A(½) = 1 − (E√r)² = h (2 − h)`, `h = 1 − E√r = E[(√r − 1)²] / 2`.
+    fn atkinson_half(&self, total_weight: f64) -> f64 {
+        let h = self.sqrt_dev / total_weight / 2.0;
+        (h * (2.0 - h)).clamp(0.0, 1.0)
+    }
+    /// `A(2) = 1 − 1 / E[1/r] = k / (1 + k)`, `k = E[1/r] − 1 = E[(r − 1)² / r]`.
+    fn atkinson_two(&self, total_weight: f64) -> f64 {
+        let k = self.inv_dev / total_weight;
+        (k / (1.0 + k)).clamp(0.0, 1.0)
+    }
+}
+
+/// One pass: the Gini numerator and the entropy-family sums.
+///
+/// Runs of equal pay are folded first and each distinct value is visited once with the run's
+/// total weight `R`: the entropy terms are linear in the weight, and the Gini terms of a run
+/// starting at cumulative weight `C` telescope, `Σ_run w_i (C_{i−1} + C_i) = R (2C + R)`. Payroll
+/// data, made of pay grades, is full of ties, so this saves most of the logarithms.
+fn fused_pass(
+    it: impl Iterator<Item = (f64, f64)>,
+    mean: f64,
+    total_weight: f64,
+) -> (f64, Moments) {
+    let mut acc = FusedAcc {
+        mean,
+        total_weight,
+        cum: 0.0,
+        gini: 0.0,
+        m: Moments::default(),
+    };
+    let (mut run_x, mut run_w) = (f64::NAN, 0.0);
+    for (x, w) in it {
+        if x != run_x {
+            acc.add_run(run_x, run_w);
+            run_x = x;
+            run_w = 0.0;
+        }
+        run_w += w;
+    }
+    acc.add_run(run_x, run_w);
+    (acc.gini, acc.m)
+}
+
+struct FusedAcc {
+    mean: f64,
+    total_weight: f64,
+    cum: f64,
+    gini: f64,
+    m: Moments,
+}
+
+impl FusedAcc {
+    #[inline]
+    fn add_run(&mut self, x: f64, w: f64) {
+        if w == 0.0 {
+            return;
+        }
+        let next = self.cum + w;
+        self.gini += w * x * (self.cum + next - self.total_weight);
+        self.cum = next;
+        let r = x / self.mean;
+        let ln_r = r.ln();
+        let d = r - 1.0;
+        self.m.theil += w * (r * ln_r - d);
+        self.m.mld += w * (d - ln_r);
+        let s = r.sqrt() - 1.0;
+        self.m.sqrt_dev += w * s * s;
+        self.m.inv_dev += w * d * d / r;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejects_bad_input_naming_the_row() {
+        assert_eq!(Sample::new(vec![], None), Err(InequalityError::Empty));
+        assert_eq!(
+            Sample::new(vec![1.0, 0.0, -1.0], None),
+            Err(InequalityError::NonPositivePay {
+                index: 1,
+                value: 0.0
+            })
+        );
+        assert!(matches!(
+            Sample::new(vec![1.0, f64::NAN], None),
+            Err(InequalityError::NonFinitePay { index: 1, .. })
+        ));
+        assert!(matches!(
+            Sample::new(vec![f64::INFINITY], None),
+            Err(InequalityError::NonFinitePay { index: 0, .. })
+        ));
+        assert_eq!(
+            Sample::new(vec![1.0, 2.0], Some(vec![1.0])),
+            Err(InequalityError::LengthMismatch { pay: 2, weights: 1 })
+        );
+        assert_eq!(
+            Sample::new(vec![1.0, 2.0], Some(vec![1.0, 0.0])),
+            Err(InequalityError::InvalidWeight {
+                index: 1,
+                value: 0.0
+            })
+        );
+        assert!(matches!(
+            Sample::new(vec![1.0, 2.0], Some(vec![f64::NAN, 1.0])),
+            Err(InequalityError::InvalidWeight { index: 0, .. })
+        ));
+        assert_eq!(
+            Sample::from_sorted(vec![1.0, 3.0, 2.0], None),
+            Err(InequalityError::NotSorted { index: 2 })
+        );
+        assert_eq!(
+            Sample::new(vec![1e308, 1e308], None),
+            Err(InequalityError::TotalOverflow)
+        );
+        let s = Sample::new(vec![1.0], None).unwrap();
+        assert_eq!(
+            s.try_summary(0.0, &[]),
+            Err(InequalityError::InvalidMinimum(0.0))
+        );
+        assert_eq!(
+            s.try_summary(1.0, &[5.0, -1.0]),
+            Err(InequalityError::InvalidCap(-1.0))
+        );
+    }
+
+    #[test]
+    fn sorts_pay_with_weights() {
+        let s = Sample::new(vec![3.0, 1.0, 2.0], Some(vec![30.0, 10.0, 20.0])).unwrap();
+        assert_eq!(s.pay(), &[1.0, 2.0, 3.0]);
+        assert_eq!(s.weights().unwrap(), &[10.0, 20.0, 30.0]);
+        assert_eq!(s.weighted_n(), 60.0);
+        assert_eq!(s.total_pay(), 140.0);
+    }
+
+    #[test]
+    fn quantiles_follow_r_type_2() {
+        // R: quantile(1:10, c(.1, .5, .9, .25), type = 2) = 1.5 5.5 9.5 3
+        let s = Sample::new((1..=10).map(f64::from).collect(), None).unwrap();
+        assert_eq!(s.quantile(0.1), 1.5);
+        assert_eq!(s.quantile(0.5), 5.5);
+        assert_eq!(s.quantile(0.9), 9.5);
+        assert_eq!(s.quantile(0.25), 3.0);
+        assert_eq!(s.quantile(0.0), 1.0);
+        assert_eq!(s.quantile(1.0), 10.0);
+        // 0.1 * 30 = 3.0000000000000004 must still count as a tie: R gives 3.5.
+        let s = Sample::new((1..=30).map(f64::from).collect(), None).unwrap();
+        assert_eq!(s.quantile(0.1), 3.5);
+        // Weighted: weights 1,2,3,4 on 1..4 (W = 10): C = 1,3,6,10; median target 5 -> x = 3.
+        let s = Sample::new(vec![1.0, 2.0, 3.0, 4.0], Some(vec![1.0, 2.0, 3.0, 4.0])).unwrap();
+        assert_eq!(s.quantile(0.5), 3.0);
+        assert_eq!(s.quantile(0.3), 2.5);
+    }
+
+    #[test]
+    fn hand_computed_values() {
+        // x = 1,2,3,4: Σ|xi − xj| over ordered pairs = 20; Gini = 20 / (2 · 16 · 2.5) = 0.25.
+        let s = Sample::new(vec![4.0, 3.0, 2.0, 1.0], None).unwrap();
+        assert!((s.gini() - 0.25).abs() < 1e-15);
+        assert!((s.gini_corrected().unwrap() - 0.25 * 4.0 / 3.0).abs() < 1e-15);
+        // Top 10% of 4 people = 0.4 of the richest (4): 1.6 / 10.
+        assert!((s.top_share(0.1) - 0.16).abs() < 1e-15);
+        // Bottom 40% = person 1 and 0.6 of person 2: 2.2 / 10.
+        assert!((s.lorenz(0.4) - 0.22).abs() < 1e-15);
+        let caps = s.caps(1.0, &[2.0, 3.5]);
+        assert_eq!(
+            (caps[0].rows, caps[0].count, caps[0].pay_above_total),
+            (2, 2.0, 3.0)
+        );
+        assert_eq!((caps[1].rows, caps[1].pay_above_total), (1, 0.5));
+        assert_eq!(s.share_below(2.0), 0.25);
+        // One row: everything is equal, the corrected Gini undefined.
+        let one = Sample::new(vec![7.0], Some(vec![3.0]))
+            .unwrap()
+            .summary(7.0, &[1.0]);
+        assert_eq!((one.gini, one.theil_t, one.atkinson_2), (0.0, 0.0, 0.0));
+        assert_eq!(one.gini_corrected, None);
+        assert_eq!(one.caps[0].count, 0.0);
+    }
+
+    #[test]
+    fn summary_matches_single_statistics() {
+        let s = Sample::new(
+            vec![5.0, 1.5, 9.0, 2.0, 40.0, 3.3],
+            Some(vec![1.0, 2.5, 0.5, 3.0, 0.25, 1.0]),
+        )
+        .unwrap();
+        let m = s.summary(1.5, &[2.0, 8.0]);
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * a.abs().max(b.abs());
+        assert!(close(m.gini, s.gini()));
+        assert!(close(m.theil_t, s.theil_t()));
+        assert!(close(m.theil_t, s.generalized_entropy(1.0)));
+        assert!(close(m.mld, s.generalized_entropy(0.0)));
+        assert!(close(m.atkinson_0_5, s.atkinson(0.5)));
+        assert!(close(m.atkinson_1, s.atkinson(1.0)));
+        assert!(close(m.atkinson_2, s.atkinson(2.0)));
+        // GE(2) is half the squared coefficient of variation.
+        let mean = s.mean();
+        let var: f64 = s
+            .pay()
+            .iter()
+            .zip(s.weights().unwrap())
+            .map(|(&x, &w)| w * (x - mean).powi(2))
+            .sum::<f64>()
+            / s.weighted_n();
+        assert!(close(s.generalized_entropy(2.0), var / mean / mean / 2.0));
+        assert!(close(m.top10_share, 1.0 - s.lorenz(0.9)));
+    }
+}
