@@ -1,0 +1,16 @@
+//! `wages-analysis`: the pure math core of `wages`.
+//!
+//! No polars, no I/O: every function takes numbers (or slices) and returns typed results, so this
+//! crate builds in seconds and is tested on its own.
+//!
+//! - [`interval`]: closed/half-open intervals from a source's qualifier and rounding, and the
+//!   arithmetic that propagates them.
+//! - [`derived`]: derived figures (point, interval, unit, inputs, assumptions, formula) and the
+//!   paper's derivations: multiples, effective ratios, extrapolation, Pareto tails, checks, caps.
+//! - [`inequality`]: statistics on individual (optionally weighted) pay data.
+//! - [`tabulation`]: bracket tables to counts and fitted distributions.
+
+pub mod derived;
+pub mod inequality;
+pub mod interval;
+pub mod tabulation;

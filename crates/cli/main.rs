@@ -1,0 +1,60 @@
+//! `wages`: wage-differential statistics from the command line.
+//!
+//! One module per subcommand under `cmd/`; shared output plumbing in `output.rs`; errors and
+//! exit codes in `error.rs` (1 = bad data, 2 = bad usage, never a panic).
+
+mod cmd;
+mod error;
+mod output;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "wages",
+    version,
+    about = "Wage-differential statistics: pay as multiples of a minimum, pay-ratio caps, bracket tables, charts",
+    long_about = "Wage-differential statistics. Ships the pay figures of Simon Pirani's paper on the Soviet party elite, 1922-23, each with its source and qualifier; analyzes your own payrolls and bracket tables with the same machinery.",
+    after_help = "Start with `wages report` (the paper's figures and what follows from them) or `wages data list`."
+)]
+struct Cli {
+    /// Use the dataset in DIR (laid out like the repository's data/) instead of the embedded one.
+    #[arg(long, global = true, value_name = "DIR")]
+    data: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// List, show and validate the dataset's figures.
+    #[command(subcommand)]
+    Data(cmd::data::DataCommand),
+    /// Every pay figure of the paper, and what follows from it.
+    Report(cmd::report::ReportArgs),
+    /// Draw the paper's figures as PNG and SVG charts.
+    Chart(cmd::chart::ChartArgs),
+    /// Pay differentials in your own payroll (CSV or Parquet).
+    Analyze(cmd::analyze::AnalyzeArgs),
+    /// Bracket tables to head-counts and fitted distributions, with rounding intervals.
+    Tabulate(cmd::tabulate::TabulateArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let ctx = cmd::Context { data_dir: cli.data };
+    let result = match cli.command {
+        Command::Data(c) => cmd::data::run(&ctx, c),
+        Command::Report(a) => cmd::report::run(&ctx, a),
+        Command::Chart(a) => cmd::chart::run(&ctx, a),
+        Command::Analyze(a) => cmd::analyze::run(&ctx, a),
+        Command::Tabulate(a) => cmd::tabulate::run(&ctx, a),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => e.report(),
+    }
+}

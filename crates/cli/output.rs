@@ -1,0 +1,160 @@
+//! Output plumbing shared by the subcommands: formats, terminal tables, atomic file writes.
+
+use crate::error::{CliError, Result};
+use std::io::Write;
+use std::path::Path;
+
+/// The text formats every tabular command offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// A readable table for the terminal.
+    Table,
+    /// A Markdown table (GitHub-flavoured).
+    Markdown,
+    /// JSON, documented in docs/json.md.
+    Json,
+    /// CSV (RFC 4180).
+    Csv,
+}
+
+/// A terminal table with the house style: no outer frame clutter, wraps to the terminal width.
+pub fn terminal_table(header: &[&str]) -> comfy_table::Table {
+    let mut t = comfy_table::Table::new();
+    t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(comfy_table::ContentArrangement::Dynamic)
+        .set_header(header.iter().copied());
+    if let Some((w, _)) = terminal_width() {
+        t.set_width(w);
+    } else {
+        t.set_width(160);
+    }
+    t
+}
+
+fn terminal_width() -> Option<(u16, u16)> {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .map(|w| (w, 0))
+}
+
+/// Escapes a cell for a Markdown table: pipes, newlines and HTML-significant characters, so a
+/// label from user data can neither add columns nor inject markup.
+pub fn markdown_cell(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '|' => out.push_str("\\|"),
+            '\n' | '\r' => out.push(' '),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '`' => out.push_str("\\`"),
+            '*' | '_' | '[' | ']' | '\\' => {
+                out.push('\\');
+                out.push(c)
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A Markdown table from a header and rows (cells escaped).
+pub fn markdown_table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut s = String::new();
+    s.push_str(&format!(
+        "| {} |\n",
+        header
+            .iter()
+            .map(|h| markdown_cell(h))
+            .collect::<Vec<_>>()
+            .join(" | ")
+    ));
+    s.push_str(&format!(
+        "|{}\n",
+        header.iter().map(|_| "---|").collect::<String>()
+    ));
+    for r in rows {
+        s.push_str(&format!(
+            "| {} |\n",
+            r.iter()
+                .map(|c| markdown_cell(c))
+                .collect::<Vec<_>>()
+                .join(" | ")
+        ));
+    }
+    s
+}
+
+/// CSV text from a header and rows, quoted per RFC 4180 by the csv crate's rules.
+pub fn csv_text(header: &[&str], rows: &[Vec<String>]) -> String {
+    fn field(s: &str) -> String {
+        if s.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s.to_string()
+        }
+    }
+    let mut out = String::new();
+    out.push_str(
+        &header
+            .iter()
+            .map(|h| field(h))
+            .collect::<Vec<_>>()
+            .join(","),
+    );
+    out.push('\n');
+    for r in rows {
+        out.push_str(&r.iter().map(|c| field(c)).collect::<Vec<_>>().join(","));
+        out.push('\n');
+    }
+    out
+}
+
+/// Writes stdout text, treating a closed pipe (`wages report | head`) as success.
+pub fn print(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(CliError::Output(format!(
+            "cannot write to standard output: {e}"
+        ))),
+    }
+}
+
+/// Writes `bytes` to `path` atomically: a temp file in the same folder, then a rename, so the
+/// file appears whole or not at all, and a failed run leaves nothing behind.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let fail = |what: &str, e: std::io::Error| {
+        CliError::Output(format!(
+            "{}: cannot {what}: {e}; choose a writable folder with --out",
+            path.display()
+        ))
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".wages-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| fail("create a file there", e))?;
+    tmp.write_all(bytes).map_err(|e| fail("write", e))?;
+    tmp.as_file().sync_all().map_err(|e| fail("write", e))?;
+    tmp.persist(path)
+        .map_err(|e| fail("rename into place", e.error))?;
+    Ok(())
+}
+
+/// Creates the output folder if needed, with a one-line error when it cannot.
+pub fn ensure_dir(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| {
+        CliError::Output(format!(
+            "{}: cannot create the output folder: {e}; choose a writable folder with --out",
+            dir.display()
+        ))
+    })
+}

@@ -1,0 +1,51 @@
+//! `wages-data`: the figures of `wages`, each with its source and qualifier, as typed and
+//! validated records.
+//!
+//! The default dataset (`data/` at the repository root) is embedded at build time, so the
+//! binary works from any folder; [`load_dir`] loads another directory of the same layout.
+
+mod error;
+mod load;
+mod model;
+
+pub use error::{DataError, DataErrors};
+pub use model::*;
+
+use include_dir::{include_dir, Dir};
+use std::path::Path;
+
+static EMBEDDED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../data");
+
+/// The dataset shipped in the binary (the repository's `data/` at build time).
+pub fn embedded() -> Result<Dataset, DataErrors> {
+    let mut files = Vec::new();
+    collect_embedded(&EMBEDDED, &mut files);
+    files.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
+    load::parse_files(&files, Path::new("data"), "embedded")
+}
+
+fn collect_embedded(dir: &Dir<'static>, out: &mut Vec<load::SourceFile>) {
+    for f in dir.files() {
+        let p = f.path();
+        let wanted = p.extension().is_some_and(|e| e == "toml")
+            && (p.starts_with("figures")
+                || p.starts_with("scales")
+                || p == Path::new("grade-rules.toml"));
+        if wanted {
+            out.push(load::SourceFile {
+                rel_path: p.to_path_buf(),
+                bytes: f.contents().to_vec(),
+            });
+        }
+    }
+    for d in dir.dirs() {
+        collect_embedded(d, out);
+    }
+}
+
+/// Loads and validates a dataset directory laid out like `data/`. On failure, returns every
+/// problem found, each naming its file, line, record and field.
+pub fn load_dir(dir: &Path) -> Result<Dataset, DataErrors> {
+    let files = load::read_dir_files(dir)?;
+    load::parse_files(&files, dir, &dir.display().to_string())
+}

@@ -1,0 +1,1040 @@
+//! Loading a dataset directory and validating every field, reporting every problem found.
+//!
+//! Layout (see `data/README.md`):
+//! - `figures/*.toml`: `[[figure]]` records,
+//! - `grade-rules.toml` (optional): `[[rule]]` records,
+//! - `scales/*.toml` (optional): one `[scale]` table with `[[scale.grade]]` rows each.
+
+use crate::error::{DataError, DataErrors};
+use crate::model::*;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use toml::{Table, Value as Toml};
+
+/// A file of a dataset: its path relative to the dataset root, and its bytes.
+pub struct SourceFile {
+    pub rel_path: PathBuf,
+    pub bytes: Vec<u8>,
+}
+
+/// Reads the files of the layout from a directory on disk.
+pub fn read_dir_files(dir: &Path) -> Result<Vec<SourceFile>, DataErrors> {
+    let mut errors = Vec::new();
+    let mut files = Vec::new();
+    if !dir.is_dir() {
+        return Err(DataErrors(vec![DataError::Io {
+            path: dir.to_path_buf(),
+            message:
+                "not a directory; pass a dataset directory laid out like data/ (figures/*.toml)"
+                    .into(),
+        }]));
+    }
+    for sub in ["figures", "scales"] {
+        let subdir = dir.join(sub);
+        if !subdir.exists() {
+            continue;
+        }
+        match std::fs::read_dir(&subdir) {
+            Ok(entries) => {
+                let mut paths: Vec<PathBuf> = entries
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                    .collect();
+                paths.sort();
+                for p in paths {
+                    read_one(dir, &p, &mut files, &mut errors);
+                }
+            }
+            Err(e) => errors.push(DataError::Io {
+                path: subdir,
+                message: e.to_string(),
+            }),
+        }
+    }
+    let rules = dir.join("grade-rules.toml");
+    if rules.exists() {
+        read_one(dir, &rules, &mut files, &mut errors);
+    }
+    if errors.is_empty() {
+        Ok(files)
+    } else {
+        Err(DataErrors(errors))
+    }
+}
+
+fn read_one(root: &Path, path: &Path, files: &mut Vec<SourceFile>, errors: &mut Vec<DataError>) {
+    match std::fs::read(path) {
+        Ok(bytes) => files.push(SourceFile {
+            rel_path: path.strip_prefix(root).unwrap_or(path).to_path_buf(),
+            bytes,
+        }),
+        Err(e) => errors.push(DataError::Io {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        }),
+    }
+}
+
+/// Parses and validates the files of one dataset. `display_root` is prefixed to file names in
+/// messages (the directory the user passed, or `data/` for the embedded set).
+pub fn parse_files(
+    files: &[SourceFile],
+    display_root: &Path,
+    origin: &str,
+) -> Result<Dataset, DataErrors> {
+    let mut v = Validator { errors: Vec::new() };
+    let mut dataset = Dataset {
+        origin: origin.to_string(),
+        ..Dataset::default()
+    };
+    let mut seen_ids: HashMap<String, PathBuf> = HashMap::new();
+    let figure_files = files
+        .iter()
+        .filter(|f| f.rel_path.starts_with("figures"))
+        .count();
+    if figure_files == 0 {
+        v.errors.push(DataError::Io {
+            path: display_root.join("figures"),
+            message:
+                "no figures/*.toml files; a dataset needs at least one file of [[figure]] records"
+                    .into(),
+        });
+    }
+    for file in files {
+        let path = display_root.join(&file.rel_path);
+        let Some(doc) = v.parse_toml(&path, &file.bytes) else {
+            continue;
+        };
+        let text = String::from_utf8_lossy(&file.bytes);
+        let ctx = FileCtx {
+            path: &path,
+            text: &text,
+            rel: file.rel_path.to_string_lossy().into_owned(),
+        };
+        if file.rel_path.starts_with("figures") {
+            for (table, index) in v.array_of_tables(&ctx, &doc, "figure", &["figure"]) {
+                if let Some(f) = v.figure(&ctx, table, index) {
+                    v.unique(&ctx, &mut seen_ids, &f.id);
+                    dataset.figures.push(f);
+                }
+            }
+        } else if file.rel_path.starts_with("scales") {
+            if let Some(s) = v.scale(&ctx, &doc) {
+                v.unique(&ctx, &mut seen_ids, &s.id);
+                dataset.scales.push(s);
+            }
+        } else {
+            for (table, index) in v.array_of_tables(&ctx, &doc, "rule", &["rule"]) {
+                if let Some(r) = v.rule(&ctx, table, index) {
+                    v.unique(&ctx, &mut seen_ids, &r.id);
+                    dataset.rules.push(r);
+                }
+            }
+        }
+    }
+    // Cross-references: a rule's `figure` must exist.
+    for r in &dataset.rules {
+        if let Some(fig) = &r.figure {
+            if dataset.figure(fig).is_none() {
+                let path = display_root.join(&r.file);
+                let text = files
+                    .iter()
+                    .find(|f| f.rel_path.to_string_lossy() == r.file)
+                    .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
+                    .unwrap_or_default();
+                let ctx = FileCtx {
+                    path: &path,
+                    text: &text,
+                    rel: r.file.clone(),
+                };
+                v.invalid(
+                    &ctx,
+                    Some(&r.id),
+                    "figure",
+                    fig,
+                    "names no figure in this dataset",
+                    "use the id of a [[figure]] record",
+                );
+            }
+        }
+    }
+    if v.errors.is_empty() {
+        Ok(dataset)
+    } else {
+        Err(DataErrors(v.errors))
+    }
+}
+
+struct FileCtx<'a> {
+    path: &'a Path,
+    text: &'a str,
+    rel: String,
+}
+
+impl FileCtx<'_> {
+    /// The line of `field` inside the record whose `id = "..."` line is found, or of the id line
+    /// itself. TOML keeps no spans after parsing, so we look the record up in the text: ids are
+    /// unique, and a record's fields follow its id until the next `[[` header.
+    fn line_of(&self, id: Option<&str>, field: Option<&str>) -> Option<usize> {
+        let lines: Vec<&str> = self.text.lines().collect();
+        let id = id?;
+        let start = lines.iter().position(|l| {
+            let t = l.trim_start();
+            t.starts_with("id")
+                && t.contains(&format!("\"{id}\""))
+                && t[2..].trim_start().starts_with('=')
+        })?;
+        // The record spans from the header before the id to the next header.
+        let header = lines[..=start]
+            .iter()
+            .rposition(|l| l.trim_start().starts_with('['))
+            .unwrap_or(0);
+        let end = lines[start + 1..]
+            .iter()
+            .position(|l| l.trim_start().starts_with("[["))
+            .map(|p| start + 1 + p)
+            .unwrap_or(lines.len());
+        if let Some(field) = field {
+            for (i, l) in lines.iter().enumerate().take(end).skip(header) {
+                let t = l.trim_start();
+                if let Some(rest) = t.strip_prefix(field) {
+                    if rest.trim_start().starts_with('=') {
+                        return Some(i + 1);
+                    }
+                }
+            }
+        }
+        Some(start + 1)
+    }
+}
+
+struct Validator {
+    errors: Vec<DataError>,
+}
+
+/// Fields a figure may have; anything else is a typo we report rather than ignore.
+const FIGURE_FIELDS: &[&str] = &[
+    "id",
+    "group",
+    "description",
+    "value",
+    "low",
+    "high",
+    "qualifier",
+    "rounding",
+    "unit",
+    "ruble_kind",
+    "period",
+    "date",
+    "date_note",
+    "status",
+    "basis",
+    "source",
+    "footnote",
+    "cites",
+    "quote",
+    "note",
+];
+const RULE_FIELDS: &[&str] = &[
+    "id",
+    "kind",
+    "description",
+    "grade_low",
+    "grade_high",
+    "supplement_percent",
+    "threshold_multiple",
+    "share_taken",
+    "figure",
+    "date",
+    "status",
+    "source",
+    "footnote",
+    "quote",
+    "note",
+];
+const SCALE_FIELDS: &[&str] = &[
+    "id",
+    "status",
+    "description",
+    "basis",
+    "relative_to",
+    "source",
+    "grade",
+];
+
+impl Validator {
+    fn parse_toml(&mut self, path: &Path, bytes: &[u8]) -> Option<Table> {
+        let text = match std::str::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                let line = bytes[..e.valid_up_to()]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count()
+                    + 1;
+                self.errors.push(DataError::Syntax {
+                    path: path.to_path_buf(),
+                    line: Some(line),
+                    message: "not valid UTF-8; save the file as UTF-8".into(),
+                });
+                return None;
+            }
+        };
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        match text.parse::<Table>() {
+            Ok(t) => Some(t),
+            Err(e) => {
+                let line = e
+                    .span()
+                    .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+                let message = e.message().trim().replace('\n', " ");
+                self.errors.push(DataError::Syntax {
+                    path: path.to_path_buf(),
+                    line,
+                    message: format!("invalid TOML: {message}"),
+                });
+                None
+            }
+        }
+    }
+
+    fn invalid(
+        &mut self,
+        ctx: &FileCtx,
+        record: Option<&str>,
+        field: &str,
+        value: &str,
+        problem: &str,
+        expected: &str,
+    ) {
+        self.errors.push(DataError::Invalid {
+            path: ctx.path.to_path_buf(),
+            line: ctx.line_of(record, Some(field)),
+            record: record.map(str::to_string),
+            field: field.to_string(),
+            value: value.to_string(),
+            problem: problem.to_string(),
+            expected: expected.to_string(),
+        });
+    }
+
+    fn unique(&mut self, ctx: &FileCtx, seen: &mut HashMap<String, PathBuf>, id: &str) {
+        if let Some(first) = seen.get(id) {
+            let msg = format!("duplicate id, first used in {}", first.display());
+            // Point at the second occurrence: the first line_of match is the first record.
+            let line = ctx
+                .text
+                .lines()
+                .enumerate()
+                .filter(|(_, l)| {
+                    l.trim_start().starts_with("id") && l.contains(&format!("\"{id}\""))
+                })
+                .map(|(i, _)| i + 1)
+                .nth(if first == ctx.path { 1 } else { 0 });
+            self.errors.push(DataError::Invalid {
+                path: ctx.path.to_path_buf(),
+                line,
+                record: Some(id.to_string()),
+                field: "id".into(),
+                value: format!("\"{id}\""),
+                problem: msg,
+                expected: "give every record its own id".into(),
+            });
+        } else {
+            seen.insert(id.to_string(), ctx.path.to_path_buf());
+        }
+    }
+
+    fn array_of_tables<'t>(
+        &mut self,
+        ctx: &FileCtx,
+        doc: &'t Table,
+        key: &str,
+        allowed_top: &[&str],
+    ) -> Vec<(&'t Table, usize)> {
+        for k in doc.keys() {
+            if !allowed_top.contains(&k.as_str()) {
+                self.invalid(
+                    ctx,
+                    None,
+                    k,
+                    "",
+                    "unknown top-level key",
+                    &format!("this file holds only [[{key}]] records"),
+                );
+            }
+        }
+        match doc.get(key) {
+            None => {
+                self.invalid(
+                    ctx,
+                    None,
+                    key,
+                    "(missing)",
+                    "no records",
+                    &format!("add [[{key}]] records"),
+                );
+                Vec::new()
+            }
+            Some(Toml::Array(items)) => items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, item)| match item {
+                    Toml::Table(t) => Some((t, i)),
+                    other => {
+                        self.invalid(
+                            ctx,
+                            None,
+                            key,
+                            &other.to_string(),
+                            "not a table",
+                            &format!("write records as [[{key}]]"),
+                        );
+                        None
+                    }
+                })
+                .collect(),
+            Some(other) => {
+                self.invalid(
+                    ctx,
+                    None,
+                    key,
+                    &other.to_string(),
+                    "not an array of tables",
+                    &format!("write records as [[{key}]]"),
+                );
+                Vec::new()
+            }
+        }
+    }
+
+    fn unknown_fields(&mut self, ctx: &FileCtx, id: Option<&str>, t: &Table, allowed: &[&str]) {
+        for k in t.keys() {
+            if !allowed.contains(&k.as_str()) {
+                self.invalid(
+                    ctx,
+                    id,
+                    k,
+                    &t[k].to_string(),
+                    "unknown field",
+                    &format!("allowed fields: {}", allowed.join(", ")),
+                );
+            }
+        }
+    }
+
+    /// Record id, or None after reporting why it is missing or malformed.
+    fn record_id(&mut self, ctx: &FileCtx, t: &Table, kind: &str, index: usize) -> Option<String> {
+        let label = format!("[[{kind}]] #{}", index + 1);
+        match t.get("id") {
+            Some(Toml::String(s)) if is_valid_id(s) => Some(s.clone()),
+            Some(Toml::String(s)) => {
+                self.invalid(
+                    ctx,
+                    Some(s),
+                    "id",
+                    &format!("\"{s}\""),
+                    "malformed id",
+                    "use lowercase letters, digits and hyphens, e.g. \"vovsi-count-above-8x\"",
+                );
+                None
+            }
+            Some(other) => {
+                self.invalid(
+                    ctx,
+                    None,
+                    &format!("{label}: id"),
+                    &other.to_string(),
+                    "not a string",
+                    "write id = \"some-id\"",
+                );
+                None
+            }
+            None => {
+                self.invalid(
+                    ctx,
+                    None,
+                    &format!("{label}: id"),
+                    "(missing)",
+                    "every record needs an id",
+                    "add id = \"some-id\"",
+                );
+                None
+            }
+        }
+    }
+
+    fn string(
+        &mut self,
+        ctx: &FileCtx,
+        id: &str,
+        t: &Table,
+        field: &str,
+        required: bool,
+    ) -> Option<String> {
+        match t.get(field) {
+            Some(Toml::String(s)) if !s.trim().is_empty() => Some(s.clone()),
+            Some(Toml::String(_)) => {
+                self.invalid(
+                    ctx,
+                    Some(id),
+                    field,
+                    "\"\"",
+                    "empty",
+                    "write the text, or remove the field if it is optional",
+                );
+                None
+            }
+            Some(other) => {
+                self.invalid(
+                    ctx,
+                    Some(id),
+                    field,
+                    &other.to_string(),
+                    "not a string",
+                    "quote it: field = \"text\"",
+                );
+                None
+            }
+            None if required => {
+                self.invalid(
+                    ctx,
+                    Some(id),
+                    field,
+                    "(missing)",
+                    "required field",
+                    &format!("add {field} = \"...\""),
+                );
+                None
+            }
+            None => None,
+        }
+    }
+
+    fn number(&mut self, ctx: &FileCtx, id: &str, t: &Table, field: &str) -> Option<f64> {
+        let x = match t.get(field)? {
+            Toml::Integer(i) => *i as f64,
+            Toml::Float(f) => *f,
+            other => {
+                self.invalid(
+                    ctx,
+                    Some(id),
+                    field,
+                    &other.to_string(),
+                    "not a number",
+                    "write a plain number without quotes or thousands separators, e.g. 80000",
+                );
+                return None;
+            }
+        };
+        if !x.is_finite() {
+            self.invalid(
+                ctx,
+                Some(id),
+                field,
+                &x.to_string(),
+                "not a finite number",
+                "write a finite number (no nan or inf)",
+            );
+            return None;
+        }
+        Some(x)
+    }
+
+    fn integer(
+        &mut self,
+        ctx: &FileCtx,
+        id: &str,
+        t: &Table,
+        field: &str,
+        range: std::ops::RangeInclusive<i64>,
+    ) -> Option<u32> {
+        match t.get(field)? {
+            Toml::Integer(i) if range.contains(i) => Some(*i as u32),
+            other => {
+                self.invalid(
+                    ctx,
+                    Some(id),
+                    field,
+                    &other.to_string(),
+                    "out of range or not a whole number",
+                    &format!("a whole number from {} to {}", range.start(), range.end()),
+                );
+                None
+            }
+        }
+    }
+
+    fn keyword<T>(
+        &mut self,
+        ctx: &FileCtx,
+        id: &str,
+        t: &Table,
+        field: &str,
+        required: bool,
+        parse: fn(&str) -> Option<T>,
+        words: &[&str],
+    ) -> Option<T> {
+        let s = self.string(ctx, id, t, field, required)?;
+        match parse(&s) {
+            Some(v) => Some(v),
+            None => {
+                self.invalid(
+                    ctx,
+                    Some(id),
+                    field,
+                    &format!("\"{s}\""),
+                    "unknown word",
+                    &format!("one of: {}", words.join(", ")),
+                );
+                None
+            }
+        }
+    }
+
+    fn date(&mut self, ctx: &FileCtx, id: &str, t: &Table, field: &str) -> Option<Date> {
+        let s = self.string(ctx, id, t, field, false)?;
+        let d = Date::parse(&s);
+        if d.is_none() {
+            self.invalid(ctx, Some(id), field, &format!("\"{s}\""), "not a date", "write \"YYYY\", \"YYYY-MM\" or \"YYYY-MM-DD\" (years 1700-2100), with only the precision the source gives");
+        }
+        d
+    }
+
+    fn status_and_basis(
+        &mut self,
+        ctx: &FileCtx,
+        id: &str,
+        t: &Table,
+    ) -> (Option<Status>, Option<String>) {
+        let status = self.keyword(
+            ctx,
+            id,
+            t,
+            "status",
+            true,
+            |s| match s {
+                "reported" => Some(Status::Reported),
+                "assumption" => Some(Status::Assumption),
+                _ => None,
+            },
+            &["reported", "assumption"],
+        );
+        let basis = self.string(ctx, id, t, "basis", false);
+        if status == Some(Status::Assumption) && basis.is_none() && t.get("basis").is_none() {
+            self.invalid(
+                ctx,
+                Some(id),
+                "basis",
+                "(missing)",
+                "an assumption must say what it rests on",
+                "add basis = \"why this value is assumed\"",
+            );
+        }
+        (status, basis)
+    }
+
+    fn figure(&mut self, ctx: &FileCtx, t: &Table, index: usize) -> Option<Figure> {
+        let id = self.record_id(ctx, t, "figure", index)?;
+        let before = self.errors.len();
+        self.unknown_fields(ctx, Some(&id), t, FIGURE_FIELDS);
+        let group = self.string(ctx, &id, t, "group", true);
+        let description = self.string(ctx, &id, t, "description", true);
+        let qualifier = self.keyword(
+            ctx,
+            &id,
+            t,
+            "qualifier",
+            true,
+            Qualifier::from_key,
+            &Qualifier::ALL.map(Qualifier::key),
+        );
+        let unit = self.keyword(
+            ctx,
+            &id,
+            t,
+            "unit",
+            true,
+            Unit::from_key,
+            &Unit::ALL.map(Unit::key),
+        );
+        let ruble_kind = self.keyword(
+            ctx,
+            &id,
+            t,
+            "ruble_kind",
+            false,
+            RubleKind::from_key,
+            &RubleKind::ALL.map(RubleKind::key),
+        );
+        let (status, basis) = self.status_and_basis(ctx, &id, t);
+        let source = self.string(ctx, &id, t, "source", true);
+        let date = self.date(ctx, &id, t, "date");
+        let footnote = self.integer(ctx, &id, t, "footnote", 1..=9999);
+        let rounding = self.number(ctx, &id, t, "rounding");
+        if let Some(r) = rounding {
+            if r <= 0.0 {
+                self.invalid(
+                    ctx,
+                    Some(&id),
+                    "rounding",
+                    &r.to_string(),
+                    "must be positive",
+                    "the unit of the last printed digit, e.g. 0.1 for \"13.8\"",
+                );
+            }
+        }
+        let (point, low, high) = (
+            self.number(ctx, &id, t, "value"),
+            self.number(ctx, &id, t, "low"),
+            self.number(ctx, &id, t, "high"),
+        );
+        let value = match (point, low, high, t.contains_key("value")) {
+            (Some(v), None, None, _) => Some(Value::Point { value: v }),
+            (None, Some(lo), Some(hi), false) if lo <= hi => {
+                Some(Value::Range { low: lo, high: hi })
+            }
+            (None, Some(lo), Some(hi), false) => {
+                self.invalid(
+                    ctx,
+                    Some(&id),
+                    "low",
+                    &lo.to_string(),
+                    &format!("greater than high = {hi}"),
+                    "put the smaller number in low",
+                );
+                None
+            }
+            _ if (t.contains_key("value") || t.contains_key("low") || t.contains_key("high"))
+                && self.errors.len() > before =>
+            {
+                None
+            }
+            _ if t.contains_key("value") && (t.contains_key("low") || t.contains_key("high")) => {
+                self.invalid(
+                    ctx,
+                    Some(&id),
+                    "value",
+                    "(with low/high)",
+                    "both a value and a range",
+                    "give either value = N or low = A and high = B",
+                );
+                None
+            }
+            _ => {
+                self.invalid(
+                    ctx,
+                    Some(&id),
+                    "value",
+                    "(missing)",
+                    "no value",
+                    "add value = N, or low = A and high = B for a range",
+                );
+                None
+            }
+        };
+        if let (Some(q), Some(v)) = (qualifier, value) {
+            let is_range = matches!(v, Value::Range { .. });
+            if is_range != (q == Qualifier::Range) {
+                self.invalid(
+                    ctx,
+                    Some(&id),
+                    "qualifier",
+                    &format!("\"{}\"", q.key()),
+                    "does not match the value",
+                    "use qualifier = \"range\" exactly when the figure has low and high",
+                );
+            }
+        }
+        if let (Some(u), Some(v)) = (unit, value) {
+            self.check_unit_value(ctx, &id, u, v);
+            if u == Unit::Rubles && ruble_kind.is_none() && !t.contains_key("ruble_kind") {
+                self.invalid(
+                    ctx,
+                    Some(&id),
+                    "ruble_kind",
+                    "(missing)",
+                    "amounts in rubles must say which rubles",
+                    "add ruble_kind = \"not-stated\" if the source does not say",
+                );
+            }
+            if u != Unit::Rubles && ruble_kind.is_some() {
+                self.invalid(
+                    ctx,
+                    Some(&id),
+                    "ruble_kind",
+                    &format!("\"{}\"", ruble_kind.unwrap().key()),
+                    "only amounts in rubles have a ruble kind",
+                    "remove the field or set unit = \"rubles\"",
+                );
+            }
+        }
+        if self.errors.len() > before {
+            return None;
+        }
+        Some(Figure {
+            id: id.clone(),
+            group: group?,
+            description: description?,
+            value: value?,
+            qualifier: qualifier?,
+            rounding,
+            unit: unit?,
+            ruble_kind,
+            period: self.string(ctx, &id, t, "period", false),
+            date,
+            date_note: self.string(ctx, &id, t, "date_note", false),
+            status: status?,
+            basis,
+            source: source?,
+            footnote,
+            cites: self.string(ctx, &id, t, "cites", false),
+            quote: self.string(ctx, &id, t, "quote", false),
+            note: self.string(ctx, &id, t, "note", false),
+            file: ctx.rel.clone(),
+        })
+    }
+
+    fn check_unit_value(&mut self, ctx: &FileCtx, id: &str, unit: Unit, v: Value) {
+        let (lo, hi) = (v.low(), v.high());
+        let field = if matches!(v, Value::Point { .. }) {
+            "value"
+        } else {
+            "low"
+        };
+        let bad = |problem: &str, expected: &str| (problem.to_string(), expected.to_string());
+        let problem = match unit {
+            Unit::Ratio if lo < 1.0 => Some(bad(
+                "a max:min ratio below 1",
+                "store 1:80 as 80 (highest pay over lowest), so at least 1",
+            )),
+            Unit::Percent if lo < 0.0 || hi > 100.0 => {
+                Some(bad("a share outside 0-100%", "a percentage from 0 to 100"))
+            }
+            Unit::Persons if lo < 0.0 || v.low().fract() != 0.0 || v.high().fract() != 0.0 => {
+                Some(bad(
+                    "not a whole, non-negative head-count",
+                    "a whole number of persons",
+                ))
+            }
+            Unit::Grade if lo < 1.0 || lo.fract() != 0.0 || hi.fract() != 0.0 => {
+                Some(bad("not a grade number", "a whole grade number, 1 or more"))
+            }
+            Unit::MultipleOfMinimum | Unit::MultipleOfWorkerPay | Unit::Rubles if lo <= 0.0 => {
+                Some(bad("pay must be positive", "a positive amount or multiple"))
+            }
+            Unit::PercentAboveNorm if lo < 0.0 => {
+                Some(bad("a negative supplement", "a percentage of 0 or more"))
+            }
+            _ => None,
+        };
+        if let Some((problem, expected)) = problem {
+            self.invalid(
+                ctx,
+                Some(id),
+                field,
+                &crate::model::format_number(lo),
+                &problem,
+                &expected,
+            );
+        }
+    }
+
+    fn rule(&mut self, ctx: &FileCtx, t: &Table, index: usize) -> Option<GradeRule> {
+        let id = self.record_id(ctx, t, "rule", index)?;
+        let before = self.errors.len();
+        self.unknown_fields(ctx, Some(&id), t, RULE_FIELDS);
+        let kind = self.keyword(
+            ctx,
+            &id,
+            t,
+            "kind",
+            true,
+            RuleKind::from_key,
+            &RuleKind::ALL.map(RuleKind::key),
+        );
+        let description = self.string(ctx, &id, t, "description", true);
+        let grade_low = self.integer(ctx, &id, t, "grade_low", 1..=99);
+        let grade_high = self.integer(ctx, &id, t, "grade_high", 1..=99);
+        for f in ["grade_low", "grade_high"] {
+            if !t.contains_key(f) {
+                self.invalid(
+                    ctx,
+                    Some(&id),
+                    f,
+                    "(missing)",
+                    "required field",
+                    "the grade number(s) the source names",
+                );
+            }
+        }
+        if let (Some(lo), Some(hi)) = (grade_low, grade_high) {
+            if lo > hi {
+                self.invalid(
+                    ctx,
+                    Some(&id),
+                    "grade_low",
+                    &lo.to_string(),
+                    &format!("above grade_high = {hi}"),
+                    "grade_low <= grade_high",
+                );
+            }
+        }
+        let supplement_percent = self.number(ctx, &id, t, "supplement_percent");
+        let threshold_multiple = self.number(ctx, &id, t, "threshold_multiple");
+        if let Some(m) = threshold_multiple {
+            if m <= 0.0 {
+                self.invalid(
+                    ctx,
+                    Some(&id),
+                    "threshold_multiple",
+                    &m.to_string(),
+                    "must be positive",
+                    "e.g. 1.5 for 'one-and-a-half times the 17th grade'",
+                );
+            }
+        }
+        let (status, _) = self.status_and_basis(ctx, &id, t);
+        let source = self.string(ctx, &id, t, "source", true);
+        let date = self.date(ctx, &id, t, "date");
+        let footnote = self.integer(ctx, &id, t, "footnote", 1..=9999);
+        if self.errors.len() > before {
+            return None;
+        }
+        Some(GradeRule {
+            id: id.clone(),
+            kind: kind?,
+            description: description?,
+            grade_low: grade_low?,
+            grade_high: grade_high?,
+            supplement_percent,
+            threshold_multiple,
+            share_taken: self.string(ctx, &id, t, "share_taken", false),
+            figure: self.string(ctx, &id, t, "figure", false),
+            date,
+            status: status?,
+            source: source?,
+            footnote,
+            quote: self.string(ctx, &id, t, "quote", false),
+            note: self.string(ctx, &id, t, "note", false),
+            file: ctx.rel.clone(),
+        })
+    }
+
+    fn scale(&mut self, ctx: &FileCtx, doc: &Table) -> Option<PayScale> {
+        let Some(Toml::Table(t)) = doc.get("scale") else {
+            self.invalid(
+                ctx,
+                None,
+                "scale",
+                "(missing)",
+                "a scale file holds one [scale] table",
+                "add [scale] with id, status, description, relative_to and [[scale.grade]] rows",
+            );
+            return None;
+        };
+        let id = self.record_id(ctx, t, "scale", 0)?;
+        let before = self.errors.len();
+        self.unknown_fields(ctx, Some(&id), t, SCALE_FIELDS);
+        let (status, basis) = self.status_and_basis(ctx, &id, t);
+        let description = self.string(ctx, &id, t, "description", true);
+        let relative_to = self.string(ctx, &id, t, "relative_to", true);
+        let source = self.string(ctx, &id, t, "source", false);
+        if status == Some(Status::Reported) && source.is_none() {
+            self.invalid(
+                ctx,
+                Some(&id),
+                "source",
+                "(missing)",
+                "a reported scale needs its source",
+                "add source = \"work, page\", or mark status = \"assumption\" with a basis",
+            );
+        }
+        let mut grades = BTreeMap::new();
+        match t.get("grade") {
+            Some(Toml::Array(rows)) => {
+                for row in rows {
+                    let Toml::Table(row) = row else { continue };
+                    let g = self.integer(ctx, &id, row, "grade", 1..=99);
+                    let c = self.number(ctx, &id, row, "coefficient");
+                    match (g, c) {
+                        (Some(g), Some(c)) if c > 0.0 => {
+                            if grades.insert(g, c).is_some() {
+                                self.invalid(
+                                    ctx,
+                                    Some(&id),
+                                    "grade",
+                                    &g.to_string(),
+                                    "grade listed twice",
+                                    "list each grade once",
+                                );
+                            }
+                        }
+                        (Some(_), Some(c)) => self.invalid(
+                            ctx,
+                            Some(&id),
+                            "coefficient",
+                            &c.to_string(),
+                            "must be positive",
+                            "a coefficient relative to grade 1 (or an amount)",
+                        ),
+                        _ => self.invalid(
+                            ctx,
+                            Some(&id),
+                            "grade",
+                            &Toml::Table(row.clone()).to_string(),
+                            "a grade row needs grade and coefficient",
+                            "write [[scale.grade]] grade = N coefficient = X",
+                        ),
+                    }
+                }
+            }
+            _ => self.invalid(
+                ctx,
+                Some(&id),
+                "grade",
+                "(missing)",
+                "a scale needs grades",
+                "add [[scale.grade]] rows with grade and coefficient",
+            ),
+        }
+        // Coefficients must not fall as grades rise: a tariff scale is monotone.
+        let mut prev: Option<(u32, f64)> = None;
+        for (&g, &c) in &grades {
+            if let Some((pg, pc)) = prev {
+                if c < pc {
+                    self.invalid(
+                        ctx,
+                        Some(&id),
+                        "coefficient",
+                        &c.to_string(),
+                        &format!("grade {g} is below grade {pg} ({pc})"),
+                        "coefficients rise with the grade",
+                    );
+                }
+            }
+            prev = Some((g, c));
+        }
+        if self.errors.len() > before {
+            return None;
+        }
+        Some(PayScale {
+            id,
+            status: status?,
+            description: description?,
+            basis,
+            relative_to: relative_to?,
+            grades,
+            source,
+            file: ctx.rel.clone(),
+        })
+    }
+}
+
+fn is_valid_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
+}
