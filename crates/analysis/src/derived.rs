@@ -591,6 +591,93 @@ pub fn bracket_by_difference(total_above: &Estimate, parts: &[Estimate]) -> Resu
     Estimate::computed(v, i, format!("{f} {}", eq(v)))
 }
 
+/// A part as a percentage of a total: `p = 100 × part / total`.
+///
+/// Vovsi/Pirani: of the more than 80,000 above 8x, 15,400 were at 15-30x:
+/// 100 × 15,400 / 80,000 = 19.25%. Interval: `100 × part.interval / total.interval` (corner
+/// quotients; exact when part and total are independent), so with 80,000 = [80,000, 90,000]:
+/// [100 × 15,400 / 90,000, 100 × 15,400 / 80,000] ≈ [17.11, 19.25]. `part` must be
+/// non-negative, `total` positive.
+pub fn percent_of_total(part: &Estimate, total_of: &Estimate) -> Result<Estimate> {
+    non_negative("part", part)?;
+    positive("total", total_of)?;
+    let v = 100.0 * part.value / total_of.value;
+    let i = part.interval.try_div(&total_of.interval)?.scale(100.0)?;
+    Estimate::computed(
+        v,
+        i,
+        format!("100 × {} / {} {}", n(part.value), n(total_of.value), eq(v)),
+    )
+}
+
+/// The percentage of a total left after some parts: `p = 100 × (1 - Σ parts / total)`.
+///
+/// The 8-15x bracket as a share of those above 8x: 100 × (1 - (15,400 + 1,500) / 80,000)
+/// = 78.875%. Written this way the total appears once, so the interval is exact (dividing the
+/// difference 63,100 by the total would count the total's uncertainty twice):
+/// `100 × (1 - [Σ lo / T.hi, Σ hi / T.lo])` = [100 × (1 - 16,950 / 80,000),
+/// 100 × (1 - 16,850 / 90,000)] ≈ [78.81, 81.28]. Clipped below at 0. Errors with
+/// [`AnalysisError::PartsExceedTotal`] if the point parts exceed the total.
+pub fn percent_remainder(total_of: &Estimate, parts: &[Estimate]) -> Result<Estimate> {
+    positive("total", total_of)?;
+    for p in parts {
+        non_negative("part", p)?;
+    }
+    let sum = total(parts)?;
+    if sum.value > total_of.value {
+        return Err(AnalysisError::PartsExceedTotal {
+            total: total_of.value,
+            parts: sum.value,
+        });
+    }
+    let v = 100.0 * (1.0 - sum.value / total_of.value);
+    let frac = sum.interval.try_div(&total_of.interval)?;
+    let i = (Interval::point(1.0)? - frac)
+        .scale(100.0)?
+        .clamp_min(0.0)?;
+    let terms: Vec<String> = parts.iter().map(|p| n(p.value)).collect();
+    Estimate::computed(
+        v,
+        i,
+        format!(
+            "100 × (1 - ({}) / {}) {}",
+            terms.join(" + "),
+            n(total_of.value),
+            eq(v)
+        ),
+    )
+}
+
+/// Does a recomputed figure agree with what the source states? Passed when the computed point
+/// value lies in the interval the source's wording allows (with the tolerance of
+/// [`Interval::contains_approx`]).
+///
+/// Andreev: 80 / 2 = 40 against the paper's "40:1" (exact, [40, 40]): agree. Bromlei:
+/// 194,000 / 7,500 ≈ 25.87 against "at least 25" ([25, ∞)): agree. `stated_text` is the
+/// source's wording, used in the detail.
+pub fn agrees_with_stated(computed: &Estimate, stated: &Estimate, stated_text: &str) -> Verdict {
+    let passed = stated.interval.contains_approx(computed.value);
+    let (c, exact) = fmt_num(computed.value);
+    let how = if exact { "=" } else { "≈" };
+    let formula = if computed.formula.is_empty() {
+        format!("computed {how} {c}")
+    } else {
+        format!("computed {}", computed.formula)
+    };
+    let verdict = if passed {
+        "agree"
+    } else {
+        "DISAGREE: the computed value is outside the stated interval"
+    };
+    Verdict {
+        passed,
+        detail: format!(
+            "{formula}; stated {stated_text}, i.e. {}: {verdict}",
+            stated.interval
+        ),
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Pareto tails
 
@@ -1305,6 +1392,60 @@ mod tests {
         assert!(effective_ratio(&ex(80.0), &ex(0.0)).is_err());
         assert!(growth(&ex(0.0), &ex(1.0)).is_err());
         assert!(total(&[]).is_err());
+    }
+
+    #[test]
+    fn vovsi_bracket_percentages() {
+        let (above8, b15_30, above30) = vovsi();
+        // 100 x 15,400 / 80,000 = 19.25; interval [100 x 15,400 / 90,000, 100 x 15,400 / 80,000]
+        let p = percent_of_total(&b15_30, &above8).unwrap();
+        assert_relative_eq!(p.value(), 19.25);
+        assert_eq!(p.formula(), "100 × 15,400 / 80,000 = 19.25");
+        assert_relative_eq!(p.interval().lo(), 100.0 * 15_400.0 / 90_000.0);
+        assert_relative_eq!(p.interval().hi(), 19.25);
+        // 100 x 1,500 / 80,000 = 1.875; [100 x 1,450 / 90,000, 100 x 1,550 / 80,000]
+        let t = percent_of_total(&above30, &above8).unwrap();
+        assert_relative_eq!(t.value(), 1.875);
+        assert_relative_eq!(t.interval().lo(), 100.0 * 1_450.0 / 90_000.0);
+        assert_relative_eq!(t.interval().hi(), 100.0 * 1_550.0 / 80_000.0);
+        // 100 x (1 - 16,900 / 80,000) = 78.875;
+        // [100 x (1 - 16,950 / 80,000), 100 x (1 - 16,850 / 90,000)] = [78.8125, 81.278]
+        let r = percent_remainder(&above8, &[b15_30.clone(), above30.clone()]).unwrap();
+        assert_relative_eq!(r.value(), 78.875);
+        assert_eq!(r.formula(), "100 × (1 - (15,400 + 1,500) / 80,000) ≈ 78.88");
+        assert_relative_eq!(r.interval().lo(), 78.8125, epsilon = 1e-9);
+        assert_relative_eq!(
+            r.interval().hi(),
+            100.0 * (1.0 - 16_850.0 / 90_000.0),
+            epsilon = 1e-9
+        );
+        // the three shares add up to 100: 78.875 + 19.25 + 1.875 = 100
+        assert_relative_eq!(r.value() + p.value() + t.value(), 100.0);
+        assert!(matches!(
+            percent_remainder(&ex(1_000.0), &[b15_30]),
+            Err(AnalysisError::PartsExceedTotal { .. })
+        ));
+        assert!(percent_of_total(&ex(1.0), &ex(0.0)).is_err());
+    }
+
+    #[test]
+    fn agreement_with_stated_figures() {
+        // 80 / 2 = 40 against "40:1"
+        let c = effective_ratio(&ex(80.0), &ex(2.0)).unwrap();
+        let v = agrees_with_stated(&c, &ex(40.0), "40:1");
+        assert!(v.passed);
+        assert_eq!(
+            v.detail,
+            "computed 80 / 2 = 40; stated 40:1, i.e. [40, 40]: agree"
+        );
+        // 194,000 / 7,500 = 25.87 against "at least 25" = [25, inf)
+        let k = lower_bound_multiple(&ex(194_000.0), &ex(7_500.0)).unwrap();
+        let at_least_25 = q(Qualifier::AtLeast, 25.0, None);
+        assert!(agrees_with_stated(&k, &at_least_25, "at least 25").passed);
+        // 80 / 2 = 40 against a stated 30: disagree
+        let w = agrees_with_stated(&c, &ex(30.0), "30:1");
+        assert!(!w.passed);
+        assert!(w.detail.contains("DISAGREE"), "{}", w.detail);
     }
 
     #[test]
