@@ -82,7 +82,10 @@ pub fn parse_files(
     display_root: &Path,
     origin: &str,
 ) -> Result<Dataset, DataErrors> {
-    let mut v = Validator { errors: Vec::new() };
+    let mut v = Validator {
+        errors: Vec::new(),
+        figure_ids: Default::default(),
+    };
     let mut dataset = Dataset {
         origin: origin.to_string(),
         ..Dataset::default()
@@ -135,7 +138,7 @@ pub fn parse_files(
     // Cross-references: a rule's `figure` must exist.
     for r in &dataset.rules {
         if let Some(fig) = &r.figure {
-            if dataset.figure(fig).is_none() {
+            if !v.figure_ids.contains(fig) {
                 let path = display_root.join(&r.file);
                 let text = files
                     .iter()
@@ -210,6 +213,9 @@ impl FileCtx<'_> {
 
 struct Validator {
     errors: Vec<DataError>,
+    /// Ids of every figure record whose id parsed, valid or not, so one bad figure does not
+    /// also make every rule that names it fail.
+    figure_ids: std::collections::HashSet<String>,
 }
 
 /// Fields a figure may have; anything else is a typo we report rather than ignore.
@@ -636,6 +642,7 @@ impl Validator {
 
     fn figure(&mut self, ctx: &FileCtx, t: &Table, index: usize) -> Option<Figure> {
         let id = self.record_id(ctx, t, "figure", index)?;
+        self.figure_ids.insert(id.clone());
         let before = self.errors.len();
         self.unknown_fields(ctx, Some(&id), t, FIGURE_FIELDS);
         let group = self.string(ctx, &id, t, "group", true);
