@@ -6,6 +6,7 @@
 mod cmd;
 mod error;
 mod output;
+mod report;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;

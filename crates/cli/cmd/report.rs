@@ -1,11 +1,45 @@
-//! `wages report` (not built yet).
+//! `wages report [--format table|markdown|json|csv] [--section ID]`: every pay figure of the
+//! dataset, what follows from it, and on what assumption. The model is built by
+//! [`crate::report::build`]; this module only picks the sections and the format.
 
 use super::Context;
 use crate::error::{CliError, Result};
+use crate::output::{self, Format};
+use crate::report::{self, render};
 
 #[derive(clap::Args)]
-pub struct ReportArgs {}
+pub struct ReportArgs {
+    /// Output format. JSON is documented in docs/report-json.md.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+    /// Only this section (repeatable): official-ratios, andreev, vovsi, party-pay, bromlei,
+    /// special-rates, other-figures.
+    #[arg(long, value_name = "ID")]
+    pub section: Vec<String>,
+}
 
-pub fn run(_ctx: &Context, _args: ReportArgs) -> Result<()> {
-    Err(CliError::usage("`wages report` is not built yet"))
+pub fn run(ctx: &Context, args: ReportArgs) -> Result<()> {
+    let mut r = report::build(&ctx.dataset()?)?;
+    if !args.section.is_empty() {
+        let known: Vec<String> = r.sections.iter().map(|s| s.id.clone()).collect();
+        if let Some(bad) = args.section.iter().find(|s| !known.contains(s)) {
+            return Err(CliError::usage(format!(
+                "--section {bad}: no such section; choose one of: {}",
+                known.join(", ")
+            )));
+        }
+        r.sections.retain(|s| args.section.contains(&s.id));
+    }
+    let text = match args.format {
+        Format::Table => render::table(&r),
+        Format::Markdown => render::markdown(&r),
+        Format::Csv => render::csv(&r),
+        Format::Json => {
+            let mut s = serde_json::to_string_pretty(&r)
+                .map_err(|e| CliError::Output(format!("cannot write the report as JSON: {e}")))?;
+            s.push('\n');
+            s
+        }
+    };
+    output::print(&text)
 }

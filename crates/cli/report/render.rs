@@ -1,0 +1,262 @@
+//! Text renderings of a [`Report`]: one terminal table per section, Markdown (a heading and a
+//! table per section, cells escaped), and long-format CSV (one row per line). JSON is serde's
+//! rendering of the model itself.
+
+use super::{Line, Report, Section, Status};
+use crate::output;
+use wages_analysis::interval::{fmt_num, Interval};
+
+const TABLE_HEADER: [&str; 4] = ["figure", "value", "interval", "basis"];
+
+/// The legend printed above the terminal and Markdown renderings.
+fn legend(r: &Report) -> Vec<String> {
+    vec![
+        format!("Dataset: {}. Report schema version {}.", r.dataset_origin, r.schema_version),
+        "Intervals: what the source's wording allows (\"13.8%\" = [13.75, 13.85], \"about 1,500\" = [1,450, 1,550], \"more than 80,000\" = [80,000, 90,000], \"at least 12\" = [12, ∞)); derived intervals follow from their inputs'. See docs/report.md.".into(),
+        "ASSUMES: the line rests on an assumption, not on a source alone. Checks say PASS or FAIL with their arithmetic.".into(),
+    ]
+}
+
+/// "≈ 579,710 persons", "at least 12 x the minimum", "12.9 to 15 rubles/month".
+pub fn value_text(line: &Line) -> String {
+    match line {
+        Line::Reported(r) => {
+            if r.status == Status::Assumption {
+                format!("ASSUMED: {}", r.value_text)
+            } else {
+                r.value_text.clone()
+            }
+        }
+        Line::Derived(d) => {
+            let body = match d.value {
+                Some(v) => {
+                    let (s, exact) = fmt_num(v);
+                    if d.interval.hi() == f64::INFINITY && d.interval.lo() >= v {
+                        format!("at least {s}")
+                    } else if exact {
+                        s
+                    } else {
+                        format!("≈ {s}")
+                    }
+                }
+                None => format!(
+                    "{} to {}",
+                    fmt_num(d.interval.lo()).0,
+                    fmt_num(d.interval.hi()).0
+                ),
+            };
+            format!("{body} {}", d.unit_text)
+        }
+        Line::Check(c) => if c.passed { "PASS" } else { "FAIL" }.into(),
+        Line::Unavailable(_) => "not available".into(),
+    }
+}
+
+fn interval_text(line: &Line) -> String {
+    let iv: Option<Interval> = match line {
+        Line::Reported(r) => r.interval,
+        Line::Derived(d) => Some(d.interval),
+        _ => None,
+    };
+    iv.map(|i| i.to_string()).unwrap_or_default()
+}
+
+/// The provenance of a line as separate parts: source, or formula and inputs, then every
+/// assumption (prefixed `ASSUMES:`), then the note.
+pub fn basis_parts(line: &Line) -> Vec<String> {
+    let mut parts = Vec::new();
+    match line {
+        Line::Reported(r) => {
+            let mut s = format!("source: {}", r.source);
+            if let Some(f) = r.footnote {
+                s.push_str(&format!(" (fn {f})"));
+            }
+            parts.push(s);
+        }
+        Line::Derived(d) => {
+            parts.push(d.formula.clone());
+            if !d.inputs.is_empty() {
+                parts.push(format!("inputs: {}", d.inputs.join(", ")));
+            }
+        }
+        Line::Check(c) => {
+            parts.push(c.detail.clone());
+            if !c.inputs.is_empty() {
+                parts.push(format!("inputs: {}", c.inputs.join(", ")));
+            }
+        }
+        Line::Unavailable(u) => parts.push(u.reason.clone()),
+    }
+    for a in line.assumptions() {
+        parts.push(format!("ASSUMES: {a}"));
+    }
+    if let Line::Derived(d) = line {
+        if let Some(n) = &d.note {
+            parts.push(format!("note: {n}"));
+        }
+    }
+    parts
+}
+
+fn figure_cell(line: &Line, sep: &str) -> String {
+    format!("{}{sep}({})", line.label(), line.id())
+}
+
+fn row(line: &Line, sep: &str, basis_sep: &str) -> Vec<String> {
+    vec![
+        figure_cell(line, sep),
+        value_text(line),
+        interval_text(line),
+        basis_parts(line).join(basis_sep),
+    ]
+}
+
+/// One comfy-table per section, under its title.
+pub fn table(r: &Report) -> String {
+    let mut out = String::new();
+    for l in legend(r) {
+        out.push_str(&l);
+        out.push('\n');
+    }
+    for s in &r.sections {
+        out.push_str(&format!("\n{} [{}]\n", s.title, s.id));
+        if s.lines.is_empty() {
+            out.push_str("(none)\n");
+            continue;
+        }
+        let mut t = output::terminal_table(&TABLE_HEADER);
+        for l in &s.lines {
+            t.add_row(row(l, "\n", "\n"));
+        }
+        out.push_str(&format!("{t}\n"));
+    }
+    out
+}
+
+/// A `##` heading and a table per section.
+pub fn markdown(r: &Report) -> String {
+    let mut out = String::from("# wages report\n\n");
+    for l in legend(r) {
+        out.push_str(&output::markdown_cell(&l));
+        out.push_str("\n\n");
+    }
+    for s in &r.sections {
+        out.push_str(&format!(
+            "## {} ({})\n\n",
+            output::markdown_cell(&s.title),
+            output::markdown_cell(&s.id)
+        ));
+        if s.lines.is_empty() {
+            out.push_str("(none)\n\n");
+            continue;
+        }
+        let rows: Vec<Vec<String>> = s.lines.iter().map(|l| row(l, " ", "; ")).collect();
+        out.push_str(&output::markdown_table(&TABLE_HEADER, &rows));
+        out.push('\n');
+    }
+    out
+}
+
+/// The CSV columns, in order (documented in docs/report-json.md).
+pub const CSV_HEADER: [&str; 17] = [
+    "section",
+    "kind",
+    "id",
+    "label",
+    "value",
+    "value_text",
+    "qualifier",
+    "interval_lo",
+    "interval_hi",
+    "unit",
+    "status",
+    "passed",
+    "source",
+    "footnote",
+    "formula",
+    "inputs",
+    "assumptions",
+];
+
+/// Infinite bounds as `-Inf` / `Inf` (read as numbers by R's `read.csv` and pandas).
+fn bound(x: f64) -> String {
+    if x == f64::INFINITY {
+        "Inf".into()
+    } else if x == f64::NEG_INFINITY {
+        "-Inf".into()
+    } else {
+        format!("{x}")
+    }
+}
+
+fn csv_row(s: &Section, line: &Line) -> Vec<String> {
+    let mut r = vec![String::new(); CSV_HEADER.len()];
+    r[0] = s.id.clone();
+    r[2] = line.id().into();
+    r[3] = line.label().into();
+    r[5] = value_text(line);
+    r[16] = line.assumptions().join(" | ");
+    let iv = |r: &mut Vec<String>, i: &Interval| {
+        r[7] = bound(i.lo());
+        r[8] = bound(i.hi());
+    };
+    match line {
+        Line::Reported(x) => {
+            r[1] = match x.record {
+                super::Record::Figure => "reported",
+                super::Record::Rule => "reported-rule",
+                super::Record::Scale => "reported-scale",
+            }
+            .into();
+            r[4] = x.value.map(|v| format!("{v}")).unwrap_or_default();
+            r[6] = x.qualifier.clone().unwrap_or_default();
+            if let Some(i) = &x.interval {
+                iv(&mut r, i);
+            }
+            r[9] = x.unit.clone().unwrap_or_default();
+            r[10] = match x.status {
+                Status::Reported => "reported",
+                Status::Assumption => "assumption",
+            }
+            .into();
+            r[12] = x.source.clone();
+            r[13] = x.footnote.map(|f| f.to_string()).unwrap_or_default();
+        }
+        Line::Derived(d) => {
+            r[1] = "derived".into();
+            r[4] = d.value.map(|v| format!("{v}")).unwrap_or_default();
+            iv(&mut r, &d.interval);
+            r[9] = d.unit.clone();
+            r[10] = if d.assumptions.is_empty() {
+                "derived"
+            } else {
+                "derived-from-assumption"
+            }
+            .into();
+            r[14] = d.formula.clone();
+            r[15] = d.inputs.join(";");
+        }
+        Line::Check(c) => {
+            r[1] = "check".into();
+            r[11] = c.passed.to_string();
+            r[14] = c.detail.clone();
+            r[15] = c.inputs.join(";");
+        }
+        Line::Unavailable(u) => {
+            r[1] = "unavailable".into();
+            r[14] = u.reason.clone();
+            r[15] = u.missing.join(";");
+        }
+    }
+    r
+}
+
+/// Long format: one row per line, with its section.
+pub fn csv(r: &Report) -> String {
+    let rows: Vec<Vec<String>> = r
+        .sections
+        .iter()
+        .flat_map(|s| s.lines.iter().map(move |l| csv_row(s, l)))
+        .collect();
+    output::csv_text(&CSV_HEADER, &rows)
+}
