@@ -571,18 +571,16 @@ impl Validator {
         }
     }
 
-    fn keyword<T>(
+    fn keyword<T: Keyword>(
         &mut self,
         ctx: &FileCtx,
         id: &str,
         t: &Table,
         field: &str,
         required: bool,
-        parse: fn(&str) -> Option<T>,
-        words: &[&str],
     ) -> Option<T> {
         let s = self.string(ctx, id, t, field, required)?;
-        match parse(&s) {
+        match T::from_key(&s) {
             Some(v) => Some(v),
             None => {
                 self.invalid(
@@ -591,7 +589,14 @@ impl Validator {
                     field,
                     &format!("\"{s}\""),
                     "unknown word",
-                    &format!("one of: {}", words.join(", ")),
+                    &format!(
+                        "one of: {}",
+                        T::all()
+                            .iter()
+                            .map(|w| w.key())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
                 );
                 None
             }
@@ -613,19 +618,7 @@ impl Validator {
         id: &str,
         t: &Table,
     ) -> (Option<Status>, Option<String>) {
-        let status = self.keyword(
-            ctx,
-            id,
-            t,
-            "status",
-            true,
-            |s| match s {
-                "reported" => Some(Status::Reported),
-                "assumption" => Some(Status::Assumption),
-                _ => None,
-            },
-            &["reported", "assumption"],
-        );
+        let status = self.keyword(ctx, id, t, "status", true);
         let basis = self.string(ctx, id, t, "basis", false);
         if status == Some(Status::Assumption) && basis.is_none() && t.get("basis").is_none() {
             self.invalid(
@@ -647,33 +640,9 @@ impl Validator {
         self.unknown_fields(ctx, Some(&id), t, FIGURE_FIELDS);
         let group = self.string(ctx, &id, t, "group", true);
         let description = self.string(ctx, &id, t, "description", true);
-        let qualifier = self.keyword(
-            ctx,
-            &id,
-            t,
-            "qualifier",
-            true,
-            Qualifier::from_key,
-            &Qualifier::ALL.map(Qualifier::key),
-        );
-        let unit = self.keyword(
-            ctx,
-            &id,
-            t,
-            "unit",
-            true,
-            Unit::from_key,
-            &Unit::ALL.map(Unit::key),
-        );
-        let ruble_kind = self.keyword(
-            ctx,
-            &id,
-            t,
-            "ruble_kind",
-            false,
-            RubleKind::from_key,
-            &RubleKind::ALL.map(RubleKind::key),
-        );
+        let qualifier = self.keyword::<Qualifier>(ctx, &id, t, "qualifier", true);
+        let unit = self.keyword::<Unit>(ctx, &id, t, "unit", true);
+        let ruble_kind = self.keyword::<RubleKind>(ctx, &id, t, "ruble_kind", false);
         let (status, basis) = self.status_and_basis(ctx, &id, t);
         let source = self.string(ctx, &id, t, "source", true);
         let date = self.date(ctx, &id, t, "date");
@@ -765,12 +734,12 @@ impl Validator {
                     "add ruble_kind = \"not-stated\" if the source does not say",
                 );
             }
-            if u != Unit::Rubles && ruble_kind.is_some() {
+            if let (false, Some(kind)) = (u == Unit::Rubles, ruble_kind) {
                 self.invalid(
                     ctx,
                     Some(&id),
                     "ruble_kind",
-                    &format!("\"{}\"", ruble_kind.unwrap().key()),
+                    &format!("\"{}\"", kind.key()),
                     "only amounts in rubles have a ruble kind",
                     "remove the field or set unit = \"rubles\"",
                 );
@@ -851,15 +820,7 @@ impl Validator {
         let id = self.record_id(ctx, t, "rule", index)?;
         let before = self.errors.len();
         self.unknown_fields(ctx, Some(&id), t, RULE_FIELDS);
-        let kind = self.keyword(
-            ctx,
-            &id,
-            t,
-            "kind",
-            true,
-            RuleKind::from_key,
-            &RuleKind::ALL.map(RuleKind::key),
-        );
+        let kind = self.keyword::<RuleKind>(ctx, &id, t, "kind", true);
         let description = self.string(ctx, &id, t, "description", true);
         let grade_low = self.integer(ctx, &id, t, "grade_low", 1..=99);
         let grade_high = self.integer(ctx, &id, t, "grade_high", 1..=99);

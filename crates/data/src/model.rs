@@ -5,6 +5,17 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
+/// A closed set of words a data file may use for a field (`qualifier = "about"`).
+pub trait Keyword: Copy + 'static {
+    /// Every value, in documentation order.
+    fn all() -> &'static [Self];
+    fn key(self) -> &'static str;
+    /// The value a word names, if any.
+    fn from_key(s: &str) -> Option<Self> {
+        Self::all().iter().copied().find(|v| v.key() == s)
+    }
+}
+
 /// How the source words a figure. It decides the interval the figure stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -33,18 +44,6 @@ impl Qualifier {
         Qualifier::Range,
     ];
 
-    /// The word used in data files.
-    pub fn key(self) -> &'static str {
-        match self {
-            Qualifier::Exact => "exact",
-            Qualifier::About => "about",
-            Qualifier::MoreThan => "more-than",
-            Qualifier::AtLeast => "at-least",
-            Qualifier::AtMost => "at-most",
-            Qualifier::Range => "range",
-        }
-    }
-
     /// The words put before the value when it is shown ("" for exact and range).
     pub fn phrase(self) -> &'static str {
         match self {
@@ -55,9 +54,22 @@ impl Qualifier {
             Qualifier::AtMost => "at most",
         }
     }
+}
 
-    pub fn from_key(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|q| q.key() == s)
+impl Keyword for Qualifier {
+    fn all() -> &'static [Self] {
+        &Self::ALL
+    }
+
+    fn key(self) -> &'static str {
+        match self {
+            Qualifier::Exact => "exact",
+            Qualifier::About => "about",
+            Qualifier::MoreThan => "more-than",
+            Qualifier::AtLeast => "at-least",
+            Qualifier::AtMost => "at-most",
+            Qualifier::Range => "range",
+        }
     }
 }
 
@@ -94,8 +106,14 @@ impl Unit {
         Unit::Rubles,
         Unit::Grade,
     ];
+}
 
-    pub fn key(self) -> &'static str {
+impl Keyword for Unit {
+    fn all() -> &'static [Self] {
+        &Self::ALL
+    }
+
+    fn key(self) -> &'static str {
         match self {
             Unit::Ratio => "ratio",
             Unit::MultipleOfMinimum => "multiple-of-minimum",
@@ -106,10 +124,6 @@ impl Unit {
             Unit::Rubles => "rubles",
             Unit::Grade => "grade",
         }
-    }
-
-    pub fn from_key(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|u| u.key() == s)
     }
 }
 
@@ -138,20 +152,6 @@ impl RubleKind {
         RubleKind::Gold,
     ];
 
-    pub fn key(self) -> &'static str {
-        match self {
-            RubleKind::NotStated => "not-stated",
-            RubleKind::Sovznaki1922Presumed => "sovznaki-1922-presumed",
-            RubleKind::Sovznaki1922 => "sovznaki-1922",
-            RubleKind::Commodity => "commodity",
-            RubleKind::Gold => "gold",
-        }
-    }
-
-    pub fn from_key(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.key() == s)
-    }
-
     /// Human words, shown after "rubles".
     pub fn describe(self) -> &'static str {
         match self {
@@ -164,12 +164,41 @@ impl RubleKind {
     }
 }
 
+impl Keyword for RubleKind {
+    fn all() -> &'static [Self] {
+        &Self::ALL
+    }
+
+    fn key(self) -> &'static str {
+        match self {
+            RubleKind::NotStated => "not-stated",
+            RubleKind::Sovznaki1922Presumed => "sovznaki-1922-presumed",
+            RubleKind::Sovznaki1922 => "sovznaki-1922",
+            RubleKind::Commodity => "commodity",
+            RubleKind::Gold => "gold",
+        }
+    }
+}
+
 /// Reported by a source, or an explicit assumption of ours.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     Reported,
     Assumption,
+}
+
+impl Keyword for Status {
+    fn all() -> &'static [Self] {
+        &[Status::Reported, Status::Assumption]
+    }
+
+    fn key(self) -> &'static str {
+        match self {
+            Status::Reported => "reported",
+            Status::Assumption => "assumption",
+        }
+    }
 }
 
 /// A figure's value: a single number or a low-high range.
@@ -420,15 +449,19 @@ impl RuleKind {
         RuleKind::SalaryBand,
         RuleKind::DonateExcess,
     ];
-    pub fn key(self) -> &'static str {
+}
+
+impl Keyword for RuleKind {
+    fn all() -> &'static [Self] {
+        &Self::ALL
+    }
+
+    fn key(self) -> &'static str {
         match self {
             RuleKind::Placement => "placement",
             RuleKind::SalaryBand => "salary-band",
             RuleKind::DonateExcess => "donate-excess",
         }
-    }
-    pub fn from_key(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.key() == s)
     }
 }
 
