@@ -569,3 +569,22 @@ mod tests {
         }
     }
 }
+
+/// Inherent `key`/`from_key` on every keyword type, so callers need not import [`Keyword`].
+macro_rules! inherent_keyword_methods {
+    ($($t:ty),*) => {$(
+        impl $t {
+            /// The word used in data files.
+            pub fn key(self) -> &'static str {
+                <Self as Keyword>::key(self)
+            }
+
+            /// The value a word names, if any.
+            pub fn from_key(s: &str) -> Option<Self> {
+                <Self as Keyword>::from_key(s)
+            }
+        }
+    )*};
+}
+
+inherent_keyword_methods!(Qualifier, Unit, RubleKind, RuleKind, Status);
