@@ -83,6 +83,14 @@ fn section(id: &str, title: &str, lines: Vec<Line>) -> Section {
     }
 }
 
+/// The kebab-case word of a data-crate enum (its serde name: `more-than`, `persons`).
+fn key<T: serde::Serialize>(v: T) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
 fn n(x: f64) -> String {
     fmt_num(x).0
 }
@@ -101,7 +109,7 @@ fn unit_key(u: AUnit) -> &'static str {
 
 /// The analysis crate's qualifier for a data-crate qualifier (same words).
 fn qualifier(q: Qualifier) -> R<AQualifier> {
-    q.key()
+    key(q)
         .parse()
         .map_err(|e| Why::Failed(format!("not available: {e}")))
 }
@@ -154,9 +162,8 @@ impl D {
             if f.qualifier == Qualifier::MoreThan {
                 if let Ok(e) = estimate(f) {
                     self.0.assumptions.push(format!(
-                        "\"{}\" (`{}`) read as {} (report convention: \"more than\" reaches up to the next step of the printed precision)",
+                        "\"{}\" read as {} (convention for \"more than\", docs/report.md)",
                         f.value_text(),
-                        f.id,
                         e.interval()
                     ));
                 }
@@ -210,7 +217,7 @@ fn check(id: &str, label: impl Into<String>, v: Verdict, inputs: &[&str]) -> Che
 fn scale_assumption(s: &PayScale) -> Option<String> {
     s.is_assumption().then(|| {
         format!(
-            "ASSUMED pay scale `{}`: {}; basis: {}",
+            "pay scale `{}` is an assumption, not a source: {}; basis: {}",
             s.id,
             s.description,
             s.basis.as_deref().unwrap_or("not stated")
@@ -233,8 +240,8 @@ impl Builder<'_> {
         if f.unit != unit {
             return Err(Why::Failed(format!(
                 "not available: figure `{id}` is in {}, this line needs {}",
-                f.unit.key(),
-                unit.key()
+                key(f.unit),
+                key(unit)
             )));
         }
         Ok(f)
@@ -475,7 +482,6 @@ impl Builder<'_> {
                 ("vovsi-count-above-30x", Unit::Persons),
             ])
         };
-        let extrapolation = "the counts are Pirani's extrapolations from Vovsi's proportions and union membership totals (fn 28), taken as stated";
 
         lines.push(self.check(
             "vovsi-parts-within-total",
@@ -502,7 +508,6 @@ impl Builder<'_> {
                 &e,
             )
             .figs(&[t, b, c])
-            .assume(extrapolation)
             .done()
         }));
         let id = "vovsi-count-above-15x";
@@ -519,7 +524,6 @@ impl Builder<'_> {
                     &e,
                 )
                 .figs(&[b, c])
-                .assume(extrapolation)
                 .done()
             },
         ));
@@ -545,7 +549,6 @@ impl Builder<'_> {
                 D::new(id, label, AUnit::Percent, &e)
                     .unit_text("% of those above 8x")
                     .figs(&used)
-                    .assume(extrapolation)
                     .done()
             }));
         }
@@ -593,7 +596,6 @@ impl Builder<'_> {
             )
             .figs(&[t, b, c])
             .assume("a Pareto (power-law) distribution of pay between 8x and 15x the minimum")
-            .assume(extrapolation)
             .done()
         }));
         let id = "vovsi-alpha-15-30";
@@ -603,7 +605,6 @@ impl Builder<'_> {
             D::new(id, "Pareto exponent between 15x and 30x: ln(N(>15) / N(>30)) / ln(30 / 15)", AUnit::Exponent, &e)
                 .figs(&[b, c])
                 .assume("a Pareto (power-law) distribution of pay between 15x and 30x the minimum")
-                .assume(extrapolation)
                 .note("N(>15) and N(>30) share the same 1,500, so the interval is conservative (wider than necessary). A larger exponent than 8-15x: the top thins out faster than one power law.")
                 .done()
         }));
@@ -624,7 +625,6 @@ impl Builder<'_> {
                 .figs(&[b, c])
                 .input("vovsi-alpha-15-30")
                 .assume("the 15-30x Pareto exponent holds above 30x, with no upper limit")
-                .assume(extrapolation)
                 .done()
             },
         ));
@@ -842,7 +842,7 @@ impl Builder<'_> {
         if let Ok(s) = self.scale() {
             lines.push(reported_scale(s));
         }
-        let unit_text = "x grade 1 (grade 1 = the minimum on the scale)";
+        let unit_text = "x grade 1";
         // coefficient of a grade on the scale
         let coef = |s: &PayScale, g: u32| -> R<f64> {
             s.coefficient(g).ok_or_else(|| {
@@ -1126,9 +1126,9 @@ fn reported_figure(f: &Figure) -> Line {
             Value::Range { .. } => None,
         },
         value_text: f.display(),
-        qualifier: Some(f.qualifier.key().into()),
+        qualifier: Some(key(f.qualifier)),
         interval: estimate(f).ok().map(|e| e.interval()),
-        unit: Some(f.unit.key().into()),
+        unit: Some(key(f.unit)),
         unit_text: f.unit_text(),
         status: status(f.status),
         source: f.citation(),
@@ -1206,7 +1206,7 @@ fn reported_scale(s: &PayScale) -> Line {
         source: s
             .source
             .clone()
-            .unwrap_or_else(|| "no source: an assumption of the dataset".into()),
+            .unwrap_or_else(|| "none (an assumption of the dataset)".into()),
         footnote: None,
         date: None,
         quote: None,

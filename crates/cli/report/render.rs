@@ -4,6 +4,7 @@
 
 use super::{Line, Report, Section, Status};
 use crate::output;
+use comfy_table::{ColumnConstraint, Width};
 use wages_analysis::interval::{fmt_num, Interval};
 
 const TABLE_HEADER: [&str; 4] = ["figure", "value", "interval", "basis"];
@@ -69,7 +70,9 @@ pub fn basis_parts(line: &Line) -> Vec<String> {
         Line::Reported(r) => {
             let mut s = format!("source: {}", r.source);
             if let Some(f) = r.footnote {
-                s.push_str(&format!(" (fn {f})"));
+                if !r.source.contains(&format!("fn {f}")) {
+                    s.push_str(&format!(" (fn {f})"));
+                }
             }
             parts.push(s);
         }
@@ -125,6 +128,11 @@ pub fn table(r: &Report) -> String {
             continue;
         }
         let mut t = output::terminal_table(&TABLE_HEADER);
+        for (i, w) in [(0, 40), (1, 28), (2, 20)] {
+            if let Some(c) = t.column_mut(i) {
+                c.set_constraint(ColumnConstraint::UpperBoundary(Width::Fixed(w)));
+            }
+        }
         for l in &s.lines {
             t.add_row(row(l, "\n", "\n"));
         }
