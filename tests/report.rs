@@ -356,7 +356,7 @@ fn terminal_table_fits_the_width_and_flags_assumptions() {
     for l in text.lines().filter(|l| l.starts_with(['│', '┌', '└', '╞'])) {
         assert!(l.chars().count() <= 120, "{} chars: {l}", l.chars().count());
     }
-    assert!(text.contains("ASSUMES: pay scale `assumed-1922-g17-8x` is an assumption"));
+    assert!(text.contains("ASSUMES: pay scale"), "the assumed scale must be flagged");
     assert!(text.contains("PASS"));
     assert!(!text.contains("FAIL"));
 }
