@@ -1,0 +1,366 @@
+//! Reading a bracket table: the long CSV layout, one row per group and bracket.
+//!
+//! Columns (by name, any order; `#` starts a comment line):
+//! `group`, `membership`, `lower`, `upper`, `share_percent` and/or `count`, and optionally
+//! `mean`, `qualifier` (of `count`), `kind` (`bracket` or `above`), `source`, `note`.
+//! Every error is one line naming the file, the line, the group, the bracket and the field,
+//! and what to do about it. See docs/tabulate.md.
+
+use std::collections::HashMap;
+use wages_analysis::interval::Qualifier;
+use wages_analysis::tabulation::printed_decimals;
+
+/// What a row stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowKind {
+    /// Members with pay in `[lower, upper)` (`upper` empty: the open top bracket).
+    Bracket,
+    /// Members at or above `lower` (cumulative; `upper` must be empty).
+    Above,
+}
+
+/// One validated row.
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// 1-based line in the file.
+    pub line: u64,
+    pub kind: RowKind,
+    pub lower: f64,
+    pub upper: Option<f64>,
+    /// Share of the group's membership, percent as printed, with its printed decimals.
+    pub share_percent: Option<(f64, u32)>,
+    /// Head-count and the qualifier the source gives it.
+    pub count: Option<(f64, Qualifier)>,
+    pub mean: Option<f64>,
+}
+
+impl Row {
+    /// `[8, 15)`, `[30, +inf)`, or `>= 8` for an `above` row.
+    pub fn label(&self) -> String {
+        match (self.kind, self.upper) {
+            (RowKind::Above, _) => format!(">= {}", self.lower),
+            (_, Some(u)) => format!("[{}, {})", self.lower, u),
+            (_, None) => format!("[{}, +inf)", self.lower),
+        }
+    }
+}
+
+/// A group's rows, in file order, and its membership (if given).
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub name: String,
+    /// First line of the group in the file.
+    pub line: u64,
+    pub membership: Option<f64>,
+    pub rows: Vec<Row>,
+}
+
+const KNOWN: [&str; 11] = [
+    "group",
+    "membership",
+    "lower",
+    "upper",
+    "share_percent",
+    "count",
+    "mean",
+    "qualifier",
+    "kind",
+    "source",
+    "note",
+];
+
+/// Parse the CSV text of `file` (the name is only used in messages).
+pub fn parse(file: &str, text: &str) -> Result<Vec<Group>, String> {
+    if text.trim().is_empty() {
+        return Err(format!(
+            "{file}: the file is empty; expected a header line `group,membership,lower,upper,share_percent,mean` and one row per group and bracket (see docs/tabulate.md)"
+        ));
+    }
+    let mut rdr = csv::ReaderBuilder::new()
+        .comment(Some(b'#'))
+        .trim(csv::Trim::All)
+        .flexible(false)
+        .from_reader(text.as_bytes());
+    let headers = rdr
+        .headers()
+        .map_err(|e| format!("{file}: cannot read the header line: {e}"))?
+        .clone();
+    let col: HashMap<String, usize> = headers
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (h.trim().to_ascii_lowercase(), i))
+        .collect();
+    let existing = headers.iter().collect::<Vec<_>>().join(", ");
+    let mut missing: Vec<&str> = ["group", "lower", "upper"]
+        .into_iter()
+        .filter(|c| !col.contains_key(*c))
+        .collect();
+    if !col.contains_key("share_percent") && !col.contains_key("count") {
+        missing.push("share_percent (or count)");
+    }
+    if !missing.is_empty() {
+        return Err(format!(
+            "{file}: line 1: missing column(s) {}; the header has: {existing}; expected group,membership,lower,upper,share_percent (or count),mean",
+            missing.join(", ")
+        ));
+    }
+    if let Some(unknown) = headers
+        .iter()
+        .find(|h| !KNOWN.contains(&h.trim().to_ascii_lowercase().as_str()))
+    {
+        return Err(format!(
+            "{file}: line 1: unknown column `{unknown}`; known columns: {}",
+            KNOWN.join(", ")
+        ));
+    }
+
+    let mut groups: Vec<Group> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line());
+            match e.kind() {
+                csv::ErrorKind::UnequalLengths {
+                    expected_len, len, ..
+                } => format!(
+                    "{file}: line {line}: {len} fields where the header has {expected_len}; give every row the same columns (leave a field empty, not out)"
+                ),
+                csv::ErrorKind::Utf8 { .. } => {
+                    format!("{file}: line {line}: not valid UTF-8; save the file as UTF-8")
+                }
+                _ => format!("{file}: line {line}: cannot read the row: {e}"),
+            }
+        })?;
+        let line = rec.position().map_or(0, |p| p.line());
+        let get = |name: &str| -> &str { col.get(name).and_then(|&i| rec.get(i)).unwrap_or("") };
+        let group = get("group").to_string();
+        if group.is_empty() {
+            return Err(format!(
+                "{file}: line {line}: field `group` is empty; name the group (institution) each row belongs to"
+            ));
+        }
+        let lower_text = get("lower");
+        let upper_text = get("upper");
+        let bracket = if upper_text.is_empty() {
+            format!("[{lower_text}, +inf)")
+        } else {
+            format!("[{lower_text}, {upper_text})")
+        };
+        let at = |field: &str| {
+            format!("{file}: line {line}: group \"{group}\", bracket {bracket}, field `{field}`")
+        };
+        let number = |field: &str, text: &str| -> Result<f64, String> {
+            let v: f64 = text.replace('_', "").parse().map_err(|_| {
+                format!(
+                    "{}: `{text}` is not a number; write a plain decimal number such as 12.5 (no thousands separators or % sign)",
+                    at(field)
+                )
+            })?;
+            if !v.is_finite() {
+                return Err(format!(
+                    "{}: `{text}` is not a finite number; write the value as printed in the source",
+                    at(field)
+                ));
+            }
+            Ok(v)
+        };
+        let optional = |field: &str| -> Result<Option<f64>, String> {
+            let t = get(field);
+            if t.is_empty() {
+                Ok(None)
+            } else {
+                number(field, t).map(Some)
+            }
+        };
+
+        let kind = match get("kind").to_ascii_lowercase().as_str() {
+            "" | "bracket" => RowKind::Bracket,
+            "above" => RowKind::Above,
+            other => {
+                return Err(format!(
+                    "{}: unknown kind `{other}`; use `bracket` (members in [lower, upper)) or `above` (members at or above lower)",
+                    at("kind")
+                ))
+            }
+        };
+        if lower_text.is_empty() {
+            return Err(format!(
+                "{}: empty; give the bracket's lower threshold in multiples of the minimum",
+                at("lower")
+            ));
+        }
+        let lower = number("lower", lower_text)?;
+        let upper = optional("upper")?;
+        if lower <= 0.0 {
+            return Err(format!(
+                "{}: {lower} is not positive; thresholds are positive multiples of the minimum",
+                at("lower")
+            ));
+        }
+        if let Some(u) = upper {
+            if kind == RowKind::Above {
+                return Err(format!(
+                    "{}: an `above` row counts everyone at or above `lower`; leave `upper` empty",
+                    at("upper")
+                ));
+            }
+            if u <= lower {
+                return Err(format!(
+                    "{}: {u} is not above the lower threshold {lower}; swap or correct the thresholds",
+                    at("upper")
+                ));
+            }
+        }
+        let share_text = get("share_percent");
+        let share_percent = if share_text.is_empty() {
+            None
+        } else {
+            let v = number("share_percent", share_text)?;
+            if v < 0.0 {
+                return Err(format!(
+                    "{}: {share_text} is negative; shares are percentages between 0 and 100",
+                    at("share_percent")
+                ));
+            }
+            if v > 100.0 {
+                return Err(format!(
+                    "{}: {share_text} is over 100; give the share as a percentage of the group's membership",
+                    at("share_percent")
+                ));
+            }
+            Some((v, printed_decimals(share_text)))
+        };
+        let count = match optional("count")? {
+            None => None,
+            Some(c) if c < 0.0 => {
+                return Err(format!(
+                    "{}: {c} is negative; a head-count cannot be below zero",
+                    at("count")
+                ))
+            }
+            Some(c) => {
+                let q_text = get("qualifier");
+                let q = if q_text.is_empty() {
+                    Qualifier::Exact
+                } else {
+                    q_text.parse::<Qualifier>().map_err(|_| {
+                        format!(
+                            "{}: unknown qualifier `{q_text}`; use exact, about, more-than, at-least or at-most",
+                            at("qualifier")
+                        )
+                    })?
+                };
+                if q == Qualifier::Range {
+                    return Err(format!(
+                        "{}: `range` needs two values, which a count column cannot hold; split the bracket or use about/at-least/at-most",
+                        at("qualifier")
+                    ));
+                }
+                Some((c, q))
+            }
+        };
+        if share_percent.is_none() && count.is_none() {
+            return Err(format!(
+                "{}: both `share_percent` and `count` are empty; give one of them",
+                at("share_percent")
+            ));
+        }
+        let mean = optional("mean")?;
+        if let Some(m) = mean {
+            if m < lower || upper.is_some_and(|u| m > u) {
+                return Err(format!(
+                    "{}: {m} lies outside the bracket; a bracket's mean must be between its thresholds (leave it empty if unknown)",
+                    at("mean")
+                ));
+            }
+        }
+        let membership = optional("membership")?;
+        if let Some(m) = membership {
+            if m <= 0.0 {
+                return Err(format!(
+                    "{}: {m} is not positive; give the group's total number of members",
+                    at("membership")
+                ));
+            }
+        }
+
+        let gi = *index.entry(group.clone()).or_insert_with(|| {
+            groups.push(Group {
+                name: group.clone(),
+                line,
+                membership: None,
+                rows: Vec::new(),
+            });
+            groups.len() - 1
+        });
+        let g = &mut groups[gi];
+        if let (Some(m), Some(prev)) = (membership, g.membership) {
+            if m != prev {
+                return Err(format!(
+                    "{}: {m} differs from {prev} given earlier for this group; a group has one membership total",
+                    at("membership")
+                ));
+            }
+        }
+        if membership.is_some() {
+            g.membership = membership;
+        }
+        g.rows.push(Row {
+            line,
+            kind,
+            lower,
+            upper,
+            share_percent,
+            count,
+            mean,
+        });
+    }
+    if groups.is_empty() {
+        return Err(format!(
+            "{file}: the header is there but no rows follow; add one row per group and bracket"
+        ));
+    }
+    Ok(groups)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_rows_decimals_and_qualifiers() {
+        let text = "# comment\ngroup,membership,lower,upper,share_percent,count,qualifier,mean\nA,1000,8,15,12.50,,,\nA,,15,,,40,about,20\n";
+        let g = parse("t.csv", text).unwrap();
+        assert_eq!(g.len(), 1);
+        assert_eq!(g[0].membership, Some(1000.0));
+        assert_eq!(g[0].rows[0].share_percent, Some((12.5, 2)));
+        assert_eq!(g[0].rows[0].line, 3);
+        assert_eq!(g[0].rows[1].count, Some((40.0, Qualifier::About)));
+        assert_eq!(g[0].rows[1].upper, None);
+        assert_eq!(g[0].rows[1].mean, Some(20.0));
+    }
+
+    #[test]
+    fn errors_name_line_group_bracket_field() {
+        let text = "group,membership,lower,upper,share_percent\nA,1000,8,15,abc\n";
+        let e = parse("t.csv", text).unwrap_err();
+        assert!(
+            e.starts_with("t.csv: line 2: group \"A\", bracket [8, 15), field `share_percent`"),
+            "{e}"
+        );
+        let e = parse("t.csv", "group,lower\n").unwrap_err();
+        assert!(
+            e.contains("missing column(s) upper, share_percent (or count)")
+                && e.contains("the header has: group, lower"),
+            "{e}"
+        );
+        let e = parse("t.csv", "group,membership,lower,upper,share_percent\n").unwrap_err();
+        assert!(e.contains("no rows follow"), "{e}");
+        let e = parse(
+            "t.csv",
+            "group,membership,lower,upper,share_percent\nA,10,8,,NaN\n",
+        )
+        .unwrap_err();
+        assert!(e.contains("not a finite number"), "{e}");
+    }
+}
