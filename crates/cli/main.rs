@@ -3,6 +3,7 @@
 //! One module per subcommand under `cmd/`; shared output plumbing in `output.rs`; errors and
 //! exit codes in `error.rs` (1 = bad data, 2 = bad usage, never a panic).
 
+mod chart;
 mod cmd;
 mod error;
 mod output;
