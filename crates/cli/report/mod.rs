@@ -202,3 +202,46 @@ impl Report {
         self.sections.iter().find(|s| s.id == id)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_report_finds_derived_lines_by_id() {
+        let r = build(&wages_data::embedded().unwrap()).unwrap();
+        assert_eq!(r.schema_version, SCHEMA_VERSION);
+        // 80 / 2 = 40
+        let d = r.derived("andreev-effective-1922-12-computed").unwrap();
+        assert_eq!(d.value, Some(40.0));
+        assert_eq!(d.formula, "80 / 2 = 40");
+        // 80,000 - 15,400 - 1,500 = 63,100
+        assert_eq!(
+            r.derived("vovsi-count-8-15x").unwrap().value,
+            Some(63_100.0)
+        );
+        assert!(r.find("ratio-1919").is_some());
+        assert!(
+            r.derived("ratio-1919").is_none(),
+            "a reported line is not derived"
+        );
+        assert!(r.find("no-such-line").is_none());
+        assert!(r.section("other-figures").is_some());
+        // anything on the assumed scale says so
+        assert!(!r
+            .find("conf12-top-rate-multiple")
+            .unwrap()
+            .assumptions()
+            .is_empty());
+    }
+
+    #[test]
+    fn a_dataset_without_figures_is_an_error() {
+        let empty = wages_data::Dataset {
+            origin: "test".into(),
+            ..Default::default()
+        };
+        let e = build(&empty).unwrap_err().to_string();
+        assert!(e.contains("nothing to report"), "{e}");
+    }
+}
