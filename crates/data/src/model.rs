@@ -404,7 +404,8 @@ impl Figure {
     }
 }
 
-/// Thousands separators, and no trailing ".0" on whole numbers: 194000 -> "194,000".
+/// Thousands separators (from 1,000 up, so derived and reported figures print alike), and no
+/// trailing ".0" on whole numbers: 194000 -> "194,000".
 pub fn format_number(x: f64) -> String {
     if !x.is_finite() {
         return if x > 0.0 { "∞".into() } else { x.to_string() };
@@ -423,7 +424,7 @@ pub fn format_number(x: f64) -> String {
     let mut grouped = String::new();
     let digits = int_part.len();
     for (i, c) in int_part.chars().enumerate() {
-        if i > 0 && (digits - i) % 3 == 0 && digits > 4 {
+        if i > 0 && (digits - i) % 3 == 0 {
             grouped.push(',');
         }
         grouped.push(c);
@@ -545,7 +546,8 @@ mod tests {
     #[test]
     fn numbers_are_grouped_like_the_paper() {
         assert_eq!(format_number(194000.0), "194,000");
-        assert_eq!(format_number(7500.0), "7500");
+        assert_eq!(format_number(7500.0), "7,500");
+        assert_eq!(format_number(645.0), "645");
         assert_eq!(format_number(15325.0), "15,325");
         assert_eq!(format_number(13.8), "13.8");
         assert_eq!(format_number(5.0), "5");
