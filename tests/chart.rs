@@ -425,3 +425,62 @@ fn a_missing_figure_is_a_data_error_naming_it_and_writes_nothing() {
         "no partial output"
     );
 }
+
+/// The charts compute with the same analysis functions as `wages report`; this keeps the two
+/// from ever disagreeing: every derived number the charts label is the report's, as rounded on
+/// the chart.
+#[test]
+fn charts_agree_with_the_report() {
+    let out = wages()
+        .args(["report", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    fn find<'a>(v: &'a serde_json::Value, id: &str) -> Option<&'a serde_json::Value> {
+        match v {
+            serde_json::Value::Object(m) => {
+                if m.get("id").and_then(|i| i.as_str()) == Some(id) && m.contains_key("value") {
+                    return Some(v);
+                }
+                m.values().find_map(|x| find(x, id))
+            }
+            serde_json::Value::Array(a) => a.iter().find_map(|x| find(x, id)),
+            _ => None,
+        }
+    }
+    let num = |id: &str, key: &str| -> f64 {
+        let line = find(&json, id).unwrap_or_else(|| panic!("report has no `{id}`"));
+        match key {
+            "value" => line["value"].as_f64().unwrap(),
+            k => line["interval"][k].as_f64().unwrap(),
+        }
+    };
+    let tail = texts(&roxmltree::Document::parse(&svg("vovsi-tail")).unwrap()).join("\n");
+    for id in ["vovsi-alpha-8-15", "vovsi-alpha-15-30"] {
+        let label = format!(
+            "α ≈ {:.2} [{:.2}, {:.2}]",
+            num(id, "value"),
+            num(id, "lo"),
+            num(id, "hi")
+        );
+        assert!(tail.contains(&label), "{label} not on vovsi-tail:\n{tail}");
+    }
+    let brackets = texts(&roxmltree::Document::parse(&svg("vovsi-brackets")).unwrap()).join("\n");
+    let b = |k| wages_fmt(num("vovsi-count-8-15x", k));
+    let label = format!("{}  [{}, {}]", b("value"), b("lo"), b("hi"));
+    assert!(
+        brackets.contains(&label),
+        "{label} not on vovsi-brackets:\n{brackets}"
+    );
+}
+
+fn wages_fmt(x: f64) -> String {
+    let s = format!("{:.0}", x);
+    if s.len() > 4 {
+        let (a, b) = s.split_at(s.len() - 3);
+        format!("{a},{b}")
+    } else {
+        s
+    }
+}

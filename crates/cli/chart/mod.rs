@@ -429,7 +429,7 @@ fn draw_all<DB: DrawingBackend, P: Plot>(
     let foot_h = foot.len() as i32 * line_height(s.foot());
     let mut fy = height as i32 - margin - foot_h;
     for (line, style) in &foot {
-        root.draw_text(line, *style, (margin, fy)).map_err(err)?;
+        root.draw_text(line, style, (margin, fy)).map_err(err)?;
         fy += line_height(s.foot());
     }
 
@@ -617,7 +617,7 @@ pub fn fmt_multiple(v: &f64) -> String {
 
 /// A chart with a log y axis (1-2-5 ticks) over `y` and a linear x axis with the given ticks,
 /// mesh drawn. The workhorse for ratio and count charts; returns the context to draw series on.
-#[allow(clippy::type_complexity)]
+#[allow(clippy::type_complexity, clippy::too_many_arguments)]
 pub fn log_axis_chart<'a, DB: DrawingBackend>(
     area: &'a Area<DB>,
     s: &Style,

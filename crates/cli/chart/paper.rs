@@ -15,11 +15,14 @@ use wages_analysis::derived::{self, Estimate};
 use wages_analysis::interval::Qualifier as AQualifier;
 use wages_data::{format_number, Dataset, Figure, Value};
 
+/// Draws one chart of a dataset in a format and size.
+type RenderFn = fn(&Dataset, Format, u32, u32) -> Result<Vec<u8>, ChartError>;
+
 /// A chart of the dataset: name, one-line description, renderer.
 pub struct ChartDef {
     pub name: &'static str,
     pub description: &'static str,
-    render: fn(&Dataset, Format, u32, u32) -> Result<Vec<u8>, ChartError>,
+    render: RenderFn,
 }
 
 impl ChartDef {
@@ -512,7 +515,6 @@ impl Plot for Tail {
             )?;
         }
         // The first segment extended.
-        let first = &self.points[0];
         let last = &self.points[self.points.len() - 1];
         dashed(
             pa,
@@ -529,7 +531,6 @@ impl Plot for Tail {
             &s.bold(s.note(), palette::VERMILION),
             anchor("left", "center"),
         )?;
-        let _ = first;
         // Points with their intervals.
         let r = (6.0 * s.scale).max(4.0) as i32;
         for p in &self.points {
