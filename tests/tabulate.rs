@@ -296,3 +296,33 @@ fn formats_render() {
     // Header + 4 brackets x (2 groups + total).
     assert_eq!(text.lines().count(), 1 + 4 * 3);
 }
+
+/// `--chart DIR`: one PNG and one SVG per fitted group; the SVG holds one `<circle>` per
+/// threshold (the chart layer draws legend swatches as polygons, so circles are data points)
+/// and names the method; the PNG is a real PNG. Stdout stays pure JSON.
+#[test]
+fn chart_draws_the_fit_and_the_bracket_points() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("charts");
+    let run = wages()
+        .args([
+            "tabulate",
+            "--example",
+            "vovsi",
+            "--format",
+            "json",
+            "--chart",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(run.status.success());
+    let _: Value = serde_json::from_slice(&run.stdout).unwrap();
+    let stem = "tabulate-soviet-industrial-trade-banking-and-co-operative";
+    let svg = std::fs::read_to_string(out.join(format!("{stem}.svg"))).unwrap();
+    assert_eq!(svg.matches("<circle").count(), 3, "thresholds 8, 15, 30");
+    assert!(svg.contains("mean-split histogram"));
+    let png = std::fs::read(out.join(format!("{stem}.png"))).unwrap();
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    assert!(png.len() > 10_000);
+}

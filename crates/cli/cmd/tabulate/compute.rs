@@ -150,6 +150,9 @@ pub struct GroupReport {
     pub fits: Vec<FitOut>,
     pub not_fitted: Vec<NotFitted>,
     pub gini: GiniOut,
+    /// Points `(x, percent of the membership at or above x)` of the preferred fit, for charts.
+    #[serde(skip)]
+    pub curve: Vec<(f64, f64)>,
 }
 
 /// A bracket resolved to shares and counts, before the table analysis.
@@ -615,6 +618,13 @@ fn analyse(
     };
     let mut fits = Vec::new();
     let mut not_fitted = Vec::new();
+    let mut curves: Vec<(&'static str, Vec<(f64, f64)>)> = Vec::new();
+    let to_percent = |c: Vec<(f64, f64)>| -> Vec<(f64, f64)> {
+        c.into_iter()
+            .filter(|(x, y)| x.is_finite() && *x > 0.0 && *y > 0.0)
+            .map(|(x, y)| (x, 100.0 * total_share * y))
+            .collect()
+    };
     let summarise = |method: &'static str, d: &dyn FittedDistribution| FitOut {
         method,
         mean: d.mean(),
@@ -637,7 +647,13 @@ fn analyse(
         });
     } else {
         match MeanSplitHistogram::fit(&table) {
-            Ok(h) => fits.push(summarise("mean-split histogram", &h)),
+            Ok(h) => {
+                fits.push(summarise("mean-split histogram", &h));
+                curves.push((
+                    "mean-split histogram",
+                    to_percent(h.survival_curve(400, 0.999)),
+                ));
+            }
             Err(e) => not_fitted.push(NotFitted {
                 method: "mean-split histogram",
                 reason: e.to_string(),
@@ -645,7 +661,13 @@ fn analyse(
         }
         if table.all_means_known() {
             match GeneralizedParetoInterpolation::fit(&table) {
-                Ok(gp) => fits.push(summarise("generalized Pareto interpolation", &gp)),
+                Ok(gp) => {
+                    fits.push(summarise("generalized Pareto interpolation", &gp));
+                    curves.push((
+                        "generalized Pareto interpolation",
+                        to_percent(gp.survival_curve(400, 0.999)),
+                    ));
+                }
                 Err(e) => not_fitted.push(NotFitted {
                     method: "generalized Pareto interpolation",
                     reason: e.to_string(),
@@ -680,6 +702,10 @@ fn analyse(
         });
         (None, None)
     };
+    let curve = preferred
+        .and_then(|f| curves.iter().find(|c| c.0 == f.method))
+        .map(|c| c.1.clone())
+        .unwrap_or_default();
     let gini = GiniOut {
         fit: preferred.map(|f| f.gini),
         fit_method: preferred.map(|f| f.method),
@@ -723,6 +749,7 @@ fn analyse(
         fits,
         not_fitted,
         gini,
+        curve,
     })
 }
 

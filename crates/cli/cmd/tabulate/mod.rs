@@ -2,6 +2,7 @@
 //! Pareto exponents, fitted distributions and Gini bounds. Input format, formulas and JSON keys:
 //! docs/tabulate.md.
 
+mod chart;
 mod compute;
 mod parse;
 
@@ -44,7 +45,8 @@ pub struct TabulateArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
-    /// Also draw each group's fitted survival curve (log-log, with the bracket points) into DIR.
+    /// Also draw each group's fitted survival curve (log-log, with the bracket points) into DIR,
+    /// as tabulate-<group>.png and .svg.
     #[arg(long, value_name = "DIR")]
     pub chart: Option<PathBuf>,
 }
@@ -64,11 +66,6 @@ struct Report {
 }
 
 pub fn run(_ctx: &Context, args: TabulateArgs) -> Result<()> {
-    if args.chart.is_some() {
-        return Err(CliError::usage(
-            "--chart is not available yet: it waits for the shared chart layer (crates/cli/chart); run without --chart",
-        ));
-    }
     let (name, text) = match (&args.example, &args.file) {
         (Some(Example::Vovsi), _) => ("example:vovsi".to_string(), VOVSI.to_string()),
         (Some(Example::Illustrative), _) => {
@@ -96,6 +93,15 @@ pub fn run(_ctx: &Context, args: TabulateArgs) -> Result<()> {
         }
     };
     let report = build(&name, &text).map_err(CliError::data)?;
+    // Charts are rendered in memory before anything is written, so a failure leaves no files.
+    let charts = match &args.chart {
+        Some(dir) => {
+            let (files, skipped) =
+                chart::render_all(&name, &all_groups(&report)).map_err(CliError::Output)?;
+            Some((dir, files, skipped))
+        }
+        None => None,
+    };
     let out = match args.format {
         Format::Json => serde_json::to_string_pretty(&report)
             .map(|s| s + "\n")
@@ -104,6 +110,17 @@ pub fn run(_ctx: &Context, args: TabulateArgs) -> Result<()> {
         Format::Markdown => markdown_out(&report),
         Format::Table => table_out(&report),
     };
+    if let Some((dir, files, skipped)) = charts {
+        output::ensure_dir(dir)?;
+        for (file, bytes) in &files {
+            let path = dir.join(file);
+            output::write_atomic(&path, bytes)?;
+            eprintln!("wages: wrote {}", path.display());
+        }
+        for g in skipped {
+            eprintln!("wages: no chart for group \"{g}\": no fitted distribution (needs at least 3 brackets)");
+        }
+    }
     output::print(&out)
 }
 
