@@ -143,6 +143,14 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .tempfile_in(dir)
         .map_err(|e| fail("create a file there", e))?;
     tmp.write_all(bytes).map_err(|e| fail("write", e))?;
+    // tempfile creates 0600; an output file should be readable like any other (0644).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))
+            .map_err(|e| fail("set permissions on", e))?;
+    }
     tmp.as_file().sync_all().map_err(|e| fail("write", e))?;
     tmp.persist(path)
         .map_err(|e| fail("rename into place", e.error))?;
