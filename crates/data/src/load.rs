@@ -364,7 +364,7 @@ impl Validator {
                     ctx,
                     None,
                     k,
-                    "",
+                    &show(&doc[k]),
                     "unknown top-level key",
                     &format!("this file holds only [[{key}]] records"),
                 );
@@ -392,7 +392,7 @@ impl Validator {
                             ctx,
                             None,
                             key,
-                            &other.to_string(),
+                            &show(other),
                             "not a table",
                             &format!("write records as [[{key}]]"),
                         );
@@ -405,7 +405,7 @@ impl Validator {
                     ctx,
                     None,
                     key,
-                    &other.to_string(),
+                    &show(other),
                     "not an array of tables",
                     &format!("write records as [[{key}]]"),
                 );
@@ -450,7 +450,7 @@ impl Validator {
                     ctx,
                     None,
                     &format!("{label}: id"),
-                    &other.to_string(),
+                    &show(other),
                     "not a string",
                     "write id = \"some-id\"",
                 );
@@ -496,7 +496,7 @@ impl Validator {
                     ctx,
                     Some(id),
                     field,
-                    &other.to_string(),
+                    &show(other),
                     "not a string",
                     "quote it: field = \"text\"",
                 );
@@ -526,7 +526,7 @@ impl Validator {
                     ctx,
                     Some(id),
                     field,
-                    &other.to_string(),
+                    &show(other),
                     "not a number",
                     "write a plain number without quotes or thousands separators, e.g. 80000",
                 );
@@ -562,7 +562,7 @@ impl Validator {
                     ctx,
                     Some(id),
                     field,
-                    &other.to_string(),
+                    &show(other),
                     "out of range or not a whole number",
                     &format!("a whole number from {} to {}", range.start(), range.end()),
                 );
@@ -921,8 +921,28 @@ impl Validator {
         let mut grades = BTreeMap::new();
         match t.get("grade") {
             Some(Toml::Array(rows)) => {
+                if rows.is_empty() {
+                    self.invalid(
+                        ctx,
+                        Some(&id),
+                        "grade",
+                        "[]",
+                        "a scale needs grades",
+                        "add [[scale.grade]] rows with grade and coefficient",
+                    );
+                }
                 for row in rows {
-                    let Toml::Table(row) = row else { continue };
+                    let Toml::Table(row) = row else {
+                        self.invalid(
+                            ctx,
+                            Some(&id),
+                            "grade",
+                            &show(row),
+                            "not a table",
+                            "write each grade as a [[scale.grade]] row with grade and coefficient",
+                        );
+                        continue;
+                    };
                     let g = self.integer(ctx, &id, row, "grade", 1..=99);
                     let c = self.number(ctx, &id, row, "coefficient");
                     match (g, c) {
@@ -946,6 +966,8 @@ impl Validator {
                             "must be positive",
                             "a coefficient relative to grade 1 (or an amount)",
                         ),
+                        // A field that is there but invalid was reported above.
+                        _ if row.contains_key("grade") && row.contains_key("coefficient") => {}
                         _ => self.invalid(
                             ctx,
                             Some(&id),
@@ -996,6 +1018,15 @@ impl Validator {
             source,
             file: ctx.rel.clone(),
         })
+    }
+}
+
+/// A TOML value as the user wrote it, for messages. (A date-time's `Display` through `Value`
+/// shows the serde wrapper `{ "$__toml_private_datetime" = ... }`, not the date.)
+fn show(v: &Toml) -> String {
+    match v {
+        Toml::Datetime(d) => d.to_string(),
+        other => other.to_string(),
     }
 }
 
