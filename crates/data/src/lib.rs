@@ -49,3 +49,17 @@ pub fn load_dir(dir: &Path) -> Result<Dataset, DataErrors> {
     let files = load::read_dir_files(dir)?;
     load::parse_files(&files, dir, &dir.display().to_string())
 }
+
+/// Parses and validates a dataset given as `(path relative to the dataset root, bytes)` pairs,
+/// e.g. `("figures/pirani-2006.toml", ...)`, `("grade-rules.toml", ...)`. The entry point of
+/// the fuzz target `dataset` (fuzz/): exactly what [`load_dir`] does after reading the files.
+pub fn parse_dataset_files(files: &[(String, Vec<u8>)]) -> Result<Dataset, DataErrors> {
+    let files: Vec<load::SourceFile> = files
+        .iter()
+        .map(|(path, bytes)| load::SourceFile {
+            rel_path: std::path::PathBuf::from(path),
+            bytes: bytes.clone(),
+        })
+        .collect();
+    load::parse_files(&files, Path::new("data"), "fuzz")
+}

@@ -313,12 +313,13 @@ impl Validator {
         problem: &str,
         expected: &str,
     ) {
+        // Every problem is printed on one line: keys, ids and values may hold newlines.
         self.errors.push(DataError::Invalid {
             path: ctx.path.to_path_buf(),
             line: ctx.line_of(record, Some(field)),
-            record: record.map(str::to_string),
-            field: field.to_string(),
-            value: value.to_string(),
+            record: record.map(one_line),
+            field: one_line(field),
+            value: one_line(value),
             problem: problem.to_string(),
             expected: expected.to_string(),
         });
@@ -421,7 +422,7 @@ impl Validator {
                     ctx,
                     id,
                     k,
-                    &t[k].to_string(),
+                    &show(&t[k]),
                     "unknown field",
                     &format!("allowed fields: {}", allowed.join(", ")),
                 );
@@ -972,7 +973,7 @@ impl Validator {
                             ctx,
                             Some(&id),
                             "grade",
-                            &Toml::Table(row.clone()).to_string(),
+                            &show(&Toml::Table(row.clone())),
                             "a grade row needs grade and coefficient",
                             "write [[scale.grade]] grade = N coefficient = X",
                         ),
@@ -1026,7 +1027,19 @@ impl Validator {
 fn show(v: &Toml) -> String {
     match v {
         Toml::Datetime(d) => d.to_string(),
+        Toml::String(s) => format!("\"{}\"", s.escape_debug()),
         other => other.to_string(),
+    }
+}
+
+/// `s` with line breaks written as `\n` / `\r`, so a message stays on one line.
+fn one_line(s: &str) -> String {
+    if s.contains(['\n', '\r']) {
+        s.trim_end_matches(['\n', '\r'])
+            .replace('\r', "\\r")
+            .replace('\n', "\\n")
+    } else {
+        s.to_string()
     }
 }
 
