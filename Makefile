@@ -17,3 +17,8 @@ test:
 lint:
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+# Every cargo-fuzz target (fuzz/) for FUZZ_SECONDS each (default 60) from the committed seeds.
+# Needs nightly; skips with a note without it. CI runs the same for 5 s per target.
+fuzz:
+	FUZZ_SECONDS=$${FUZZ_SECONDS:-60} fuzz/smoke.sh
