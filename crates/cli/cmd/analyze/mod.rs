@@ -1,11 +1,142 @@
-//! `wages analyze` (not built yet).
+//! `wages analyze FILE`: pay differentials in a user's own payroll (CSV or Parquet).
+//!
+//! The file is read by the `wages-table` crate (polars, only the needed columns); the statistics
+//! are `wages_analysis::inequality::Sample::try_summary`, for the whole table and for each
+//! group. Groups are formed by one counting pass over the group codes (no repeated filtering),
+//! and the samples are sorted and summarized in parallel on scoped threads. Documented in
+//! docs/analyze.md.
+
+#[cfg(feature = "table")]
+mod compute;
+#[cfg(feature = "table")]
+mod render;
 
 use super::Context;
 use crate::error::{CliError, Result};
+use crate::output::Format;
+use std::path::PathBuf;
+
+/// The file formats `--input-format` accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum InputFormatArg {
+    /// Comma-separated values with a header line.
+    Csv,
+    /// Apache Parquet.
+    Parquet,
+}
 
 #[derive(clap::Args)]
-pub struct AnalyzeArgs {}
+#[command(
+    after_help = "Multiples are pay / minimum. Without --minimum the smallest pay in the file is the reference, and the output says so. Statistics, JSON keys and the weighted quantile rule: docs/analyze.md."
+)]
+pub struct AnalyzeArgs {
+    /// The payroll: a CSV file with a header line, or a Parquet file.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
 
-pub fn run(_ctx: &Context, _args: AnalyzeArgs) -> Result<()> {
-    Err(CliError::usage("`wages analyze` is not built yet"))
+    /// The column holding pay (any positive unit; one row per person or record).
+    #[arg(long, value_name = "COL", default_value = "pay")]
+    pub pay: String,
+
+    /// A column to group by (read as text): statistics for each group as well as the whole table.
+    #[arg(long, value_name = "COL")]
+    pub group: Option<String>,
+
+    /// A column of positive sampling or frequency weights, applied to every statistic.
+    #[arg(long, value_name = "COL")]
+    pub weight: Option<String>,
+
+    /// The reference minimum wage, in the unit of the pay column (default: the smallest pay in the file).
+    #[arg(long, value_name = "X")]
+    pub minimum: Option<f64>,
+
+    /// Cap multiples of the minimum: who earns more than k x minimum, and the pay above it.
+    #[arg(
+        long,
+        value_name = "K,K,...",
+        value_delimiter = ',',
+        default_value = "5,8,15,30"
+    )]
+    pub caps: Vec<f64>,
+
+    /// Exclude rows with zero or negative pay (the output says how many) instead of failing.
+    #[arg(long)]
+    pub drop_nonpositive: bool,
+
+    /// The file format (default: from the extension, .csv or .parquet).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub input_format: Option<InputFormatArg>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+}
+
+/// Checks the options that do not need the file.
+fn check_usage(args: &AnalyzeArgs) -> Result<()> {
+    if let Some(m) = args.minimum {
+        if !(m.is_finite() && m > 0.0) {
+            return Err(CliError::usage(format!(
+                "--minimum {m}: the reference minimum must be a positive number"
+            )));
+        }
+    }
+    if args.caps.is_empty() {
+        return Err(CliError::usage(
+            "--caps needs at least one multiple, e.g. --caps 5,8,15,30",
+        ));
+    }
+    if let Some(k) = args.caps.iter().find(|k| !(k.is_finite() && **k > 0.0)) {
+        return Err(CliError::usage(format!(
+            "--caps: {k} is not a positive multiple of the minimum; give e.g. --caps 5,8,15,30"
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(not(feature = "table"))]
+pub fn run(_ctx: &Context, args: AnalyzeArgs) -> Result<()> {
+    check_usage(&args)?;
+    Err(CliError::usage(
+        "`wages analyze` needs the `table` feature (polars), and this binary was built without it; \
+         rebuild with default features: cargo build --release",
+    ))
+}
+
+#[cfg(feature = "table")]
+pub fn run(_ctx: &Context, args: AnalyzeArgs) -> Result<()> {
+    use wages_table::InputFormat;
+    check_usage(&args)?;
+    let format = match args.input_format {
+        Some(InputFormatArg::Csv) => InputFormat::Csv,
+        Some(InputFormatArg::Parquet) => InputFormat::Parquet,
+        None => InputFormat::from_path(&args.file).ok_or_else(|| {
+            CliError::usage(format!(
+                "{}: cannot tell the format from the file name; name it .csv or .parquet, or pass --input-format csv|parquet",
+                args.file.display()
+            ))
+        })?,
+    };
+    let progress = compute::Progress::start(&args.file);
+    progress.say(format!("reading {}", args.file.display()));
+    let request = wages_table::Request {
+        path: &args.file,
+        format,
+        pay: &args.pay,
+        group: args.group.as_deref(),
+        weight: args.weight.as_deref(),
+        drop_nonpositive: args.drop_nonpositive,
+    };
+    let payroll = wages_table::read(&request).map_err(|e| {
+        progress.finish();
+        CliError::data(e.to_string())
+    })?;
+    progress.say(format!("summarizing {} rows", payroll.pay.len()));
+    let analysis = compute::analyze(payroll, args.minimum, &args.caps).map_err(|e| {
+        progress.finish();
+        CliError::data(format!("{}: {e}", args.file.display()))
+    })?;
+    progress.finish();
+    let text = render::render(&args, &analysis)?;
+    crate::output::print(&text)
 }

@@ -1,0 +1,416 @@
+//! End-to-end tests of `wages analyze`: the plumbing from a CSV or Parquet file to the output
+//! (groups, weights, --minimum, --drop-nonpositive, caps, formats) against reference values
+//! computed independently with numpy (tests/fixtures/analyze/make_reference.py), and every kind
+//! of bad input: one line on stderr, exit 1 (data) or 2 (usage), nothing on stdout.
+#![cfg(feature = "table")]
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/analyze")
+        .join(name)
+}
+
+fn reference(case: &str) -> Value {
+    let text = std::fs::read_to_string(fixture("reference.json")).unwrap();
+    let v: Value = serde_json::from_str(&text).unwrap();
+    v[case].clone()
+}
+
+fn wages() -> Command {
+    Command::cargo_bin("wages").unwrap()
+}
+
+fn run_json(args: &[&str]) -> Value {
+    let out = wages().arg("analyze").args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "wages analyze {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Every key of `want` is in `got` with the same value; numbers to a relative 1e-12.
+fn assert_close(got: &Value, want: &Value, at: &str) {
+    match (got, want) {
+        (Value::Number(g), Value::Number(w)) => {
+            let (g, w) = (g.as_f64().unwrap(), w.as_f64().unwrap());
+            assert!(
+                (g - w).abs() <= 1e-12 * w.abs().max(1e-300) + 1e-15,
+                "{at}: got {g}, want {w}"
+            );
+        }
+        (Value::Object(g), Value::Object(w)) => {
+            for (k, wv) in w {
+                let gv = g.get(k).unwrap_or_else(|| panic!("{at}: key {k} missing"));
+                assert_close(gv, wv, &format!("{at}.{k}"));
+            }
+        }
+        (Value::Array(g), Value::Array(w)) => {
+            assert_eq!(g.len(), w.len(), "{at}: length");
+            for (i, (gv, wv)) in g.iter().zip(w).enumerate() {
+                assert_close(gv, wv, &format!("{at}[{i}]"));
+            }
+        }
+        _ => assert_eq!(got, want, "{at}"),
+    }
+}
+
+#[test]
+fn grouped_statistics_match_numpy_reference() {
+    let f = fixture("payroll.csv");
+    let got = run_json(&[
+        f.to_str().unwrap(),
+        "--group",
+        "institution",
+        "--format",
+        "json",
+    ]);
+    assert_close(&got, &reference("grouped"), "grouped");
+    // Groups in label order; the quoted label with a comma survives the CSV reader.
+    let labels: Vec<&str> = got["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["group"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["Bank, Moscow", "Co-op", "Trust A"]);
+    assert_eq!(got["minimum_source"], "smallest_pay");
+}
+
+#[test]
+fn weighted_statistics_with_given_minimum_match_reference() {
+    let f = fixture("payroll.csv");
+    let got = run_json(&[
+        f.to_str().unwrap(),
+        "--group",
+        "institution",
+        "--weight",
+        "weight",
+        "--minimum",
+        "100",
+        "--caps",
+        "2,5,10",
+        "--format",
+        "json",
+    ]);
+    assert_close(&got, &reference("weighted"), "weighted");
+    assert_eq!(got["minimum_source"], "given");
+    // By hand: weights 2,1,1,3,1,1,1,2,1,1,1,2 sum to 17.
+    assert_eq!(got["all"]["weighted_n"], 17.0);
+}
+
+#[test]
+fn parquet_gives_the_same_numbers_as_csv() {
+    // payroll.parquet stores pay as Int64 (cast to f64 on read) and weights as Float64.
+    let args = |f: &Path| {
+        run_json(&[
+            f.to_str().unwrap(),
+            "--group",
+            "institution",
+            "--weight",
+            "weight",
+            "--minimum",
+            "100",
+            "--caps",
+            "2,5,10",
+            "--format",
+            "json",
+        ])
+    };
+    let mut csv = args(&fixture("payroll.csv"));
+    let mut pq = args(&fixture("payroll.parquet"));
+    csv["file"] = Value::Null;
+    pq["file"] = Value::Null;
+    assert_eq!(csv, pq);
+    assert_close(&pq, &reference("weighted"), "parquet");
+}
+
+#[test]
+fn drop_nonpositive_excludes_and_says_how_many() {
+    let f = fixture("nonpositive.csv");
+    let got = run_json(&[
+        f.to_str().unwrap(),
+        "--group",
+        "institution",
+        "--drop-nonpositive",
+        "--caps",
+        "2,5",
+        "--format",
+        "json",
+    ]);
+    assert_close(&got, &reference("dropped"), "dropped");
+    assert_eq!(got["dropped_nonpositive"], 2);
+    assert_eq!(got["rows_read"], 6);
+    assert_eq!(got["rows_analyzed"], 4);
+    wages()
+        .args(["analyze", f.to_str().unwrap(), "--drop-nonpositive"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(
+            "2 rows with zero or negative pay excluded (--drop-nonpositive); 4 rows analyzed",
+        ));
+}
+
+#[test]
+fn without_minimum_the_output_says_the_smallest_pay_is_the_reference() {
+    let f = fixture("payroll.csv");
+    for format in ["table", "markdown"] {
+        wages()
+            .args(["analyze", f.to_str().unwrap(), "--format", format])
+            .assert()
+            .success()
+            .stdout(predicates::str::contains(
+                "reference minimum: 100.00, the smallest pay in the file (no --minimum given)",
+            ));
+    }
+}
+
+#[test]
+fn csv_output_has_one_row_per_scope_and_full_precision() {
+    let f = fixture("payroll.csv");
+    let out = wages()
+        .args([
+            "analyze",
+            f.to_str().unwrap(),
+            "--group",
+            "institution",
+            "--format",
+            "csv",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let header = r.headers().unwrap().clone();
+    let rows: Vec<csv::StringRecord> = r.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), 4, "all + 3 groups");
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    assert_eq!(&rows[0][col("scope")], "all");
+    assert_eq!(&rows[1][col("group")], "Bank, Moscow");
+    let want = reference("grouped")["all"]["gini"].as_f64().unwrap();
+    let got: f64 = rows[0][col("gini")].parse().unwrap();
+    assert!((got - want).abs() < 1e-12);
+    // Cap 8 x 100: Bank 1600 and 3200, Co-op 1700, Trust A 900 are above 800.
+    assert_eq!(&rows[0][col("cap_8_rows")], "4");
+    // Pay above 800: 800 + 2400 + 900 + 100 = 4200.
+    let above: f64 = rows[0][col("cap_8_pay_above_total")].parse().unwrap();
+    assert_eq!(above, 4200.0);
+}
+
+#[test]
+fn markdown_escapes_labels() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("p.csv");
+    std::fs::write(&f, "g,pay\na|b,100\na|b,200\n<c>,300\n").unwrap();
+    let out = wages()
+        .args([
+            "analyze",
+            f.to_str().unwrap(),
+            "--group",
+            "g",
+            "--format",
+            "markdown",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("| a\\|b |"), "{text}");
+    assert!(text.contains("&lt;c&gt;"));
+}
+
+/// Writes `rows` (without header) under `header` into a temp CSV and returns the JSON output.
+fn json_of(header: &str, rows: &[String], extra: &[&str]) -> Value {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("p.csv");
+    std::fs::write(&f, format!("{header}\n{}\n", rows.join("\n"))).unwrap();
+    let mut args = vec![f.to_str().unwrap(), "--format", "json"];
+    args.extend_from_slice(extra);
+    let mut v = run_json(&args);
+    v["file"] = Value::Null;
+    v
+}
+
+#[test]
+fn permuting_rows_changes_nothing_and_duplicating_changes_only_counts() {
+    let original: Vec<String> = std::fs::read_to_string(fixture("payroll.csv"))
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(String::from)
+        .collect();
+    let header = "id,institution,grade,pay,weight";
+    let extra = ["--group", "institution", "--weight", "weight"];
+    let base = json_of(header, &original, &extra);
+    let mut reversed = original.clone();
+    reversed.reverse();
+    assert_eq!(json_of(header, &reversed, &extra), base);
+
+    let doubled: Vec<String> = original.iter().chain(&original).cloned().collect();
+    let dup = json_of(header, &doubled, &extra);
+    for key in [
+        "gini",
+        "theil_t",
+        "mld",
+        "atkinson_2",
+        "p10",
+        "p50",
+        "palma",
+    ] {
+        assert_eq!(dup["all"][key], base["all"][key], "{key}");
+    }
+    assert_eq!(
+        dup["all"]["weighted_n"].as_f64().unwrap(),
+        2.0 * base["all"]["weighted_n"].as_f64().unwrap()
+    );
+    // Cap counts never increase with the cap.
+    let counts: Vec<f64> = base["all"]["caps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["count"].as_f64().unwrap())
+        .collect();
+    assert!(counts.windows(2).all(|w| w[1] <= w[0]), "{counts:?}");
+}
+
+/// Runs `wages analyze` on a file with `content` and returns (exit code, stderr), asserting
+/// that stdout is empty and stderr is exactly one line.
+fn fails(name: &str, content: Option<&[u8]>, extra: &[&str]) -> (i32, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join(name);
+    if let Some(c) = content {
+        std::fs::write(&f, c).unwrap();
+    }
+    let out = wages().arg("analyze").arg(&f).args(extra).output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(out.stdout.is_empty(), "stdout not empty: {stderr}");
+    assert_eq!(stderr.lines().count(), 1, "not one line: {stderr}");
+    assert!(stderr.starts_with("wages: error: "), "{stderr}");
+    assert!(
+        !stderr.contains("panicked"),
+        "a panic is not an error message: {stderr}"
+    );
+    (out.status.code().unwrap(), stderr)
+}
+
+#[test]
+fn missing_column_lists_the_columns() {
+    let (code, e) = fails("p.csv", Some(b"id,salary\n1,100\n"), &[]);
+    assert_eq!(code, 1);
+    assert!(e.contains("no column \"pay\""), "{e}");
+    assert!(e.contains("the columns are: id, salary"), "{e}");
+    assert!(e.contains("--pay"), "{e}");
+    let (_, e) = fails(
+        "p.csv",
+        Some(b"id,pay\n1,100\n"),
+        &["--group", "institution"],
+    );
+    assert!(
+        e.contains("no column \"institution\" (asked for by --group)"),
+        "{e}"
+    );
+}
+
+#[test]
+fn non_numeric_pay_names_rows_and_lines() {
+    let (code, e) = fails("p.csv", Some(b"id,pay\n1,100\n2,abc\n3,200\n4,n/a\n"), &[]);
+    assert_eq!(code, 1);
+    assert!(
+        e.contains("row 2 (line 3) \"abc\", row 4 (line 5) \"n/a\""),
+        "{e}"
+    );
+    assert!(e.contains("p.csv"), "{e}");
+}
+
+#[test]
+fn empty_pay_cell_is_named() {
+    let (code, e) = fails("p.csv", Some(b"id,pay\n1,100\n2,\n"), &[]);
+    assert_eq!(code, 1);
+    assert!(e.contains("is empty at data row 2 (line 3)"), "{e}");
+}
+
+#[test]
+fn nonpositive_pay_is_an_error_by_default() {
+    let src = std::fs::read(fixture("nonpositive.csv")).unwrap();
+    let (code, e) = fails("p.csv", Some(&src), &[]);
+    assert_eq!(code, 1);
+    assert!(
+        e.contains("2 rows of column \"pay\" have zero or negative pay"),
+        "{e}"
+    );
+    assert!(
+        e.contains("row 2 (line 3) \"0\", row 4 (line 5) \"-40\""),
+        "{e}"
+    );
+    assert!(e.contains("--drop-nonpositive"), "{e}");
+}
+
+#[test]
+fn nan_and_infinite_pay_are_errors() {
+    let (code, e) = fails("p.csv", Some(b"pay\n100\nNaN\ninf\n"), &[]);
+    assert_eq!(code, 1);
+    assert!(e.contains("NaN or infinite"), "{e}");
+    assert!(
+        e.contains("row 2 (line 3)") && e.contains("row 3 (line 4)"),
+        "{e}"
+    );
+}
+
+#[test]
+fn nonpositive_weights_are_errors() {
+    let (code, e) = fails(
+        "p.csv",
+        Some(b"pay,w\n100,1\n200,0\n300,-2\n"),
+        &["--weight", "w"],
+    );
+    assert_eq!(code, 1);
+    assert!(
+        e.contains("2 rows of column \"w\" have zero or negative weights"),
+        "{e}"
+    );
+}
+
+#[test]
+fn empty_and_header_only_files_are_errors() {
+    let (code, e) = fails("p.csv", Some(b""), &[]);
+    assert_eq!(code, 1);
+    assert!(e.contains("the file is empty"), "{e}");
+    let (code, e) = fails("p.csv", Some(b"id,pay\n"), &[]);
+    assert_eq!(code, 1);
+    assert!(e.contains("no data rows"), "{e}");
+}
+
+#[test]
+fn unreadable_files_are_errors() {
+    let (code, e) = fails("absent.csv", None, &[]);
+    assert_eq!(code, 1);
+    assert!(e.contains("absent.csv: cannot read the file"), "{e}");
+    let (code, e) = fails("garbage.parquet", Some(b"this is not parquet"), &[]);
+    assert_eq!(code, 1);
+    assert!(e.contains("cannot read the file as Parquet"), "{e}");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let (code, e) = fails("p.xlsx", Some(b"pay\n1\n"), &[]);
+    assert_eq!(code, 2);
+    assert!(e.contains("--input-format"), "{e}");
+    let (code, e) = fails("p.csv", Some(b"pay\n1\n"), &["--caps", "5,-1"]);
+    assert_eq!(code, 2);
+    assert!(e.contains("--caps"), "{e}");
+    let (code, _) = fails("p.csv", Some(b"pay\n1\n"), &["--minimum", "0"]);
+    assert_eq!(code, 2);
+    // The same file read as CSV through --input-format works.
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("p.xlsx");
+    std::fs::write(&f, "pay\n1\n2\n").unwrap();
+    wages()
+        .args(["analyze", f.to_str().unwrap(), "--input-format", "csv"])
+        .assert()
+        .success();
+}
