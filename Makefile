@@ -18,6 +18,11 @@ lint:
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
+# `wages analyze` on a generated 10-million-row payroll (CSV and Parquet) against Python
+# polars and pandas: time ratios and peak memory (bench/README.md). Installs its Python packages.
+bench:
+	bench/run.sh
+
 # Every cargo-fuzz target (fuzz/) for FUZZ_SECONDS each (default 60) from the committed seeds.
 # Needs nightly; skips with a note without it. CI runs the same for 5 s per target.
 fuzz:

@@ -127,16 +127,27 @@ pub fn run(_ctx: &Context, args: AnalyzeArgs) -> Result<()> {
         weight: args.weight.as_deref(),
         drop_nonpositive: args.drop_nonpositive,
     };
+    let timings = std::env::var_os("WAGES_TIMINGS").is_some();
+    let t0 = std::time::Instant::now();
     let payroll = wages_table::read(&request).map_err(|e| {
         progress.finish();
         CliError::data(e.to_string())
     })?;
+    let t1 = std::time::Instant::now();
     progress.say(format!("summarizing {} rows", payroll.pay.len()));
     let analysis = compute::analyze(payroll, args.minimum, &args.caps).map_err(|e| {
         progress.finish();
         CliError::data(format!("{}: {e}", args.file.display()))
     })?;
     progress.finish();
+    if timings {
+        // For the benchmark's profile (bench/README.md): where the time goes.
+        eprintln!(
+            "wages: timings: read {:.3} s, statistics {:.3} s",
+            (t1 - t0).as_secs_f64(),
+            t1.elapsed().as_secs_f64()
+        );
+    }
     let text = render::render(&args, &analysis)?;
     crate::output::print(&text)
 }

@@ -1,0 +1,156 @@
+#!/usr/bin/env python3
+"""`make bench`: wages analyze vs Python polars vs pandas on a 10-million-row payroll.
+
+Usage: python3 bench/bench.py [--rows N] [--dir DIR] [--wages PATH] [--runs N]
+Generates (deterministic seed, bench/generate.py) DIR/payroll_N.csv and .parquet if missing,
+checks that the three programs agree on the statistics, times them side by side (hyperfine if
+installed, else a perf_counter loop) and measures peak memory with /usr/bin/time -v. Prints a
+Markdown table and writes it to DIR/results.md.
+"""
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+
+
+def machine():
+    cpu = "unknown"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        with open("/proc/meminfo") as f:
+            kb = int(f.readline().split()[1])
+            mem = f", {kb / 1024 / 1024:.0f} GiB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    return f"{os.cpu_count()} CPUs ({cpu}){mem}, {platform.system()} {platform.release()}"
+
+
+def peak_rss_mb(cmd):
+    """Peak resident memory of `cmd` (MiB) from GNU time, and its stderr."""
+    r = subprocess.run(["/usr/bin/time", "-v"] + cmd, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.PIPE, text=True, env={**os.environ, "WAGES_TIMINGS": "1"})
+    if r.returncode != 0:
+        sys.exit(f"bench: {' '.join(cmd)} failed:\n{r.stderr}")
+    m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", r.stderr)
+    timing = re.search(r"wages: timings: (.*)", r.stderr)
+    return int(m.group(1)) / 1024, (timing.group(1) if timing else "")
+
+
+def times(cmds, runs):
+    """{name: (mean, stddev, min)} in seconds."""
+    if shutil.which("hyperfine"):
+        with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as t:
+            out = t.name
+        args = ["hyperfine", "--warmup", "1", "--runs", str(runs), "--export-json", out,
+                "--style", "basic"]
+        for name, cmd in cmds:
+            args += ["-n", name, " ".join(cmd) + " > /dev/null"]
+        subprocess.run(args, check=True, stdout=sys.stderr)
+        with open(out) as f:
+            res = json.load(f)["results"]
+        os.unlink(out)
+        return {r["command"]: (r["mean"], r["stddev"] or 0.0, r["min"]) for r in res}, "hyperfine"
+    import statistics
+    import time
+    res = {}
+    for name, cmd in cmds:
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, check=True)  # warm-up
+        ts = []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            subprocess.run(cmd, stdout=subprocess.DEVNULL, check=True)
+            ts.append(time.perf_counter() - t0)
+        res[name] = (statistics.mean(ts), statistics.stdev(ts) if runs > 1 else 0.0, min(ts))
+    return res, "perf_counter loop"
+
+
+def agreement(cmds):
+    """Largest relative difference between wages and each Python script on key statistics."""
+    outs = {}
+    for name, cmd in cmds:
+        outs[name] = json.loads(subprocess.run(cmd, capture_output=True, check=True, text=True).stdout)
+    keys = ["p10", "p50", "p90", "mean", "gini", "theil_t", "mld", "atkinson_2", "top1_share", "palma"]
+    ref = outs["wages"]
+    worst = {}
+    for name, o in outs.items():
+        if name == "wages":
+            continue
+        d = 0.0
+        pairs = [(ref["all"], o["all"])] + list(zip(ref["groups"], o["groups"]))
+        for a, b in pairs:
+            assert a.get("group", "") == b.get("group", ""), (a.get("group"), b.get("group"))
+            for k in keys:
+                d = max(d, abs(a[k] - b[k]) / max(abs(b[k]), 1e-300))
+            for ca, cb in zip(a["caps"], b["caps"]):
+                if ca["rows"] != cb["rows"]:
+                    sys.exit(f"bench: cap rows differ between wages and {name}: {ca} vs {cb}")
+        worst[name] = d
+    return worst, len(ref["groups"])
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, default=10_000_000)
+    ap.add_argument("--dir", default=os.path.join(ROOT, "target", "bench"))
+    ap.add_argument("--wages", default=os.path.join(ROOT, "target", "release", "wages"))
+    ap.add_argument("--runs", type=int, default=5)
+    a = ap.parse_args()
+    stem = os.path.join(a.dir, f"payroll_{a.rows}")
+    if not (os.path.exists(stem + ".csv") and os.path.exists(stem + ".parquet")):
+        print(f"bench: generating {a.rows} rows in {a.dir}", file=sys.stderr)
+        subprocess.run([sys.executable, os.path.join(HERE, "generate.py"), str(a.rows), a.dir],
+                       check=True)
+    py = sys.executable
+    lines = [f"Machine: {machine()}. Rows: {a.rows:,}. "
+             f"CSV {os.path.getsize(stem + '.csv') / 2**20:.0f} MiB, "
+             f"Parquet {os.path.getsize(stem + '.parquet') / 2**20:.0f} MiB.", ""]
+    table = ["| input | program | time (s, mean ± sd) | wages is faster by | peak RSS (MiB) | wages uses (of this RSS) |",
+             "|---|---|---|---|---|---|"]
+    notes = []
+    for ext in ["csv", "parquet"]:
+        f = f"{stem}.{ext}"
+        cmds = [
+            ("wages", [a.wages, "analyze", f, "--group", "institution", "--format", "json"]),
+            ("python-polars", [py, os.path.join(HERE, "py_polars.py"), f]),
+            ("pandas", [py, os.path.join(HERE, "py_pandas.py"), f]),
+        ]
+        worst, groups = agreement(cmds)
+        notes.append(f"{ext}: {groups} groups; largest relative difference from wages on "
+                     + ", ".join(f"{k} {v:.1e}" for k, v in worst.items()))
+        rss = {}
+        for name, cmd in cmds:
+            rss[name], timing = peak_rss_mb(cmd)
+            if timing:
+                notes.append(f"{ext}: wages {timing}")
+        t, how = times(cmds, a.runs)
+        for name, _ in cmds:
+            mean, sd, _ = t[name]
+            ratio = "-" if name == "wages" else f"{mean / t['wages'][0]:.2f}x"
+            mem = "-" if name == "wages" else f"{rss['wages'] / rss[name]:.0%}"
+            table.append(f"| {ext} | {name} | {mean:.3f} ± {sd:.3f} | {ratio} | {rss[name]:.0f} | {mem} |")
+    text = "\n".join(lines + table + ["", f"Timing: {how}, {a.runs} runs after 1 warm-up; "
+                                      "peak RSS: /usr/bin/time -v, one run each."]
+                     + ["", "Checks:"] + [f"- {n}" for n in notes]) + "\n"
+    print(text)
+    with open(os.path.join(a.dir, "results.md"), "w") as out:
+        out.write(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# `make bench`: installs the Python side, builds the release binary, runs bench/bench.py.
+# Extra arguments go to bench.py (e.g. --rows 2000000 --runs 3).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python3 -m pip install -q numpy pandas polars pyarrow
+command -v hyperfine >/dev/null || { command -v apt-get >/dev/null && apt-get install -y -q hyperfine >/dev/null 2>&1 || echo "bench: hyperfine not installed; timing with a Python loop" >&2; }
+[ -x /usr/bin/time ] || apt-get install -y -q time >/dev/null
+cargo build --release --bin wages
+python3 bench/bench.py --wages "${CARGO_TARGET_DIR:-target}/release/wages" "$@"
