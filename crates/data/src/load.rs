@@ -109,11 +109,7 @@ pub fn parse_files(
             continue;
         };
         let text = String::from_utf8_lossy(&file.bytes);
-        let ctx = FileCtx {
-            path: &path,
-            text: &text,
-            rel: file.rel_path.to_string_lossy().into_owned(),
-        };
+        let ctx = FileCtx::new(&path, &text, file.rel_path.to_string_lossy().into_owned());
         if file.rel_path.starts_with("figures") {
             for (table, index) in v.array_of_tables(&ctx, &doc, "figure", &["figure"]) {
                 if let Some(f) = v.figure(&ctx, table, index) {
@@ -145,11 +141,7 @@ pub fn parse_files(
                     .find(|f| f.rel_path.to_string_lossy() == r.file)
                     .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
                     .unwrap_or_default();
-                let ctx = FileCtx {
-                    path: &path,
-                    text: &text,
-                    rel: r.file.clone(),
-                };
+                let ctx = FileCtx::new(&path, &text, r.file.clone());
                 v.invalid(
                     &ctx,
                     Some(&r.id),
@@ -170,35 +162,67 @@ pub fn parse_files(
 
 struct FileCtx<'a> {
     path: &'a Path,
-    text: &'a str,
     rel: String,
+    /// The file's lines, indexed once: looking a record up must not rescan the whole file for
+    /// every problem (a file of thousands of broken records would take minutes).
+    lines: Vec<&'a str>,
+    /// Line indices of `id = "..."` lines, by the id they hold, in file order.
+    id_lines: HashMap<&'a str, Vec<usize>>,
+    /// Line indices of table headers (`[...]` and `[[...]]`), ascending.
+    headers: Vec<usize>,
+    /// Line indices of array-of-tables headers (`[[...]]`), ascending.
+    record_headers: Vec<usize>,
 }
 
-impl FileCtx<'_> {
+impl<'a> FileCtx<'a> {
+    fn new(path: &'a Path, text: &'a str, rel: String) -> Self {
+        let lines: Vec<&str> = text.lines().collect();
+        let mut id_lines: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut headers = Vec::new();
+        let mut record_headers = Vec::new();
+        for (i, l) in lines.iter().enumerate() {
+            let t = l.trim_start();
+            if t.starts_with('[') {
+                headers.push(i);
+                if t.starts_with("[[") {
+                    record_headers.push(i);
+                }
+            } else if let Some(id) = t
+                .strip_prefix("id")
+                .and_then(|r| r.trim_start().strip_prefix('='))
+                .and_then(|r| r.trim_start().strip_prefix('"'))
+                .and_then(|r| r.split('"').next())
+            {
+                id_lines.entry(id).or_default().push(i);
+            }
+        }
+        FileCtx {
+            path,
+            rel,
+            lines,
+            id_lines,
+            headers,
+            record_headers,
+        }
+    }
+
     /// The line of `field` inside the record whose `id = "..."` line is found, or of the id line
     /// itself. TOML keeps no spans after parsing, so we look the record up in the text: ids are
     /// unique, and a record's fields follow its id until the next `[[` header.
     fn line_of(&self, id: Option<&str>, field: Option<&str>) -> Option<usize> {
-        let lines: Vec<&str> = self.text.lines().collect();
-        let id = id?;
-        let start = lines.iter().position(|l| {
-            let t = l.trim_start();
-            t.starts_with("id")
-                && t.contains(&format!("\"{id}\""))
-                && t[2..].trim_start().starts_with('=')
-        })?;
-        // The record spans from the header before the id to the next header.
-        let header = lines[..=start]
-            .iter()
-            .rposition(|l| l.trim_start().starts_with('['))
-            .unwrap_or(0);
-        let end = lines[start + 1..]
-            .iter()
-            .position(|l| l.trim_start().starts_with("[["))
-            .map(|p| start + 1 + p)
-            .unwrap_or(lines.len());
+        let start = *self.id_lines.get(id?)?.first()?;
+        // The record spans from the header before the id to the next `[[` header.
+        let header = match self.headers.partition_point(|&h| h <= start) {
+            0 => 0,
+            k => self.headers[k - 1],
+        };
+        let end = self
+            .record_headers
+            .get(self.record_headers.partition_point(|&h| h <= start))
+            .copied()
+            .unwrap_or(self.lines.len());
         if let Some(field) = field {
-            for (i, l) in lines.iter().enumerate().take(end).skip(header) {
+            for (i, l) in self.lines.iter().enumerate().take(end).skip(header) {
                 let t = l.trim_start();
                 if let Some(rest) = t.strip_prefix(field) {
                     if rest.trim_start().starts_with('=') {
@@ -208,6 +232,11 @@ impl FileCtx<'_> {
             }
         }
         Some(start + 1)
+    }
+
+    /// The line of the `n`-th (0-based) `id = "id"` line of the file.
+    fn nth_id_line(&self, id: &str, n: usize) -> Option<usize> {
+        self.id_lines.get(id)?.get(n).map(|i| i + 1)
     }
 }
 
@@ -329,15 +358,7 @@ impl Validator {
         if let Some(first) = seen.get(id) {
             let msg = format!("duplicate id, first used in {}", first.display());
             // Point at the second occurrence: the first line_of match is the first record.
-            let line = ctx
-                .text
-                .lines()
-                .enumerate()
-                .filter(|(_, l)| {
-                    l.trim_start().starts_with("id") && l.contains(&format!("\"{id}\""))
-                })
-                .map(|(i, _)| i + 1)
-                .nth(if first == ctx.path { 1 } else { 0 });
+            let line = ctx.nth_id_line(id, if first == ctx.path { 1 } else { 0 });
             self.errors.push(DataError::Invalid {
                 path: ctx.path.to_path_buf(),
                 line,
