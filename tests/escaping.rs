@@ -3,7 +3,8 @@
 //! whose group name does, go through `report`, `data list`, `chart` and `tabulate`. Checked:
 //! the Markdown tables keep their columns and show no raw markup, the CSV parses (csv crate)
 //! with every row as wide as the header and gives the label back byte for byte, the JSON parses
-//! and gives the label back, and every SVG parses as XML (roxmltree).
+//! and gives the label back, and every SVG parses as XML (roxmltree). `analyze` group names
+//! too, when the binary has the `table` feature.
 
 use assert_cmd::Command;
 use std::path::Path;
@@ -282,5 +283,38 @@ fn tabulate_escapes_group_names_in_every_format_and_chart() {
     assert!(
         texts.contains("<script>alert(1)</script> & \"Co\""),
         "the group name is not drawn as text in the SVG: {texts}"
+    );
+}
+
+#[cfg(feature = "table")]
+#[test]
+fn analyze_escapes_group_names_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("payroll.csv");
+    let quoted = GROUP.replace('"', "\"\"");
+    let mut text = String::from("pay,dept\n");
+    for (pay, dept) in [
+        ("100", quoted.as_str()),
+        ("900", quoted.as_str()),
+        ("150", "plain"),
+        ("400", "plain"),
+    ] {
+        text.push_str(&format!("{pay},\"{dept}\"\n"));
+    }
+    std::fs::write(&file, text).unwrap();
+    let f = file.to_str().unwrap();
+    check_markdown(
+        &run(&["analyze", f, "--group", "dept", "--format", "markdown"]),
+        "analyze markdown",
+    );
+    check_csv(
+        &run(&["analyze", f, "--group", "dept", "--format", "csv"]),
+        GROUP,
+        "analyze csv",
+    );
+    check_json(
+        &run(&["analyze", f, "--group", "dept", "--format", "json"]),
+        GROUP,
+        "analyze json",
     );
 }
