@@ -405,6 +405,9 @@ fn usage_errors_exit_2() {
     assert!(e.contains("--caps"), "{e}");
     let (code, _) = fails("p.csv", Some(b"pay\n1\n"), &["--minimum", "0"]);
     assert_eq!(code, 2);
+    let (code, e) = fails("p.csv", Some(b"pay\n1\n"), &["--group", "pay"]);
+    assert_eq!(code, 2);
+    assert!(e.contains("named by both --pay and --group"), "{e}");
     // The same file read as CSV through --input-format works.
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("p.xlsx");

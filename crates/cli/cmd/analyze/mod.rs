@@ -81,6 +81,16 @@ fn check_usage(args: &AnalyzeArgs) -> Result<()> {
             )));
         }
     }
+    let mut roles = vec![("--pay", &args.pay)];
+    roles.extend(args.group.iter().map(|g| ("--group", g)));
+    roles.extend(args.weight.iter().map(|w| ("--weight", w)));
+    for (i, (oa, a)) in roles.iter().enumerate() {
+        if let Some((ob, _)) = roles[i + 1..].iter().find(|(_, b)| b == a) {
+            return Err(CliError::usage(format!(
+                "column {a:?} is named by both {oa} and {ob}; each role needs its own column"
+            )));
+        }
+    }
     if args.caps.is_empty() {
         return Err(CliError::usage(
             "--caps needs at least one multiple, e.g. --caps 5,8,15,30",
