@@ -19,7 +19,12 @@ fn split(data: &[u8]) -> Vec<(String, Vec<u8>)> {
             if !cur.is_empty() || path != "figures/f.toml" {
                 files.push((path, std::mem::take(&mut cur)));
             }
-            path = String::from_utf8_lossy(rest).trim().to_string();
+            // Relative, as the directory reader gives them (an absolute path would make the
+            // messages name a file outside the dataset).
+            path = String::from_utf8_lossy(rest)
+                .trim()
+                .trim_start_matches('/')
+                .to_string();
         } else {
             cur.extend_from_slice(line);
         }
