@@ -594,14 +594,34 @@ pub fn log_ticks(lo: f64, hi: f64, dense: bool) -> Vec<f64> {
 /// `lo, lo + step, ...` up to `hi`.
 pub fn linear_ticks(lo: f64, hi: f64, step: f64) -> Vec<f64> {
     let mut out = Vec::new();
-    if !(step > 0.0 && hi >= lo) {
+    if !(step > 0.0 && hi >= lo && lo.is_finite() && hi.is_finite()) {
         return out;
     }
+    // A fixed step over extreme data (a figure of 1e14 in a user's dataset) would mean billions
+    // of ticks; coarsen to a 1-2-5 step giving at most about MAX_TICKS instead.
+    let mut step = step;
+    if (hi - lo) / step > MAX_TICKS as f64 {
+        step = nice_step((hi - lo) / 10.0);
+    }
     let n = ((hi - lo) / step + 1e-9).floor() as i64;
-    for i in 0..=n {
+    for i in 0..=n.min(MAX_TICKS) {
         out.push(lo + i as f64 * step);
     }
     out
+}
+
+/// The most ticks an axis gets, whatever the data.
+const MAX_TICKS: i64 = 50;
+
+/// The smallest 1-2-5 step (1, 2, 5, 10, 20, ...) at or above `raw`.
+pub fn nice_step(raw: f64) -> f64 {
+    let p = 10f64.powf(raw.log10().floor());
+    for m in [1.0, 2.0, 5.0, 10.0] {
+        if m * p >= raw {
+            return m * p;
+        }
+    }
+    10.0 * p
 }
 
 /// A tick label: thousands separators, no trailing zeros (80000 -> "80,000", 2.5 -> "2.5").
@@ -844,6 +864,15 @@ mod tests {
             linear_ticks(0.0, 1.0, 0.25),
             vec![0.0, 0.25, 0.5, 0.75, 1.0]
         );
+    }
+
+    #[test]
+    fn linear_ticks_stay_few_on_extreme_ranges() {
+        // 0..1e14 at step 5 would be 2e13 ticks; it becomes a 1-2-5 step of 1e13 (11 ticks).
+        let t = linear_ticks(0.0, 1e14, 5.0);
+        assert_eq!(t.len(), 11);
+        assert_eq!(t[1], 1e13);
+        assert!(linear_ticks(0.0, f64::INFINITY, 1.0).is_empty());
     }
 
     #[test]

@@ -6,8 +6,8 @@
 
 use super::{
     anchor, builder, dashed, err, error_bar_h, error_bar_v, fmt_multiple, fmt_tick, label_at,
-    linear_ticks, log_axis_chart, log_ticks, mesh, palette, Area, DrawResult, Format, Frame, Mark,
-    Plot, Style,
+    linear_ticks, log_axis_chart, log_ticks, mesh, nice_step, palette, Area, DrawResult, Format,
+    Frame, Mark, Plot, Style,
 };
 use plotters::prelude::*;
 use std::str::FromStr;
@@ -396,15 +396,6 @@ impl Plot for Brackets {
 }
 
 /// 1, 2 or 5 times a power of ten, at least `raw`.
-fn nice_step(raw: f64) -> f64 {
-    let p = 10f64.powf(raw.log10().floor());
-    for m in [1.0, 2.0, 5.0, 10.0] {
-        if m * p >= raw {
-            return m * p;
-        }
-    }
-    10.0 * p
-}
 
 // --- 3. vovsi-tail ---------------------------------------------------------------------------
 
