@@ -417,3 +417,209 @@ fn usage_errors_exit_2() {
         .assert()
         .success();
 }
+
+// --- --chart DIR -------------------------------------------------------------------------------
+
+/// Runs `wages analyze FILE --chart DIR extra...` (JSON to stdout) and returns the folder.
+fn charts_of(file: &Path, extra: &[&str]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let out = wages()
+        .arg("analyze")
+        .arg(file)
+        .arg("--chart")
+        .arg(dir.path())
+        .args(["--format", "json"])
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The statistics are still printed.
+    let _: Value = serde_json::from_slice(&out.stdout).unwrap();
+    dir
+}
+
+fn svg_texts(svg: &str) -> Vec<String> {
+    let doc = roxmltree::Document::parse(svg).expect("the SVG parses as XML");
+    doc.descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .map(|n| n.text().unwrap_or("").to_string())
+        .collect()
+}
+
+/// `(width, height)` from a PNG's header.
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    let reader = png::Decoder::new(bytes).read_info().unwrap();
+    let info = reader.info();
+    (info.width, info.height)
+}
+
+/// Filled `<rect>`s of the histogram's bar colour (palette BLUE).
+fn bars(svg: &str) -> usize {
+    let doc = roxmltree::Document::parse(svg).unwrap();
+    doc.descendants()
+        .filter(|n| n.has_tag_name("rect"))
+        .filter(|n| {
+            n.attribute("fill")
+                .is_some_and(|f| f.eq_ignore_ascii_case("#0072B2"))
+        })
+        .count()
+}
+
+/// Legend entries of Lorenz curves ("label: Gini 0.123").
+fn lorenz_series(svg: &str) -> usize {
+    svg_texts(svg)
+        .iter()
+        .filter(|t| t.contains(": Gini "))
+        .count()
+}
+
+#[test]
+fn chart_writes_lorenz_and_multiples_in_png_and_svg() {
+    let dir = charts_of(&fixture("payroll.csv"), &["--group", "institution"]);
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "analyze-lorenz.png",
+            "analyze-lorenz.svg",
+            "analyze-multiples.png",
+            "analyze-multiples.svg"
+        ]
+    );
+    let lorenz = std::fs::read_to_string(dir.path().join("analyze-lorenz.svg")).unwrap();
+    let texts = svg_texts(&lorenz).join("\n");
+    for want in [
+        "Lorenz curve",
+        "cumulative share of people, lowest paid first (%)",
+        "cumulative share of total pay (%)",
+        "Equality",
+        "Source: ",
+        "payroll.csv",
+    ] {
+        assert!(
+            texts.contains(want),
+            "{want:?} not in the Lorenz chart: {texts}"
+        );
+    }
+    // The whole table plus three institutions, each with its Gini.
+    assert_eq!(lorenz_series(&lorenz), 1 + 3, "{texts}");
+    assert!(texts.contains("All rows: Gini "), "{texts}");
+    let hist = std::fs::read_to_string(dir.path().join("analyze-multiples.svg")).unwrap();
+    let texts = svg_texts(&hist).join("\n");
+    for want in [
+        "Pay as a multiple of the minimum",
+        "pay, multiple of the minimum (log scale)",
+        "people per bin",
+        "1:5",
+        "1:8",
+        "1:15",
+        "1:30",
+        "Minimum = 100, the smallest pay in the file",
+        "payroll.csv",
+    ] {
+        assert!(
+            texts.contains(want),
+            "{want:?} not in the histogram: {texts}"
+        );
+    }
+    let n = bars(&hist);
+    assert!((1..=12).contains(&n), "{n} bars");
+    for name in ["analyze-lorenz.png", "analyze-multiples.png"] {
+        let bytes = std::fs::read(dir.path().join(name)).unwrap();
+        assert_eq!(png_size(&bytes), (1200, 800), "{name}");
+    }
+}
+
+#[test]
+fn chart_without_groups_has_one_lorenz_curve_and_one_bar_per_nonempty_bin() {
+    // Multiples 1.2, 12 and 120 of --minimum 100: three bins hold people, whatever the bin
+    // width (bins are at most a factor 10^(1/4) wide); the counts are weighted.
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("p.csv");
+    std::fs::write(&f, "pay,w\n120,1\n120,2\n1200,1\n12000,0.5\n").unwrap();
+    let out = charts_of(
+        &f,
+        &[
+            "--minimum",
+            "100",
+            "--weight",
+            "w",
+            "--chart-width",
+            "900",
+            "--chart-height",
+            "600",
+        ],
+    );
+    let lorenz = std::fs::read_to_string(out.path().join("analyze-lorenz.svg")).unwrap();
+    assert_eq!(lorenz_series(&lorenz), 1);
+    let hist = std::fs::read_to_string(out.path().join("analyze-multiples.svg")).unwrap();
+    assert_eq!(bars(&hist), 3);
+    let texts = svg_texts(&hist).join("\n");
+    assert!(texts.contains("people per bin (weighted)"), "{texts}");
+    assert!(texts.contains("Minimum = 100 (--minimum)"), "{texts}");
+    let bytes = std::fs::read(out.path().join("analyze-multiples.png")).unwrap();
+    assert_eq!(png_size(&bytes), (900, 600));
+}
+
+#[test]
+fn chart_caps_lorenz_curves_at_the_largest_groups_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("p.csv");
+    let mut text = String::from("g,pay\n");
+    for g in 0..10 {
+        for i in 0..=g {
+            text.push_str(&format!("g{g},{}\n", 100 + 37 * i));
+        }
+    }
+    std::fs::write(&f, text).unwrap();
+    let out = charts_of(&f, &["--group", "g"]);
+    let lorenz = std::fs::read_to_string(out.path().join("analyze-lorenz.svg")).unwrap();
+    assert_eq!(lorenz_series(&lorenz), 1 + 6);
+    let texts = svg_texts(&lorenz).join("\n");
+    assert!(texts.contains("10 groups"), "{texts}");
+    assert!(texts.contains("only the 6 largest"), "{texts}");
+    // The largest six are g4..g9.
+    assert!(
+        texts.contains("g9: Gini") && texts.contains("g4: Gini"),
+        "{texts}"
+    );
+    assert!(!texts.contains("g3: Gini"), "{texts}");
+}
+
+#[test]
+fn unwritable_chart_folder_is_one_line_exit_1_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let blocker = dir.path().join("plain-file");
+    std::fs::write(&blocker, "not a folder").unwrap();
+    let target = blocker.join("charts");
+    let out = wages()
+        .arg("analyze")
+        .arg(fixture("payroll.csv"))
+        .arg("--chart")
+        .arg(&target)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("--chart"), "{stderr}");
+    assert!(out.stdout.is_empty());
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(left.len(), 1, "only the blocking file remains");
+    // A too small chart size is a usage error, before anything is read.
+    let (code, e) = fails(
+        "p.csv",
+        Some(b"pay\n1\n"),
+        &["--chart", "x", "--chart-width", "100"],
+    );
+    assert_eq!(code, 2);
+    assert!(e.contains("--chart-width"), "{e}");
+}

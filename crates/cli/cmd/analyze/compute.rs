@@ -44,12 +44,165 @@ pub struct Analysis {
     pub all: Summary,
     /// Each group, in label order (empty without `--group`).
     pub groups: Vec<GroupSummary>,
+    /// What `--chart` draws (`None` without it: nothing extra is computed).
+    pub charts: Option<ChartData>,
+}
+
+/// At most this many groups get their own Lorenz curve (the largest by weighted count); more
+/// lines than the palette has colours would be unreadable.
+pub const MAX_LORENZ_GROUPS: usize = 6;
+
+/// Most points of a Lorenz curve: a sample with more rows is evaluated on an even grid of this
+/// many shares of people (finer than a pixel at any chart size `--chart-width` allows).
+const LORENZ_POINTS: usize = 2000;
+
+/// The curves `--chart` draws, computed from each sorted [`Sample`] while it exists.
+#[derive(Debug, Clone)]
+pub struct ChartData {
+    /// The whole table's Lorenz curve: `(share of people, share of pay)`, both in `[0, 1]`.
+    pub lorenz: Vec<(f64, f64)>,
+    /// Lorenz curves of the largest groups: `(index into Analysis::groups, curve)`, in label
+    /// order.
+    pub group_lorenz: Vec<(usize, Vec<(f64, f64)>)>,
+    /// The whole table's histogram of multiples of the minimum.
+    pub histogram: Histogram,
+}
+
+/// People (weighted) per log-spaced bin of pay / minimum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Histogram {
+    /// Bin edges in multiples of the minimum, ascending; `counts.len() + 1` of them. Bin `j` is
+    /// `[edges[j], edges[j + 1])`.
+    pub edges: Vec<f64>,
+    /// Weighted count in each bin (0 for an empty bin).
+    pub counts: Vec<f64>,
+    /// Bins per decade: edges are `10^(k / per_decade)`.
+    pub per_decade: u32,
+}
+
+/// The Lorenz curve of `s`: every vertex `(C_i / W, P_i / S)` (cumulative weight and pay of the
+/// `i` lowest-paid rows) for up to `max_points` rows, else the curve at `max_points` even steps
+/// of the share of people, with the row at each boundary counted fractionally (the same value as
+/// [`Sample::lorenz`], but all points in one pass over the sorted pay).
+pub fn lorenz_curve(s: &Sample, max_points: usize) -> Vec<(f64, f64)> {
+    let pay = s.pay();
+    // Scale pay and weights by their maxima so the sums neither overflow nor underflow.
+    let px = 1.0 / s.max();
+    let wmax = s
+        .weights()
+        .map(|w| w.iter().copied().fold(0.0, f64::max))
+        .unwrap_or(1.0);
+    let wx = 1.0 / wmax;
+    let weight = |i: usize| s.weights().map_or(1.0, |w| w[i] * wx);
+    let (mut total_w, mut total_p) = (0.0, 0.0);
+    for (i, &x) in pay.iter().enumerate() {
+        let w = weight(i);
+        total_w += w;
+        total_p += w * x * px;
+    }
+    let mut out = Vec::with_capacity(pay.len().min(max_points) + 2);
+    out.push((0.0, 0.0));
+    let (mut cw, mut cp) = (0.0, 0.0);
+    if pay.len() <= max_points {
+        for (i, &x) in pay.iter().enumerate() {
+            let w = weight(i);
+            cw += w;
+            cp += w * x * px;
+            out.push(((cw / total_w).min(1.0), (cp / total_p).min(1.0)));
+        }
+    } else {
+        let mut j = 1;
+        for (i, &x) in pay.iter().enumerate() {
+            let w = weight(i);
+            let x = x * px;
+            while j < max_points && (j as f64 / max_points as f64) * total_w <= cw + w {
+                let target = j as f64 / max_points as f64 * total_w;
+                let held = cp + x * (target - cw).max(0.0);
+                out.push((
+                    j as f64 / max_points as f64,
+                    (held / total_p).clamp(0.0, 1.0),
+                ));
+                j += 1;
+            }
+            cw += w;
+            cp += w * x;
+        }
+        // Grid points that rounding left past the last row hold all the pay.
+        out.extend((j..max_points).map(|j| (j as f64 / max_points as f64, 1.0)));
+    }
+    if let Some(last) = out.last_mut() {
+        if last.0 >= 1.0 - 1e-12 {
+            *last = (1.0, 1.0);
+        } else {
+            out.push((1.0, 1.0));
+        }
+    }
+    out
+}
+
+/// People (weighted) per log-spaced bin of `pay / minimum`. Bins per decade are chosen for about
+/// `sqrt(n)` bins, between 8 and 40 over the data's range (4, 5, 10, 20 or 40 per decade); edges are powers
+/// `10^(k / per_decade)`, so a decade boundary (1x, 10x, 100x) is always an edge. Uses the sorted
+/// pay: O(bins log n) unweighted, one pass over the weights otherwise.
+pub fn histogram(s: &Sample, minimum: f64) -> Histogram {
+    let pay = s.pay();
+    let (lo, hi) = (s.min() / minimum, s.max() / minimum);
+    let decades = (hi / lo).log10();
+    let target = (s.n() as f64).sqrt().clamp(8.0, 40.0);
+    // The nearest of 4, 5, 10, 20, 40 bins per decade (in log terms) to the target count.
+    let want = (target / decades.max(1e-9)).clamp(4.0, 40.0);
+    let per_decade = [4u32, 5, 10, 20, 40]
+        .into_iter()
+        .min_by(|a, b| {
+            let d = |k: u32| (want / k as f64).ln().abs();
+            d(*a).total_cmp(&d(*b))
+        })
+        .unwrap_or(10);
+    let pd = per_decade as f64;
+    let edge = |k: i64| 10f64.powf(k as f64 / pd);
+    let mut k0 = (lo.log10() * pd).floor() as i64;
+    while edge(k0) > lo {
+        k0 -= 1;
+    }
+    let mut k1 = (hi.log10() * pd).floor() as i64 + 1;
+    while edge(k1) <= hi {
+        k1 += 1;
+    }
+    let edges: Vec<f64> = (k0..=k1).map(edge).collect();
+    // Row index where each bin starts: the first row whose multiple reaches the edge.
+    let starts: Vec<usize> = edges
+        .iter()
+        .map(|&e| pay.partition_point(|&x| x / minimum < e))
+        .collect();
+    let counts = starts
+        .windows(2)
+        .map(|r| match s.weights() {
+            None => (r[1] - r[0]) as f64,
+            Some(w) => w[r[0]..r[1]].iter().sum(),
+        })
+        .collect();
+    Histogram {
+        edges,
+        counts,
+        per_decade,
+    }
 }
 
 /// One sample to summarize: its pay and weights (moved into the `Sample`).
 struct Job {
     pay: Vec<f64>,
     weight: Option<Vec<f64>>,
+    /// Compute its Lorenz curve (`--chart`, and the whole table or one of the largest groups).
+    lorenz: bool,
+    /// Compute its histogram of multiples (`--chart`, whole table).
+    histogram: bool,
+}
+
+/// What one job yields.
+struct JobOut {
+    summary: Summary,
+    lorenz: Option<Vec<(f64, f64)>>,
+    histogram: Option<Histogram>,
 }
 
 /// Splits rows by group code in one counting pass: each group's pay (and weights) in a vector of
@@ -94,6 +247,7 @@ pub fn analyze(
     payroll: Payroll,
     minimum: Option<f64>,
     caps: &[f64],
+    chart: bool,
 ) -> Result<Analysis, InequalityError> {
     let Payroll {
         pay,
@@ -119,15 +273,52 @@ pub fn analyze(
                 .zip(partition(&pay, weight.as_deref(), &g.codes, g.labels.len()))
         {
             labels.push(label.clone());
-            jobs.push(Job { pay: p, weight: w });
+            jobs.push(Job {
+                pay: p,
+                weight: w,
+                lorenz: false,
+                histogram: false,
+            });
         }
     }
     drop(groups);
+    if chart {
+        // The largest groups by weighted count (ties: label order) get a Lorenz curve.
+        let size = |j: &Job| {
+            j.weight
+                .as_ref()
+                .map_or(j.pay.len() as f64, |w| w.iter().sum())
+        };
+        let mut order: Vec<(usize, f64)> = jobs.iter().map(size).enumerate().collect();
+        order.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        for &(i, _) in order.iter().take(MAX_LORENZ_GROUPS) {
+            jobs[i].lorenz = true;
+        }
+    }
     // The whole table last in `jobs`, so group i is job i.
-    jobs.push(Job { pay, weight });
+    jobs.push(Job {
+        pay,
+        weight,
+        lorenz: chart,
+        histogram: chart,
+    });
     let mut results = summarize_all(jobs, minimum, caps)?;
-    let all = results.pop().ok_or(InequalityError::Empty)?;
+    let whole = results.pop().ok_or(InequalityError::Empty)?;
+    let all = whole.summary;
+    let charts = match (whole.lorenz, whole.histogram) {
+        (Some(lorenz), Some(histogram)) => Some(ChartData {
+            lorenz,
+            group_lorenz: results
+                .iter_mut()
+                .enumerate()
+                .filter_map(|(i, r)| r.lorenz.take().map(|c| (i, c)))
+                .collect(),
+            histogram,
+        }),
+        _ => None,
+    };
     Ok(Analysis {
+        charts,
         rows_read,
         dropped_nonpositive,
         minimum,
@@ -137,7 +328,10 @@ pub fn analyze(
         groups: labels
             .into_iter()
             .zip(results)
-            .map(|(label, summary)| GroupSummary { label, summary })
+            .map(|(label, r)| GroupSummary {
+                label,
+                summary: r.summary,
+            })
             .collect(),
     })
 }
@@ -146,13 +340,13 @@ fn summarize_all(
     jobs: Vec<Job>,
     minimum: f64,
     caps: &[f64],
-) -> Result<Vec<Summary>, InequalityError> {
+) -> Result<Vec<JobOut>, InequalityError> {
     let n = jobs.len();
     // Largest jobs first, so two threads finish close together.
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(jobs[i].pay.len()));
     let slots: Vec<Mutex<Option<Job>>> = jobs.into_iter().map(|j| Mutex::new(Some(j))).collect();
-    let results: Vec<Mutex<Option<Result<Summary, InequalityError>>>> =
+    let results: Vec<Mutex<Option<Result<JobOut, InequalityError>>>> =
         (0..n).map(|_| Mutex::new(None)).collect();
     let next = AtomicUsize::new(0);
     let threads = std::thread::available_parallelism()
@@ -165,7 +359,14 @@ fn summarize_all(
         let Some(&i) = order.get(k) else { break };
         let job = slots[i].lock().map(|mut s| s.take()).ok().flatten();
         let Some(job) = job else { continue };
-        let r = Sample::new(job.pay, job.weight).and_then(|s| s.try_summary(minimum, caps));
+        let (lorenz, histogram) = (job.lorenz, job.histogram);
+        let r = Sample::new(job.pay, job.weight).and_then(|s| {
+            Ok(JobOut {
+                summary: s.try_summary(minimum, caps)?,
+                lorenz: lorenz.then(|| lorenz_curve(&s, LORENZ_POINTS)),
+                histogram: histogram.then(|| self::histogram(&s, minimum)),
+            })
+        });
         if let Ok(mut slot) = results[i].lock() {
             *slot = Some(r);
         }
@@ -259,7 +460,8 @@ mod tests {
             rows_read: 6,
             dropped_nonpositive: 0,
         };
-        let a = analyze(payroll, None, &[2.0]).unwrap();
+        let a = analyze(payroll, None, &[2.0], false).unwrap();
+        assert!(a.charts.is_none());
         assert_eq!(a.minimum, 1.0);
         assert_eq!(a.minimum_source, MinimumSource::SmallestPay);
         let direct = |v: Vec<f64>| Sample::new(v, None).unwrap().summary(1.0, &[2.0]);
@@ -267,5 +469,61 @@ mod tests {
         assert_eq!(a.groups[0].label, "a");
         assert_eq!(a.groups[0].summary, direct(vec![3.0, 4.0, 9.0]));
         assert_eq!(a.groups[1].summary, direct(vec![1.0, 1.5, 2.0]));
+    }
+
+    fn pseudo_random(n: usize, seed: u64) -> Vec<f64> {
+        let mut x = seed;
+        (0..n)
+            .map(|_| {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                ((x >> 11) as f64 / (1u64 << 53) as f64 * 6.0).exp()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn lorenz_curve_agrees_with_sample_lorenz() {
+        let pay = pseudo_random(5000, 1);
+        let w: Vec<f64> = pseudo_random(5000, 2)
+            .iter()
+            .map(|v| v.ln() + 0.5)
+            .collect();
+        for weights in [None, Some(w)] {
+            let s = Sample::new(pay.clone(), weights).unwrap();
+            // On the grid (more rows than points) and at every vertex (fewer).
+            for points in [100, 10_000] {
+                let c = lorenz_curve(&s, points);
+                assert_eq!(c.first(), Some(&(0.0, 0.0)));
+                assert_eq!(c.last(), Some(&(1.0, 1.0)));
+                assert!(c.windows(2).all(|p| p[1].0 >= p[0].0 && p[1].1 >= p[0].1));
+                for &(q, l) in &c {
+                    assert!((l - s.lorenz(q.min(1.0))).abs() < 1e-9, "q {q}: {l}");
+                }
+            }
+            assert_eq!(lorenz_curve(&s, 100).len(), 101);
+        }
+    }
+
+    #[test]
+    fn histogram_bins_hold_every_row_once() {
+        let pay = pseudo_random(3000, 3);
+        let s = Sample::new(pay.clone(), None).unwrap();
+        let h = histogram(&s, 1.0);
+        assert_eq!(h.counts.len() + 1, h.edges.len());
+        assert_eq!(h.counts.iter().sum::<f64>(), 3000.0);
+        assert!(h.edges[0] <= s.min() && *h.edges.last().unwrap() > s.max());
+        let j = 7;
+        let direct = pay
+            .iter()
+            .filter(|&&x| x >= h.edges[j] && x < h.edges[j + 1])
+            .count();
+        assert_eq!(h.counts[j], direct as f64);
+        // Weighted: the weights are summed; one pay value makes one bin.
+        let s = Sample::new(vec![5.0; 4], Some(vec![1.0, 2.0, 3.0, 0.5])).unwrap();
+        let h = histogram(&s, 2.0);
+        assert_eq!(h.counts.iter().filter(|&&c| c > 0.0).count(), 1);
+        assert_eq!(h.counts.iter().sum::<f64>(), 6.5);
     }
 }

@@ -7,6 +7,8 @@
 //! docs/analyze.md.
 
 #[cfg(feature = "table")]
+mod charts;
+#[cfg(feature = "table")]
 mod compute;
 #[cfg(feature = "table")]
 mod render;
@@ -70,6 +72,19 @@ pub struct AnalyzeArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
+
+    /// Also write charts to this folder (created if needed): analyze-lorenz.png/.svg (Lorenz
+    /// curves) and analyze-multiples.png/.svg (histogram of pay / minimum, log scale).
+    #[arg(long, value_name = "DIR")]
+    pub chart: Option<PathBuf>,
+
+    /// Chart width in pixels.
+    #[arg(long, value_name = "PX", default_value_t = 1200, requires = "chart")]
+    pub chart_width: u32,
+
+    /// Chart height in pixels.
+    #[arg(long, value_name = "PX", default_value_t = 800, requires = "chart")]
+    pub chart_height: u32,
 }
 
 /// Checks the options that do not need the file.
@@ -90,6 +105,14 @@ fn check_usage(args: &AnalyzeArgs) -> Result<()> {
                 "column {a:?} is named by both {oa} and {ob}; each role needs its own column"
             )));
         }
+    }
+    if args.chart.is_some() {
+        crate::chart::check_size(args.chart_width, args.chart_height).map_err(|e| {
+            CliError::usage(
+                e.replace("--width", "--chart-width")
+                    .replace("--height", "--chart-height"),
+            )
+        })?;
     }
     if args.caps.is_empty() {
         return Err(CliError::usage(
@@ -145,10 +168,11 @@ pub fn run(_ctx: &Context, args: AnalyzeArgs) -> Result<()> {
     })?;
     let t1 = std::time::Instant::now();
     progress.say(format!("summarizing {} rows", payroll.pay.len()));
-    let analysis = compute::analyze(payroll, args.minimum, &args.caps).map_err(|e| {
-        progress.finish();
-        CliError::data(format!("{}: {e}", args.file.display()))
-    })?;
+    let analysis = compute::analyze(payroll, args.minimum, &args.caps, args.chart.is_some())
+        .map_err(|e| {
+            progress.finish();
+            CliError::data(format!("{}: {e}", args.file.display()))
+        })?;
     progress.finish();
     if timings {
         // For the benchmark's profile (bench/README.md): where the time goes.
@@ -159,5 +183,10 @@ pub fn run(_ctx: &Context, args: AnalyzeArgs) -> Result<()> {
         );
     }
     let text = render::render(&args, &analysis)?;
+    if let Some(dir) = &args.chart {
+        // Charts first: a run whose charts fail prints nothing and leaves no file.
+        let files = charts::render_all(&args, &analysis)?;
+        charts::write_all(dir, &files)?;
+    }
     crate::output::print(&text)
 }
