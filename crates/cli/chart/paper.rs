@@ -395,8 +395,6 @@ impl Plot for Brackets {
     }
 }
 
-/// 1, 2 or 5 times a power of ten, at least `raw`.
-
 // --- 3. vovsi-tail ---------------------------------------------------------------------------
 
 struct TailPoint {
