@@ -17,6 +17,14 @@
 //!   except [`Sample::gini_corrected`] equals the unweighted statistic of the data with row `i`
 //!   repeated `w_i` times.
 //! * Without weights every weight is 1 and all formulas below reduce to their unweighted forms.
+//! * Magnitudes: the statistics are computed on pay and weights divided by the powers of two at
+//!   or below their largest values (exact shifts, so ordinary data gives bit-for-bit the same
+//!   figures), so pay and weights anywhere in `f64` neither overflow nor underflow
+//!   (pay near `f64::MAX`, or pay 1e-200 with weight 1e-200). Level figures (min, quantiles,
+//!   mean, `weighted_n`, cap thresholds and `pay_above_total`) stay in the data's own units.
+//!   Two limits remain: the largest pay may be at most [`MAX_PAY_SPREAD`] (1e100) times the
+//!   smallest ([`InequalityError::PaySpread`]), and the totals `W` and `S` in the data's units
+//!   must be finite ([`InequalityError::TotalOverflow`]).
 //!
 //! # Notation
 //!
@@ -80,6 +88,12 @@ use thiserror::Error;
 /// floating-point noise is absorbed.
 pub const QUANTILE_TIE_RTOL: f64 = 1e-12;
 
+/// Largest accepted ratio of the largest to the smallest pay of a [`Sample`]
+/// ([`InequalityError::PaySpread`] beyond it). Statistics are computed on pay and weights
+/// divided by powers of two near their maxima, so absolute magnitudes anywhere in `f64` are
+/// fine; only the spread is bounded, so that every scaled product stays a normal number.
+pub const MAX_PAY_SPREAD: f64 = 1e100;
+
 /// Why a [`Sample`] or a [`Summary`] could not be built. Row indexes are 0-based positions in
 /// the vectors passed in.
 #[derive(Debug, Clone, PartialEq, Error)]
@@ -132,6 +146,19 @@ pub enum InequalityError {
     /// The weighted total of pay (or of the weights) overflows `f64`.
     #[error("the total of pay or weights is not finite (overflow): rescale the data")]
     TotalOverflow,
+    /// The largest pay is more than [`MAX_PAY_SPREAD`] times the smallest: beyond what the
+    /// statistics can be computed for in floating point.
+    #[error(
+        "pay ranges from {min} to {max}, more than {spread:e} times apart: \
+         check the units of the pay column (some rows are likely in a different unit or corrupt)",
+        spread = MAX_PAY_SPREAD
+    )]
+    PaySpread {
+        /// Smallest pay.
+        min: f64,
+        /// Largest pay.
+        max: f64,
+    },
     /// The reference minimum passed to [`Sample::try_summary`] is not finite and positive.
     #[error("the reference minimum is {0}: it must be a finite positive number")]
     InvalidMinimum(f64),
@@ -154,44 +181,80 @@ pub struct Sample {
     pay: Vec<f64>,
     /// Weights aligned with `pay`; `None` means every weight is 1.
     weights: Option<Vec<f64>>,
-    /// `W = Σ w_i`.
+    /// `W' = Σ w_i'` with `w_i' = w_i / weight_scale` (`n` when unweighted).
     total_weight: f64,
-    /// `S = Σ w_i x_i`.
+    /// `S' = Σ w_i' x_i'` with `x_i' = x_i / pay_scale`.
     total_pay: f64,
-    /// `Σ w_i²` (for the corrected Gini).
+    /// `Σ w_i'²` (for the corrected Gini).
     sum_sq_weights: f64,
+    /// `1 / pay_scale`, `pay_scale` the power of two at or below the largest pay.
+    inv_pay_scale: f64,
+    /// `1 / weight_scale`, `weight_scale` the power of two at or below the largest weight (1
+    /// when unweighted).
+    inv_weight_scale: f64,
 }
 
-/// Dispatches `$body` over an iterator of `(pay, weight)` pairs, monomorphised separately for
-/// the weighted and unweighted cases so the unweighted loops carry no weight array.
+/// Dispatches `$body` over an iterator of scaled `(pay, weight)` pairs `(x_i', w_i')`,
+/// monomorphised separately for the weighted and unweighted cases so the unweighted loops carry
+/// no weight array. The scales are powers of two, so the scaling is exact (bit-for-bit the same
+/// ratios as unscaled arithmetic wherever that neither overflows nor underflows).
 macro_rules! with_pairs {
-    ($self:expr, |$it:ident| $body:expr) => {
+    ($self:expr, |$it:ident| $body:expr) => {{
+        let (sx, sw) = ($self.inv_pay_scale, $self.inv_weight_scale);
         match &$self.weights {
             Some(w) => {
-                let $it = $self.pay.iter().copied().zip(w.iter().copied());
+                let $it = $self
+                    .pay
+                    .iter()
+                    .zip(w.iter())
+                    .map(move |(&x, &w)| (x * sx, w * sw));
                 $body
             }
             None => {
-                let $it = $self.pay.iter().map(|&x| (x, 1.0_f64));
+                let $it = $self.pay.iter().map(move |&x| (x * sx, 1.0_f64));
                 $body
             }
         }
-    };
+    }};
 }
 
 macro_rules! with_pairs_rev {
-    ($self:expr, |$it:ident| $body:expr) => {
+    ($self:expr, |$it:ident| $body:expr) => {{
+        let (sx, sw) = ($self.inv_pay_scale, $self.inv_weight_scale);
         match &$self.weights {
             Some(w) => {
-                let $it = $self.pay.iter().rev().copied().zip(w.iter().rev().copied());
+                let $it = $self
+                    .pay
+                    .iter()
+                    .rev()
+                    .zip(w.iter().rev())
+                    .map(move |(&x, &w)| (x * sx, w * sw));
                 $body
             }
             None => {
-                let $it = $self.pay.iter().rev().map(|&x| (x, 1.0_f64));
+                let $it = $self.pay.iter().rev().map(move |&x| (x * sx, 1.0_f64));
                 $body
             }
         }
-    };
+    }};
+}
+
+/// `1 / 2^e` for the largest power of two `2^e <= x` (`x` finite and positive). Multiplying by
+/// it is exact: it only shifts the exponent (the result is at most `x / 2^e < 2`).
+pub(crate) fn inv_pow2_below(x: f64) -> f64 {
+    const EXP: u64 = 0x7ff0_0000_0000_0000;
+    let bits = x.to_bits() & EXP;
+    if bits == 0 {
+        // Subnormal: 2^1022 brings it to [2^-52, 1), exactly.
+        return 2f64.powi(1022);
+    }
+    let e = ((bits >> 52) as i32) - 1023;
+    // 2^-e for e in [-1022, 1023]: 2^-1023 is subnormal but exact, as is every product below.
+    if e == 1023 {
+        2f64.powi(-1022) / 2.0
+    } else {
+        2f64.powi(-e)
+    }
 }
 
 impl Sample {
@@ -199,7 +262,8 @@ impl Sample {
     ///
     /// Errors: [`InequalityError::Empty`], [`InequalityError::NonFinitePay`],
     /// [`InequalityError::NonPositivePay`], [`InequalityError::InvalidWeight`],
-    /// [`InequalityError::LengthMismatch`], [`InequalityError::TotalOverflow`]; the first
+    /// [`InequalityError::LengthMismatch`], [`InequalityError::TotalOverflow`],
+    /// [`InequalityError::PaySpread`]; the first
     /// offending row is named.
     pub fn new(mut pay: Vec<f64>, weights: Option<Vec<f64>>) -> Result<Sample, InequalityError> {
         validate(&pay, weights.as_deref())?;
@@ -244,11 +308,25 @@ impl Sample {
     }
 
     fn assemble(pay: Vec<f64>, weights: Option<Vec<f64>>) -> Result<Sample, InequalityError> {
+        // Sorted ascending and positive (validated), so the ends are the extremes.
+        let (min, max) = (pay[0], pay[pay.len() - 1]);
+        if max / min > MAX_PAY_SPREAD {
+            return Err(InequalityError::PaySpread { min, max });
+        }
+        let inv_pay_scale = inv_pow2_below(max);
+        let inv_weight_scale = weights.as_deref().map_or(1.0, |w| {
+            inv_pow2_below(w.iter().copied().fold(0.0, f64::max))
+        });
         let (total_weight, total_pay, sum_sq_weights) = match &weights {
-            None => (pay.len() as f64, pay.iter().sum::<f64>(), pay.len() as f64),
+            None => (
+                pay.len() as f64,
+                pay.iter().map(|&x| x * inv_pay_scale).sum::<f64>(),
+                pay.len() as f64,
+            ),
             Some(w) => {
                 let (mut tw, mut tp, mut sq) = (0.0, 0.0, 0.0);
                 for (&x, &w) in pay.iter().zip(w) {
+                    let (x, w) = (x * inv_pay_scale, w * inv_weight_scale);
                     tw += w;
                     tp += w * x;
                     sq += w * w;
@@ -256,16 +334,21 @@ impl Sample {
                 (tw, tp, sq)
             }
         };
-        if !(total_weight.is_finite() && total_pay.is_finite() && sum_sq_weights.is_finite()) {
-            return Err(InequalityError::TotalOverflow);
-        }
-        Ok(Sample {
+        let sample = Sample {
             pay,
             weights,
             total_weight,
             total_pay,
             sum_sq_weights,
-        })
+            inv_pay_scale,
+            inv_weight_scale,
+        };
+        // The scaled totals are at most `n`; the totals in the data's own units must be finite
+        // too, since `weighted_n` and `total_pay` report them.
+        if !(sample.weighted_n().is_finite() && sample.total_pay().is_finite()) {
+            return Err(InequalityError::TotalOverflow);
+        }
+        Ok(sample)
     }
 
     /// Pay, sorted ascending.
@@ -285,12 +368,21 @@ impl Sample {
 
     /// Total weight `W = Σ w_i` (`n` when unweighted).
     pub fn weighted_n(&self) -> f64 {
-        self.total_weight
+        self.total_weight / self.inv_weight_scale
     }
 
-    /// Weighted total of pay `S = Σ w_i x_i`.
+    /// Weighted total of pay `S = Σ w_i x_i` (may underflow to 0 for pay and weights near the
+    /// bottom of `f64`; the statistics do not use it, they work on scaled values).
     pub fn total_pay(&self) -> f64 {
-        self.total_pay
+        let (v, a, b) = (self.total_pay, self.inv_pay_scale, self.inv_weight_scale);
+        // Undo the larger shift first when that moves `v` towards 1, so that no intermediate
+        // overflows or underflows when the result itself is a normal number.
+        let (first, second) = if (v >= 1.0) == (a >= b) {
+            (a, b)
+        } else {
+            (b, a)
+        };
+        v / first / second
     }
 
     /// Smallest pay `x_1`.
@@ -305,6 +397,11 @@ impl Sample {
 
     /// Weighted mean `μ = S / W`.
     pub fn mean(&self) -> f64 {
+        self.scaled_mean() / self.inv_pay_scale
+    }
+
+    /// `μ' = S' / W'`: the mean of the scaled pay.
+    fn scaled_mean(&self) -> f64 {
         self.total_pay / self.total_weight
     }
 
@@ -335,7 +432,7 @@ impl Sample {
             Some(w) => {
                 let mut cum = 0.0;
                 for (i, &wi) in w.iter().enumerate() {
-                    cum += wi;
+                    cum += wi * self.inv_weight_scale;
                     if cum >= target - tol {
                         return self.at_boundary(i, (cum - target).abs() <= tol);
                     }
@@ -397,7 +494,7 @@ impl Sample {
         if epsilon == 1.0 {
             return (-(-self.mld()).exp_m1()).clamp(0.0, 1.0);
         }
-        let mean = self.mean();
+        let mean = self.scaled_mean();
         let e = 1.0 - epsilon;
         let sum: f64 = with_pairs!(self, |it| it.map(|(x, w)| w * (x / mean).powf(e)).sum());
         (1.0 - (sum / self.total_weight).powf(1.0 / e)).clamp(0.0, 1.0)
@@ -416,7 +513,7 @@ impl Sample {
         if alpha == 1.0 {
             return self.theil_t();
         }
-        let mean = self.mean();
+        let mean = self.scaled_mean();
         // E[r^α − 1 − α (r − 1)] = E[r^α] − 1 because E[r] = 1; each term has the sign of
         // α (α − 1), so the result is non-negative up to rounding.
         let sum: f64 = with_pairs!(self, |it| it
@@ -466,7 +563,7 @@ impl Sample {
         let k = self.pay.partition_point(|&x| x < threshold);
         let w = match &self.weights {
             None => k as f64,
-            Some(w) => w[..k].iter().sum(),
+            Some(w) => w[..k].iter().map(|&w| w * self.inv_weight_scale).sum(),
         };
         w / self.total_weight
     }
@@ -503,7 +600,7 @@ impl Sample {
             threshold,
             rows: above.len(),
             count,
-            share: count / self.total_weight,
+            share: count / self.weighted_n(),
             pay_above_total: excess,
         }
     }
@@ -525,13 +622,15 @@ impl Sample {
         check_minimum_and_caps(minimum, caps)?;
         let (min, max, mean) = (self.min(), self.max(), self.mean());
         let (p10, p50, p90) = (self.quantile(0.1), self.quantile(0.5), self.quantile(0.9));
-        let (gini_num, moments) = with_pairs!(self, |it| fused_pass(it, mean, self.total_weight));
+        let scaled_mean = self.scaled_mean();
+        let (gini_num, moments) =
+            with_pairs!(self, |it| fused_pass(it, scaled_mean, self.total_weight));
         let gini = finish_gini(gini_num, self.total_weight, self.total_pay);
         let mld = moments.mld(self.total_weight);
         let top10_share = self.top_share(0.1);
         Ok(Summary {
             n: self.n(),
-            weighted_n: self.total_weight,
+            weighted_n: self.weighted_n(),
             min,
             p10,
             p50,
@@ -560,7 +659,7 @@ impl Sample {
     }
 
     fn moments(&self) -> Moments {
-        let mean = self.mean();
+        let mean = self.scaled_mean();
         with_pairs!(self, |it| fused_pass(it, mean, self.total_weight)).1
     }
 }
@@ -875,6 +974,56 @@ mod tests {
             s.try_summary(1.0, &[5.0, -1.0]),
             Err(InequalityError::InvalidCap(-1.0))
         );
+    }
+
+    /// Statistics are scale-invariant and computed on pay and weights shifted by powers of two:
+    /// magnitudes at either end of `f64` give the same figures as moderate ones.
+    #[test]
+    fn extreme_magnitudes_are_computed_in_a_rescaled_space() {
+        // Pay 1e300 and 1.7e308: W · S overflowed and the Gini came out 0 (true: 0.5 · (1 −
+        // 1e300/1.7e308)/(1 + 1e300/1.7e308), about 0.5).
+        let s = Sample::new(vec![1e300, 1.7e308], None).unwrap();
+        let g = s.gini();
+        assert!((g - 0.5).abs() < 1e-8, "{g}");
+        let m = s.summary(1e300, &[2.0]);
+        assert_eq!(m.gini, g);
+        assert!(m.theil_t.is_finite() && m.mld.is_finite() && m.atkinson_2.is_finite());
+        assert!((m.mean - 0.85e308).abs() < 1e300 && (m.top1_share - 0.02).abs() < 1e-8);
+        // Pay 1e-200 with weight 1e-200: w · x underflowed, the total pay was 0, the Gini NaN.
+        let s = Sample::new(vec![1e-200, 2e-200], Some(vec![1e-200, 1e-200])).unwrap();
+        let m = s.summary(1e-200, &[1.5]);
+        let moderate = Sample::new(vec![1.0, 2.0], Some(vec![1.0, 1.0]))
+            .unwrap()
+            .summary(1.0, &[1.5]);
+        for (a, b) in [
+            (m.gini, moderate.gini),
+            (m.gini_corrected.unwrap(), moderate.gini_corrected.unwrap()),
+            (m.theil_t, moderate.theil_t),
+            (m.atkinson_0_5, moderate.atkinson_0_5),
+            (m.top10_share, moderate.top10_share),
+            (m.palma, moderate.palma),
+            (m.caps[0].share, moderate.caps[0].share),
+        ] {
+            assert!((a - b).abs() <= 1e-12, "{a} vs {b}");
+        }
+        assert!((m.mean / 1.5e-200 - 1.0).abs() < 1e-12);
+        assert!((m.weighted_n / 2e-200 - 1.0).abs() < 1e-12);
+        // Heavy weights on large pay: W and S in the data's units overflow, an error.
+        assert_eq!(
+            Sample::new(vec![1.0, 2.0], Some(vec![1e308, 1e308])),
+            Err(InequalityError::TotalOverflow)
+        );
+        // A spread beyond MAX_PAY_SPREAD is rejected with both ends named.
+        let e = Sample::new(vec![1e-300, 1.0, 1e300], None).unwrap_err();
+        assert_eq!(
+            e,
+            InequalityError::PaySpread {
+                min: 1e-300,
+                max: 1e300
+            }
+        );
+        assert!(e.to_string().contains("more than 1e100 times apart"), "{e}");
+        assert!(Sample::new(vec![1e-50, 1e50], None).is_ok());
     }
 
     #[test]

@@ -2,6 +2,23 @@
 
 use super::table::TabulationError;
 
+/// `Err(NotFinite)` naming `quantity` unless `value` is finite: the fits check their mean and
+/// Gini with it, so that a fit that succeeds never reports NaN or infinity for them.
+pub(crate) fn check_finite(
+    what: &'static str,
+    quantity: &str,
+    value: f64,
+) -> Result<(), TabulationError> {
+    if value.is_finite() {
+        Ok(())
+    } else {
+        Err(TabulationError::NotFinite {
+            what,
+            reason: format!("the {quantity} comes out as {value}"),
+        })
+    }
+}
+
 /// A distribution fitted to a bracket table: what `wages tabulate` reports from a fit.
 pub trait FittedDistribution {
     /// Mean of the fitted distribution, `int_0^1 Q(p) dp`.
@@ -14,7 +31,9 @@ pub trait FittedDistribution {
     /// `int_p^1 Q(u) du / int_0^1 Q(u) du` (e.g. `top_share(0.9)` is the top-10% share).
     fn top_share(&self, p: f64) -> Result<f64, TabulationError>;
 
-    /// Gini coefficient `1 - 2 int_0^1 L(p) dp` with `L(p) = 1 - top_share(p)`.
+    /// Gini coefficient `1 - 2 int_0^1 L(p) dp` with `L(p) = 1 - top_share(p)`. The fits check
+    /// at fit time that it (and the mean) is finite, returning
+    /// [`TabulationError::NotFinite`] otherwise.
     fn gini(&self) -> f64;
 
     /// `n` points `(Q(p), 1 - p)` of the fitted survival curve for `p` evenly spaced in

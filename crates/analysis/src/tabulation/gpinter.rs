@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::fitted::FittedDistribution;
+use super::fitted::{check_finite, FittedDistribution};
 use super::histogram::check_p;
 use super::table::{BracketTable, TabulationError};
 
@@ -82,6 +82,7 @@ pub struct GeneralizedParetoInterpolation {
 impl GeneralizedParetoInterpolation {
     /// Fit to `table`: needs at least 3 brackets, every mean known and strictly inside its
     /// bracket (for the top bracket, above its threshold), and no empty bracket.
+    /// [`TabulationError::NotFinite`] when the fitted mean or Gini is not a finite number.
     pub fn fit(table: &BracketTable) -> Result<Self, TabulationError> {
         const WHAT: &str = "generalized Pareto interpolation";
         let brackets = table.brackets();
@@ -165,12 +166,17 @@ impl GeneralizedParetoInterpolation {
             })
             .collect();
         let tail = gpd_top_parameters(&knots[n - 1]);
-        Ok(Self {
+        let fit = Self {
             knots,
             segments,
             tail,
             mean,
-        })
+        };
+        // Extreme tables (a top share below ~1e-200, an open bracket's mean 1e30 times its
+        // threshold) leave the spline or the tail outside f64: an error, never a NaN Gini.
+        check_finite(WHAT, "mean", fit.mean)?;
+        check_finite(WHAT, "Gini", fit.gini())?;
+        Ok(fit)
     }
 
     /// The interpolation points.
@@ -429,4 +435,45 @@ fn gpd_quantile(t: &GpdTail, p: f64) -> f64 {
 fn gpd_tail_pay(t: &GpdTail, p: f64) -> f64 {
     let l = (1.0 - t.p_n).ln() - (-p).ln_1p();
     (1.0 - p) * (t.mu + t.sigma * (expm1_over(t.xi, l) + 1.0) / (1.0 - t.xi))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tabulation::{Bracket, MeanSplitHistogram, TabulationError};
+
+    /// An open top bracket whose mean is 4e31 above a threshold of 30 made the Gini NaN (found
+    /// by fuzzing); the fit now reports that it cannot be computed instead.
+    #[test]
+    fn a_non_finite_gini_is_an_error_not_a_nan() {
+        let table = BracketTable::new(vec![
+            Bracket::closed(8.0, 15.0, 0.6).with_mean(10.0),
+            Bracket::closed(15.0, 30.0, 0.3).with_mean(20.0),
+            Bracket::open(30.0, 0.1).with_mean(4e31),
+        ])
+        .unwrap();
+        let e = GeneralizedParetoInterpolation::fit(&table).unwrap_err();
+        assert!(matches!(e, TabulationError::NotFinite { .. }), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("generalized Pareto interpolation: not computable"),
+            "{e}"
+        );
+        // A top share below 1e-200.
+        let table = BracketTable::new(vec![
+            Bracket::closed(1.0, 2.0, 0.5).with_mean(1.5),
+            Bracket::closed(2.0, 4.0, 0.5).with_mean(3.0),
+            Bracket::open(4.0, 1e-250).with_mean(5.0),
+        ])
+        .unwrap();
+        for r in [
+            GeneralizedParetoInterpolation::fit(&table).map(|f| f.gini()),
+            MeanSplitHistogram::fit(&table).map(|f| f.gini()),
+        ] {
+            match r {
+                Ok(g) => assert!(g.is_finite(), "{g}"),
+                Err(e) => assert!(matches!(e, TabulationError::NotFinite { .. }), "{e}"),
+            }
+        }
+    }
 }

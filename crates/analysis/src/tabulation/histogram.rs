@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::fitted::FittedDistribution;
+use super::fitted::{check_finite, FittedDistribution};
 use super::table::{pareto_alpha_from_mean, BracketTable, TabulationError};
 
 /// A piece of the fitted distribution on which the quantile function is linear: probability mass
@@ -60,7 +60,9 @@ pub struct MeanSplitHistogram {
 }
 
 impl MeanSplitHistogram {
-    /// Fit the histogram to `table`.
+    /// Fit the histogram to `table`. [`TabulationError::NotFinite`] when its mean or Gini is
+    /// not a finite number (magnitudes beyond `f64`, e.g. a tail exponent barely above 1 with
+    /// huge thresholds).
     pub fn fit(table: &BracketTable) -> Result<Self, TabulationError> {
         let total = table.total_share();
         if total <= 0.0 {
@@ -150,6 +152,9 @@ impl MeanSplitHistogram {
             mean: 0.0,
         };
         fit.mean = fit.upper_integral(0.0);
+        const WHAT: &str = "mean-split histogram";
+        check_finite(WHAT, "mean", fit.mean)?;
+        check_finite(WHAT, "Gini", fit.gini())?;
         Ok(fit)
     }
 

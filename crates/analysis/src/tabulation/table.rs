@@ -126,6 +126,13 @@ pub enum TabulationError {
     MaxBelowMean { max: f64, mean: f64 },
     #[error("probability {p} is outside [0, 1]")]
     BadProbability { p: f64 },
+    #[error("{what}: not computable in floating point for this table ({reason}); check the thresholds, means and shares for values implausibly far apart")]
+    NotFinite {
+        /// The fit or figure that failed, e.g. `generalized Pareto interpolation`.
+        what: &'static str,
+        /// What came out, e.g. `the Gini is NaN`.
+        reason: String,
+    },
 }
 
 /// A validated bracket table: brackets sorted by threshold, non-overlapping (gaps allowed, they
@@ -297,14 +304,18 @@ impl BracketTable {
 
     /// Mean implied for the open top bracket `[a, +inf)` by the last Pareto exponent (between the
     /// two highest thresholds): `E[X | X >= a] = alpha / (alpha - 1) * a`, defined when
-    /// `alpha > 1`. `None` if the top is closed, there is a single bracket, or `alpha <= 1`.
+    /// `alpha > 1`. `None` if the top is closed, there is a single bracket, `alpha <= 1`, or
+    /// the result is not a finite number.
     pub fn implied_top_mean(&self) -> Option<f64> {
         if !self.has_open_top() {
             return None;
         }
         let alpha = self.pareto_exponents().last()?.alpha?;
         let a = self.brackets.last()?.lower;
-        (alpha > 1.0).then(|| pareto_mean(a, alpha))
+        // A survival ratio beyond f64 gives alpha = inf, and inf/inf = NaN: no figure then.
+        (alpha > 1.0)
+            .then(|| pareto_mean(a, alpha))
+            .filter(|m| m.is_finite())
     }
 
     /// Bracket `index` and its bounds string, for error messages.

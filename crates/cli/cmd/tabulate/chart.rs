@@ -101,11 +101,27 @@ fn slug(name: &str) -> String {
     }
 }
 
-/// Rendered files `(name, bytes)` and the groups that got no chart.
-pub type Rendered = (Vec<(String, Vec<u8>)>, Vec<String>);
+/// Rendered files `(name, bytes)` and the groups that got no chart, with the reason.
+pub type Rendered = (Vec<(String, Vec<u8>)>, Vec<(String, String)>);
+
+/// Why a group has no fitted curve: the fits' own errors (too few brackets, a missing mean, a
+/// figure not computable in floating point...), as the report's `not computed` lines say.
+fn no_fit_reason(g: &GroupReport) -> String {
+    let reasons: Vec<String> = g
+        .not_fitted
+        .iter()
+        .filter(|nf| nf.method != "Gini bounds")
+        .map(|nf| format!("{}: {}", nf.method, nf.reason))
+        .collect();
+    if reasons.is_empty() {
+        "no fitted distribution".into()
+    } else {
+        format!("no fitted distribution ({})", reasons.join("; "))
+    }
+}
 
 /// Renders every group (and the total) that has a fit: `(file name, bytes)`, PNG and SVG.
-/// Groups without a fit are skipped; their names are returned second.
+/// Groups without a fit are skipped; their names and the reason are returned second.
 pub fn render_all(input: &str, groups: &[&GroupReport]) -> Result<Rendered, String> {
     let mut files = Vec::new();
     let mut skipped = Vec::new();
@@ -113,8 +129,15 @@ pub fn render_all(input: &str, groups: &[&GroupReport]) -> Result<Rendered, Stri
     for g in groups {
         let method = match g.gini.fit_method {
             Some(m) if !g.curve.is_empty() => m,
-            _ => {
-                skipped.push(g.group.clone());
+            Some(m) => {
+                skipped.push((
+                    g.group.clone(),
+                    format!("the {m} has no finite curve to plot"),
+                ));
+                continue;
+            }
+            None => {
+                skipped.push((g.group.clone(), no_fit_reason(g)));
                 continue;
             }
         };
@@ -132,7 +155,10 @@ pub fn render_all(input: &str, groups: &[&GroupReport]) -> Result<Rendered, Stri
                     .filter(|&v| v >= 1e-3),
             ),
         ) else {
-            skipped.push(g.group.clone());
+            skipped.push((
+                g.group.clone(),
+                "no positive points to plot on log-log axes".into(),
+            ));
             continue;
         };
         let mut stem = format!("tabulate-{}", slug(&g.group));
@@ -160,8 +186,12 @@ pub fn render_all(input: &str, groups: &[&GroupReport]) -> Result<Rendered, Stri
             .source(format!("Source: {input}; computed by wages tabulate."));
         let plot = Survival { g, x, y };
         for f in [Format::Png, Format::Svg] {
-            let bytes = chart::render(&frame, &plot, f, 1200, 800)
-                .map_err(|e| format!("chart for group \"{}\": cannot draw: {e}", g.group))?;
+            let bytes = chart::render(&frame, &plot, f, 1200, 800).map_err(|e| {
+                format!(
+                    "chart for group \"{}\": cannot draw: {e}",
+                    super::parse::esc(&g.group)
+                )
+            })?;
             files.push((format!("{stem}.{}", f.extension()), bytes));
         }
     }

@@ -1,7 +1,7 @@
 //! From parsed rows to the report: counts and shares with their rounding intervals, checks,
 //! Pareto exponents, fitted distributions and Gini bounds. Formulas are in docs/tabulate.md.
 
-use super::parse::{Group, Row, RowKind};
+use super::parse::{esc, Group, Row, RowKind, MAX_PERSONS};
 use serde::Serialize;
 use wages_analysis::interval::{fmt_num, interval_from_qualifier, Interval, Qualifier};
 use wages_analysis::tabulation::{
@@ -194,12 +194,12 @@ pub fn bracket_label(lower: f64, upper: Option<f64>) -> String {
 
 /// Analyse one group. `file` only prefixes messages.
 pub fn group_report(file: &str, g: &Group) -> Result<GroupReport, String> {
-    let at_group = format!("{file}: line {}: group \"{}\"", g.line, g.name);
+    let name = esc(&g.name);
+    let at_group = format!("{file}: line {}: group \"{name}\"", g.line);
     let at_row = |r: &Row, field: &str| {
         format!(
-            "{file}: line {}: group \"{}\", bracket {}, field `{field}`",
+            "{file}: line {}: group \"{name}\", bracket {}, field `{field}`",
             r.line,
-            g.name,
             r.label()
         )
     };
@@ -264,6 +264,14 @@ pub fn group_report(file: &str, g: &Group) -> Result<GroupReport, String> {
                         .and_then(|x| x.scale(100.0))
                         .map_err(|e| format!("{}: {e}", at_row(r, "share_percent")))?;
                     let v = c * 100.0 / s;
+                    if v > MAX_PERSONS {
+                        return Err(format!(
+                            "{}: count / share = {} / {s}% implies a membership of {}, above {MAX_PERSONS:e} persons; check the share and the count, or give the membership",
+                            at_row(r, "share_percent"),
+                            n(c),
+                            n(v)
+                        ));
+                    }
                     let qual = q.phrase();
                     Membership {
                         members: Figure::new(v, iv),
@@ -429,6 +437,16 @@ pub fn group_report(file: &str, g: &Group) -> Result<GroupReport, String> {
         }
     }
     analyse(&g.name, &at_group, membership, brackets, above_reported)
+}
+
+/// A fit's error as the reason after `not computed: <method>: `, without repeating the method
+/// when the error already starts with it (e.g. a figure not computable in floating point).
+fn fit_error(method: &str, e: &wages_analysis::tabulation::TabulationError) -> String {
+    let text = e.to_string();
+    match text.strip_prefix(method).and_then(|t| t.strip_prefix(": ")) {
+        Some(rest) => rest.to_string(),
+        None => text,
+    }
 }
 
 fn unreachable_row() -> (Interval, f64, Interval, f64, String) {
@@ -631,8 +649,8 @@ fn analyse(
         p50: d.quantile(0.5).ok().filter(|x| x.is_finite()),
         p90: d.quantile(0.9).ok().filter(|x| x.is_finite()),
         p99: d.quantile(0.99).ok().filter(|x| x.is_finite()),
-        top10_share: d.top_share(0.9).ok(),
-        top1_share: d.top_share(0.99).ok(),
+        top10_share: d.top_share(0.9).ok().filter(|x| x.is_finite()),
+        top1_share: d.top_share(0.99).ok().filter(|x| x.is_finite()),
         gini: d.gini(),
     };
     if table.len() < 3 {
@@ -656,7 +674,7 @@ fn analyse(
             }
             Err(e) => not_fitted.push(NotFitted {
                 method: "mean-split histogram",
-                reason: e.to_string(),
+                reason: fit_error("mean-split histogram", &e),
             }),
         }
         if table.all_means_known() {
@@ -670,7 +688,7 @@ fn analyse(
                 }
                 Err(e) => not_fitted.push(NotFitted {
                     method: "generalized Pareto interpolation",
-                    reason: e.to_string(),
+                    reason: fit_error("generalized Pareto interpolation", &e),
                 }),
             }
         } else {
@@ -690,7 +708,7 @@ fn analyse(
             Err(e) => {
                 not_fitted.push(NotFitted {
                     method: "Gini bounds",
-                    reason: e.to_string(),
+                    reason: fit_error("the Gini bounds", &e),
                 });
                 (None, None)
             }

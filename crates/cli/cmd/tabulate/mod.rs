@@ -117,8 +117,8 @@ pub fn run(_ctx: &Context, args: TabulateArgs) -> Result<()> {
             output::write_atomic(&path, bytes)?;
             eprintln!("wages: wrote {}", path.display());
         }
-        for g in skipped {
-            eprintln!("wages: no chart for group \"{g}\": no fitted distribution (needs at least 3 brackets)");
+        for (g, why) in skipped {
+            eprintln!("wages: no chart for group \"{}\": {why}", parse::esc(&g));
         }
     }
     output::print(&out)

@@ -10,6 +10,25 @@ use std::collections::HashMap;
 use wages_analysis::interval::Qualifier;
 use wages_analysis::tabulation::printed_decimals;
 
+/// Most persons a membership or a count may hold: far above any real organisation, low enough
+/// that every sum, ratio and interval of the report stays a plain finite number.
+pub const MAX_PERSONS: f64 = 1e12;
+/// Smallest non-zero count or membership (a millionth of a person).
+pub const MIN_PERSONS: f64 = 1e-6;
+/// Smallest non-zero share, in percent: one person in [`MAX_PERSONS`].
+pub const MIN_SHARE_PERCENT: f64 = 1e-10;
+/// Thresholds and means must lie in `[MIN_MULTIPLE, MAX_MULTIPLE]` multiples of the minimum.
+pub const MIN_MULTIPLE: f64 = 1e-6;
+/// See [`MIN_MULTIPLE`].
+pub const MAX_MULTIPLE: f64 = 1e9;
+
+/// A name or field from the file as it may appear inside a one-line message: control
+/// characters (a quoted newline, a tab), quotes and backslashes escaped the way Rust's
+/// `escape_debug` writes them (`A\nB`), as `wages data` escapes its strings.
+pub fn esc(s: &str) -> String {
+    s.escape_debug().to_string()
+}
+
 /// What a row stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RowKind {
@@ -90,7 +109,7 @@ pub fn parse(file: &str, text: &str) -> Result<Vec<Group>, String> {
         .enumerate()
         .map(|(i, h)| (h.trim().to_ascii_lowercase(), i))
         .collect();
-    let existing = headers.iter().collect::<Vec<_>>().join(", ");
+    let existing = esc(&headers.iter().collect::<Vec<_>>().join(", "));
     let mut missing: Vec<&str> = ["group", "lower", "upper"]
         .into_iter()
         .filter(|c| !col.contains_key(*c))
@@ -109,7 +128,8 @@ pub fn parse(file: &str, text: &str) -> Result<Vec<Group>, String> {
         .find(|h| !KNOWN.contains(&h.trim().to_ascii_lowercase().as_str()))
     {
         return Err(format!(
-            "{file}: line 1: unknown column `{unknown}`; known columns: {}",
+            "{file}: line 1: unknown column `{}`; known columns: {}",
+            esc(unknown),
             KNOWN.join(", ")
         ));
     }
@@ -142,24 +162,51 @@ pub fn parse(file: &str, text: &str) -> Result<Vec<Group>, String> {
         let lower_text = get("lower");
         let upper_text = get("upper");
         let bracket = if upper_text.is_empty() {
-            format!("[{lower_text}, +inf)")
+            format!("[{}, +inf)", esc(lower_text))
         } else {
-            format!("[{lower_text}, {upper_text})")
+            format!("[{}, {})", esc(lower_text), esc(upper_text))
         };
+        let group_esc = esc(&group);
         let at = |field: &str| {
-            format!("{file}: line {line}: group \"{group}\", bracket {bracket}, field `{field}`")
+            format!(
+                "{file}: line {line}: group \"{group_esc}\", bracket {bracket}, field `{field}`"
+            )
         };
         let number = |field: &str, text: &str| -> Result<f64, String> {
             let v: f64 = text.replace('_', "").parse().map_err(|_| {
                 format!(
-                    "{}: `{text}` is not a number; write a plain decimal number such as 12.5 (no thousands separators or % sign)",
-                    at(field)
+                    "{}: `{}` is not a number; write a plain decimal number such as 12.5 (no thousands separators or % sign)",
+                    at(field),
+                    esc(text)
                 )
             })?;
             if !v.is_finite() {
                 return Err(format!(
-                    "{}: `{text}` is not a finite number; write the value as printed in the source",
-                    at(field)
+                    "{}: `{}` is not a finite number; write the value as printed in the source",
+                    at(field),
+                    esc(text)
+                ));
+            }
+            Ok(v)
+        };
+        // Magnitudes beyond any real table would only overflow or underflow later (a count of
+        // `inf`, a NaN Gini): rejected here, with the documented bounds (docs/tabulate.md).
+        let multiple = |field: &str, v: f64| -> Result<f64, String> {
+            if v > 0.0 && !(MIN_MULTIPLE..=MAX_MULTIPLE).contains(&v) {
+                return Err(format!(
+                    "{}: {} is outside [{MIN_MULTIPLE:e}, {MAX_MULTIPLE:e}] multiples of the minimum; thresholds and means are pay divided by the minimum wage (check the unit)",
+                    at(field),
+                    esc(get(field))
+                ));
+            }
+            Ok(v)
+        };
+        let persons = |field: &str, v: f64| -> Result<f64, String> {
+            if v > MAX_PERSONS || (v > 0.0 && v < MIN_PERSONS) {
+                return Err(format!(
+                    "{}: {} is outside [{MIN_PERSONS:e}, {MAX_PERSONS:e}] persons; give the number of members as printed in the source (check the unit)",
+                    at(field),
+                    esc(get(field))
                 ));
             }
             Ok(v)
@@ -178,8 +225,9 @@ pub fn parse(file: &str, text: &str) -> Result<Vec<Group>, String> {
             "above" => RowKind::Above,
             other => {
                 return Err(format!(
-                    "{}: unknown kind `{other}`; use `bracket` (members in [lower, upper)) or `above` (members at or above lower)",
-                    at("kind")
+                    "{}: unknown kind `{}`; use `bracket` (members in [lower, upper)) or `above` (members at or above lower)",
+                    at("kind"),
+                    esc(other)
                 ))
             }
         };
@@ -189,8 +237,10 @@ pub fn parse(file: &str, text: &str) -> Result<Vec<Group>, String> {
                 at("lower")
             ));
         }
-        let lower = number("lower", lower_text)?;
-        let upper = optional("upper")?;
+        let lower = multiple("lower", number("lower", lower_text)?)?;
+        let upper = optional("upper")?
+            .map(|u| multiple("upper", u))
+            .transpose()?;
         if lower <= 0.0 {
             return Err(format!(
                 "{}: {lower} is not positive; thresholds are positive multiples of the minimum",
@@ -228,9 +278,19 @@ pub fn parse(file: &str, text: &str) -> Result<Vec<Group>, String> {
                     at("share_percent")
                 ));
             }
+            if v > 0.0 && v < MIN_SHARE_PERCENT {
+                return Err(format!(
+                    "{}: {} is below {MIN_SHARE_PERCENT:e} percent (one person in {MAX_PERSONS:e}); give 0 or the share as printed",
+                    at("share_percent"),
+                    esc(share_text)
+                ));
+            }
             Some((v, printed_decimals(share_text)))
         };
-        let count = match optional("count")? {
+        let count = match optional("count")?
+            .map(|c| persons("count", c))
+            .transpose()?
+        {
             None => None,
             Some(c) if c < 0.0 => {
                 return Err(format!(
@@ -245,8 +305,9 @@ pub fn parse(file: &str, text: &str) -> Result<Vec<Group>, String> {
                 } else {
                     q_text.parse::<Qualifier>().map_err(|_| {
                         format!(
-                            "{}: unknown qualifier `{q_text}`; use exact, about, more-than, at-least or at-most",
-                            at("qualifier")
+                            "{}: unknown qualifier `{}`; use exact, about, more-than, at-least or at-most",
+                            at("qualifier"),
+                            esc(q_text)
                         )
                     })?
                 };
@@ -265,7 +326,7 @@ pub fn parse(file: &str, text: &str) -> Result<Vec<Group>, String> {
                 at("share_percent")
             ));
         }
-        let mean = optional("mean")?;
+        let mean = optional("mean")?.map(|m| multiple("mean", m)).transpose()?;
         if let Some(m) = mean {
             if m < lower || upper.is_some_and(|u| m > u) {
                 return Err(format!(
@@ -274,7 +335,9 @@ pub fn parse(file: &str, text: &str) -> Result<Vec<Group>, String> {
                 ));
             }
         }
-        let membership = optional("membership")?;
+        let membership = optional("membership")?
+            .map(|m| persons("membership", m))
+            .transpose()?;
         if let Some(m) = membership {
             if m <= 0.0 {
                 return Err(format!(
@@ -362,5 +425,71 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.contains("not a finite number"), "{e}");
+    }
+
+    /// A quoted group name with a newline gave a two-line error: names are escaped.
+    #[test]
+    fn control_characters_in_names_are_escaped() {
+        let text = "group,membership,lower,upper,share_percent\n\"A\nB\",1000,8,15,abc\n";
+        let e = parse("t.csv", text).unwrap_err();
+        assert_eq!(e.lines().count(), 1, "{e}");
+        assert!(e.contains("group \"A\\nB\""), "{e}");
+        let text = "group,membership,lower,upper,share_percent,kind\nA,1000,8,15,1,\"x\ty\"\n";
+        let e = parse("t.csv", text).unwrap_err();
+        assert!(e.contains("unknown kind `x\\ty`"), "{e}");
+    }
+
+    /// Membership 1e308 printed a count of `inf` with exit 0: implausible magnitudes are
+    /// rejected when read, naming the field and the bounds (docs/tabulate.md).
+    #[test]
+    fn implausible_magnitudes_are_rejected() {
+        let head = "group,membership,lower,upper,share_percent,count,mean\n";
+        for (row, field, what) in [
+            (
+                "A,1e308,8,15,10,,",
+                "membership",
+                "outside [1e-6, 1e12] persons",
+            ),
+            (
+                "A,1e-9,8,15,10,,",
+                "membership",
+                "outside [1e-6, 1e12] persons",
+            ),
+            (
+                "A,1000,8,15,,2e12,",
+                "count",
+                "outside [1e-6, 1e12] persons",
+            ),
+            (
+                "A,1000,1e-300,1,10,,",
+                "lower",
+                "outside [1e-6, 1e9] multiples",
+            ),
+            (
+                "A,1000,8,1e10,10,,",
+                "upper",
+                "outside [1e-6, 1e9] multiples",
+            ),
+            (
+                "A,1000,8,,10,,4e31",
+                "mean",
+                "outside [1e-6, 1e9] multiples",
+            ),
+            (
+                "A,1000,8,15,1e-200,,",
+                "share_percent",
+                "below 1e-10 percent",
+            ),
+        ] {
+            let e = parse("t.csv", &format!("{head}{row}\n")).unwrap_err();
+            assert!(
+                e.contains(&format!("field `{field}`")) && e.contains(what),
+                "{row}: {e}"
+            );
+            assert!(e.len() < 300, "{e}");
+        }
+        // The bounds themselves are accepted, and so are zero counts and shares.
+        let ok = "A,1e12,1e-6,1e9,1e-10,,\nA,,1e9,,0,0,1e9\n";
+        assert!(parse("t.csv", &format!("{head}{ok}")).is_ok());
     }
 }
