@@ -619,3 +619,22 @@ fn gpinter_falls_back_to_the_histogram_where_the_spline_would_bend_back() {
         .any(|s| matches!(s, Segment::Histogram { .. })));
     check_monotone_and_bounds(&gp, &table, "gpinter with fallback");
 }
+
+/// A table proptest found (in a CI run) where a 200-step monotonicity grid missed a 1.5e-7 dip
+/// of Q just after the first knot; the fit must now detect it and stay monotone.
+#[test]
+fn gpinter_stays_monotone_on_the_table_a_coarse_grid_missed() {
+    let table = BracketTable::with_share_tolerance(
+        vec![
+            Bracket::closed(1.0, 1.2, 0.22991285894564173).with_mean(1.0575170384043966),
+            Bracket::closed(1.2, 3.28360872573548, 0.685683529069868).with_mean(1.4373876092855444),
+            Bracket::closed(3.28360872573548, 5.026389264156564, 0.049357627954297024)
+                .with_mean(4.3296840672172205),
+            Bracket::open(5.026389264156564, 0.03504598403019347).with_mean(5.727761004804899),
+        ],
+        1e-9,
+    )
+    .unwrap();
+    let gp = GeneralizedParetoInterpolation::fit(&table).unwrap();
+    check_monotone_and_bounds(&gp, &table, "gpinter");
+}
