@@ -356,9 +356,15 @@ fn terminal_table_fits_the_width_and_flags_assumptions() {
     for l in text.lines().filter(|l| l.starts_with(['│', '┌', '└', '╞'])) {
         assert!(l.chars().count() <= 120, "{} chars: {l}", l.chars().count());
     }
-    assert!(text.contains("ASSUMES: pay scale"), "the assumed scale must be flagged");
+    assert!(
+        text.contains("ASSUMES: pay scale"),
+        "the assumed scale must be flagged"
+    );
     assert!(text.contains("PASS"));
-    assert!(!text.contains("┆ FAIL "), "a check failed on the paper's own data");
+    assert!(
+        !text.contains("┆ FAIL "),
+        "a check failed on the paper's own data"
+    );
 }
 
 #[test]
