@@ -27,15 +27,21 @@ def summary(xs, minimum, caps):
     total = cum[-1]
     mean = total / n
     p10, p50, p90 = (quantile_sorted(xs, p) for p in (0.1, 0.5, 0.9))
-    ranks = np.arange(1, n + 1, dtype=np.float64)
-    gini = 2.0 * np.dot(ranks, xs) / (n * total) - (n + 1.0) / n
-    r = xs / mean
-    lr = np.log(r)
-    theil = float(np.mean(r * lr))
-    mld = float(-np.mean(lr))
-    atk05 = 1.0 - np.mean(np.sqrt(r)) ** 2
-    atk1 = 1.0 - math.exp(np.mean(lr))
-    atk2 = 1.0 - 1.0 / np.mean(1.0 / r)
+    # Gini from the ranks: sum_i i*x_(i) = n*total - sum_{i<n} cum_i (no rank array needed).
+    rank_dot = n * total - (float(np.sum(cum[:-1])) if n > 1 else 0.0)
+    gini = 2.0 * rank_dot / (n * total) - (n + 1.0) / n
+    # One scratch buffer for the transforms of r = x / mean (each a single vectorised pass).
+    buf = np.divide(xs, mean)
+    np.log(buf, out=buf)  # log r
+    mean_lr = float(np.mean(buf))
+    theil = float(np.dot(xs, buf)) / total  # mean(r log r) = sum(x log r) / total
+    mld = -mean_lr
+    atk1 = 1.0 - math.exp(mean_lr)
+    np.sqrt(xs, out=buf)
+    atk05 = 1.0 - (float(np.mean(buf)) ** 2) / mean  # mean(sqrt r)^2 = mean(sqrt x)^2 / mean
+    np.divide(1.0, xs, out=buf)
+    atk2 = 1.0 - 1.0 / (mean * float(np.mean(buf)))  # mean(1/r) = mean * mean(1/x)
+    del buf
 
     def lorenz(q):
         t = q * n
