@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `make bench`: installs the Python side, builds the release binary, runs bench/bench.py.
+# `make bench`: installs the Python side, builds the release binary, runs bench/bench.py
+# (10 M rows in bench/out/, reused; BENCH_RUNS / BENCH_ROWS in the environment change the defaults).
 # Extra arguments go to bench.py (e.g. --rows 2000000 --runs 3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
