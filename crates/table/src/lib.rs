@@ -1048,7 +1048,6 @@ fn local_codes<'a>(part: &'a StringChunked, out: &mut [u32]) -> Vec<&'a str> {
             }
         }
     }
-    drop(code_of);
     labels
 }
 
