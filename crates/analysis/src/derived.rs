@@ -3,9 +3,9 @@
 //! Every function here takes [`Estimate`]s (a point value plus the [`Interval`] that the
 //! source's qualifiers and rounding allow) and returns an [`Estimate`] whose interval follows
 //! from the inputs' intervals, together with a one-line formula with the numbers substituted
-//! ("80 / 2 = 40"). The caller wraps the result in a [`Derived`] record that names it, its unit,
-//! the ids of its inputs and the plain-language assumptions it rests on. Consistency checks
-//! return a [`Verdict`] that the caller wraps in a [`Check`].
+//! ("80 / 2 = 40"). The caller (the CLI's report model, `crates/cli/report/`) names the result,
+//! its [`Unit`], the ids of its inputs and the plain-language assumptions it rests on.
+//! Consistency checks return a [`Verdict`].
 //!
 //! Bad numbers (NaN, infinities where a finite value is needed, negative pay, zero or
 //! zero-containing denominators, shares outside [0, 1]) are reported as [`AnalysisError`]s,
@@ -205,116 +205,11 @@ impl Estimate {
     }
 }
 
-/// A derived figure as the report shows it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Derived {
-    /// Stable id, e.g. `"andreev-effective-ratio-dec-1922"`.
-    pub id: String,
-    /// Human label.
-    pub label: String,
-    /// Point estimate.
-    pub value: f64,
-    /// Interval that follows from the inputs' qualifiers.
-    pub interval: Interval,
-    /// Unit of `value` and `interval`.
-    pub unit: Unit,
-    /// Ids of the input figures.
-    pub inputs: Vec<String>,
-    /// Plain-language assumptions the figure rests on (empty: none beyond the sources).
-    pub assumptions: Vec<String>,
-    /// One line, numbers substituted: "80 / 2 = 40".
-    pub formula: String,
-}
-
-impl Derived {
-    /// Wraps an [`Estimate`] (its value, interval and formula) with an id, label and unit. Add
-    /// inputs and assumptions with the `with_*` methods.
-    pub fn new(
-        id: impl Into<String>,
-        label: impl Into<String>,
-        unit: Unit,
-        estimate: &Estimate,
-    ) -> Self {
-        Derived {
-            id: id.into(),
-            label: label.into(),
-            value: estimate.value,
-            interval: estimate.interval,
-            unit,
-            inputs: Vec::new(),
-            assumptions: Vec::new(),
-            formula: estimate.formula.clone(),
-        }
-    }
-
-    /// Adds input ids.
-    pub fn with_inputs<I, S>(mut self, ids: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.inputs.extend(ids.into_iter().map(Into::into));
-        self
-    }
-
-    /// Adds one plain-language assumption.
-    pub fn with_assumption(mut self, text: impl Into<String>) -> Self {
-        self.assumptions.push(text.into());
-        self
-    }
-
-    /// Replaces the formula.
-    pub fn with_formula(mut self, formula: impl Into<String>) -> Self {
-        self.formula = formula.into();
-        self
-    }
-
-    /// Whether the figure rests on any assumption (the report must then say so).
-    pub fn rests_on_assumptions(&self) -> bool {
-        !self.assumptions.is_empty()
-    }
-}
-
 /// Outcome of a consistency check: passed or not, and a one-line detail with the numbers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Verdict {
     pub passed: bool,
     pub detail: String,
-}
-
-/// A consistency check as the report shows it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Check {
-    pub id: String,
-    pub label: String,
-    pub passed: bool,
-    /// One line with the numbers: "430 + 50% = 645; stated 645: equal".
-    pub detail: String,
-    /// Ids of the figures compared.
-    pub inputs: Vec<String>,
-}
-
-impl Check {
-    /// Wraps a [`Verdict`] with an id and label.
-    pub fn new(id: impl Into<String>, label: impl Into<String>, verdict: Verdict) -> Self {
-        Check {
-            id: id.into(),
-            label: label.into(),
-            passed: verdict.passed,
-            detail: verdict.detail,
-            inputs: Vec::new(),
-        }
-    }
-
-    /// Adds input ids.
-    pub fn with_inputs<I, S>(mut self, ids: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.inputs.extend(ids.into_iter().map(Into::into));
-        self
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1449,37 +1344,9 @@ mod tests {
     }
 
     #[test]
-    fn derived_and_check_serialize() {
-        let e = lower_bound_multiple(&ex(90_000.0), &ex(7_500.0)).unwrap();
-        let d = Derived::new(
-            "bromlei-gurevich-multiple",
-            "Gurevich's pay as a multiple of the minimum",
-            Unit::MultipleOfMinimum,
-            &e,
-        )
-        .with_inputs(["bromlei-gurevich-pay", "bromlei-anikeev-pay"])
-        .with_assumption("the minimum is at most Anikeev's 7,500 rubles (grades 1-4 earned less)");
-        assert!(d.rests_on_assumptions());
-        let json = serde_json::to_value(&d).unwrap();
-        assert_eq!(json["unit"], "multiple-of-minimum");
-        assert_eq!(json["value"], 12.0);
-        assert_eq!(json["interval"]["lo"], 12.0);
-        assert!(json["interval"]["hi"].is_null());
-        assert_eq!(json["inputs"][1], "bromlei-anikeev-pay");
-        let back: Derived = serde_json::from_value(json).unwrap();
-        assert_eq!(back, d);
+    fn units_read_as_words() {
         assert_eq!(Unit::MultipleOfMinimum.to_string(), "x the minimum");
         assert_eq!(Unit::Persons.to_string(), "persons");
-
-        let c = Check::new(
-            "pavlova-645-is-430-plus-50",
-            "645 = 430 + 50%",
-            is_plus_percent(430.0, 645.0, 50.0).unwrap(),
-        )
-        .with_inputs(["pavlova-430", "pavlova-645"]);
-        let cj = serde_json::to_value(&c).unwrap();
-        assert_eq!(cj["passed"], true);
-        assert_eq!(cj["inputs"][0], "pavlova-430");
     }
 
     mod props {
