@@ -10,9 +10,7 @@ use super::{
     Frame, Mark, Plot, Style,
 };
 use plotters::prelude::*;
-use std::str::FromStr;
 use wages_analysis::derived::{self, Estimate};
-use wages_analysis::interval::Qualifier as AQualifier;
 use wages_data::{format_number, Dataset, Figure, Value};
 
 /// Draws one chart of a dataset in a format and size.
@@ -104,7 +102,7 @@ impl<'a> Figs<'a> {
     /// The figure as an estimate: its stated value and the interval its qualifier implies.
     fn est(&self, id: &str) -> Result<Estimate, ChartError> {
         let f = self.get(id)?;
-        let q = AQualifier::from_str(f.qualifier.key()).map_err(|e| self.bad(f, e))?;
+        let q = f.qualifier;
         let (v, high) = match f.value {
             Value::Point { value } => (value, None),
             Value::Range { low, high } => (low, Some(high)),

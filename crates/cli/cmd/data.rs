@@ -98,7 +98,7 @@ fn show(d: &Dataset, id: &str, format: Format) -> Result<()> {
             ("id", f.id.clone()),
             ("description", f.description.clone()),
             ("value", f.display()),
-            ("qualifier", f.qualifier.key().to_string()),
+            ("qualifier", f.qualifier.as_str().to_string()),
             ("unit", f.unit_text()),
         ];
         if let Some(r) = f.rounding {

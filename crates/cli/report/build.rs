@@ -10,7 +10,7 @@ use std::cell::RefCell;
 use std::collections::BTreeSet;
 
 use wages_analysis::derived::{self as an, AnalysisError, Estimate, Unit as AUnit, Verdict};
-use wages_analysis::interval::{fmt_num, Interval, Qualifier as AQualifier};
+use wages_analysis::interval::{fmt_num, Interval};
 use wages_data::{Dataset, Figure, GradeRule, PayScale, Qualifier, Unit, Value};
 
 use super::{
@@ -107,16 +107,9 @@ fn unit_key(u: AUnit) -> &'static str {
     }
 }
 
-/// The analysis crate's qualifier for a data-crate qualifier (same words).
-fn qualifier(q: Qualifier) -> R<AQualifier> {
-    key(q)
-        .parse()
-        .map_err(|e| Why::Failed(format!("not available: {e}")))
-}
-
 /// The estimate (point and interval) a figure's wording stands for.
 fn estimate(f: &Figure) -> R<Estimate> {
-    let q = qualifier(f.qualifier)?;
+    let q = f.qualifier;
     let (v, high) = match f.value {
         Value::Point { value } => (value, None),
         Value::Range { low, high } => (low, Some(high)),

@@ -16,60 +16,17 @@ pub trait Keyword: Copy + 'static {
     }
 }
 
-/// How the source words a figure. It decides the interval the figure stands for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Qualifier {
-    /// Stated without a qualifier ("15,400", "1:80").
-    Exact,
-    /// "about 1,500".
-    About,
-    /// "more than 80,000".
-    MoreThan,
-    /// "at least 12 times".
-    AtLeast,
-    /// "could not be found higher than": at most.
-    AtMost,
-    /// "20 to 50 times": a low and a high value.
-    Range,
-}
-
-impl Qualifier {
-    pub const ALL: [Qualifier; 6] = [
-        Qualifier::Exact,
-        Qualifier::About,
-        Qualifier::MoreThan,
-        Qualifier::AtLeast,
-        Qualifier::AtMost,
-        Qualifier::Range,
-    ];
-
-    /// The words put before the value when it is shown ("" for exact and range).
-    pub fn phrase(self) -> &'static str {
-        match self {
-            Qualifier::Exact | Qualifier::Range => "",
-            Qualifier::About => "about",
-            Qualifier::MoreThan => "more than",
-            Qualifier::AtLeast => "at least",
-            Qualifier::AtMost => "at most",
-        }
-    }
-}
+/// How the source words a figure ("about", "more than", ...). It decides the interval the figure
+/// stands for: one type shared with the analysis crate, whose interval rules consume it.
+pub use wages_analysis::interval::Qualifier;
 
 impl Keyword for Qualifier {
     fn all() -> &'static [Self] {
-        &Self::ALL
+        &Qualifier::ALL
     }
 
     fn key(self) -> &'static str {
-        match self {
-            Qualifier::Exact => "exact",
-            Qualifier::About => "about",
-            Qualifier::MoreThan => "more-than",
-            Qualifier::AtLeast => "at-least",
-            Qualifier::AtMost => "at-most",
-            Qualifier::Range => "range",
-        }
+        self.as_str()
     }
 }
 
@@ -348,9 +305,17 @@ impl Figure {
             Value::Point { value } => format_number(value),
             Value::Range { low, high } => format!("{}-{}", format_number(low), format_number(high)),
         };
-        match self.qualifier.phrase() {
+        match self.qualifier_phrase() {
             "" => number,
             phrase => format!("{phrase} {number}"),
+        }
+    }
+
+    /// The qualifier's words before the value; none for a range, whose two ends say it.
+    fn qualifier_phrase(&self) -> &'static str {
+        match self.qualifier {
+            Qualifier::Range => "",
+            q => q.phrase(),
         }
     }
 
@@ -378,7 +343,7 @@ impl Figure {
     pub fn display(&self) -> String {
         match (self.unit, self.value) {
             (Unit::Ratio, Value::Point { value }) => {
-                let phrase = self.qualifier.phrase();
+                let phrase = self.qualifier_phrase();
                 let ratio = format!("1:{}", format_number(value));
                 if phrase.is_empty() {
                     ratio
@@ -589,4 +554,4 @@ macro_rules! inherent_keyword_methods {
     )*};
 }
 
-inherent_keyword_methods!(Qualifier, Unit, RubleKind, RuleKind, Status);
+inherent_keyword_methods!(Unit, RubleKind, RuleKind, Status);
