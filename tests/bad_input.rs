@@ -15,6 +15,9 @@
 //! outcome is printed, and the test fails only if such a case starts passing (so the marker is
 //! removed when the bug is fixed).
 
+mod common;
+use common::copy_dir;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -70,19 +73,6 @@ fn feature_enabled(name: &str) -> bool {
     match name {
         "table" => cfg!(feature = "table"),
         other => panic!("cases.toml: unknown feature {other:?} in `requires`"),
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
     }
 }
 

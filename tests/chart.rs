@@ -5,6 +5,9 @@
 //! their series' colour; the frame draws legend swatches as polygons/polylines, so they do not
 //! add to these counts.
 
+mod common;
+use common::copy_dir;
+
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 
@@ -250,19 +253,6 @@ fn caps_compared_draws_one_bar_per_cap_in_the_data() {
     let text = std::fs::read_to_string(out.path().join("caps-compared.svg")).unwrap();
     let doc = roxmltree::Document::parse(&text).unwrap();
     assert_eq!(count(&doc, "rect", GREEN), 3);
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
 }
 
 fn decode_png(path: &Path) -> (u32, u32, Vec<u8>) {
