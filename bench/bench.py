@@ -47,7 +47,7 @@ def machine():
 
 
 def split_env(cmd):
-    """`cmd` may start with VAR=value words (e.g. WAGES_CSV_WHOLE=1): (env additions, argv)."""
+    """`cmd` may start with VAR=value words (e.g. WAGES_CSV_READER=polars): (env additions, argv)."""
     env = {}
     while cmd and re.match(r"^[A-Z_]+=", cmd[0]):
         k, v = cmd[0].split("=", 1)
@@ -156,9 +156,10 @@ def main():
             ("pandas", [py, os.path.join(HERE, "py_pandas.py"), f]),
         ]
         if ext == "csv":
-            # wages reads a CSV in 32 MiB pieces (bounded memory); this row is its whole-file
-            # read (WAGES_CSV_WHOLE), the faster and larger alternative, for comparison.
-            cmds.append(("wages-whole-file", ["WAGES_CSV_WHOLE=1"] + cmds[0][1]))
+            # wages reads a plain CSV with its own fast path; this row is the same binary with
+            # polars' CSV reader (WAGES_CSV_READER=polars, what any other CSV gets), to show
+            # what the fast path is worth.
+            cmds.append(("wages-polars-csv", ["WAGES_CSV_READER=polars"] + cmds[0][1]))
         worst, groups = agreement(cmds)
         notes.append(f"{ext}: {groups} groups; largest relative difference from wages on "
                      + ", ".join(f"{k} {v:.1e}" for k, v in worst.items()))
@@ -170,10 +171,11 @@ def main():
             loads.append(os.getloadavg()[0])
         t, how = times(cmds, a.runs)
         loads.append(os.getloadavg()[0])
-        if "wages-whole-file" in t:
-            r = t["python-polars"][0] / t["wages-whole-file"][0]
-            verdicts.append(f"{ext}: (whole-file read: {r:.2f}x faster than python-polars, "
-                            f"{rss['wages-whole-file']:.0f} MiB)")
+        if "wages-polars-csv" in t:
+            r = t["python-polars"][0] / t["wages-polars-csv"][0]
+            verdicts.append(f"{ext}: (with polars' CSV reader instead of the fast path: "
+                            f"{r:.2f}x faster than python-polars, "
+                            f"{rss['wages-polars-csv']:.0f} MiB)")
         for name, k in want.items():
             r = t[name][0] / t["wages"][0]
             verdicts.append(f"{ext}: {k:.0f}x faster than {name}: {'met' if r >= k else 'MISSED'} "

@@ -15,16 +15,25 @@
 //! tokenizer, never converted), and [`ParquetReader::with_columns`] decodes only their column
 //! chunks. That is all the work `wages analyze` needs from a query engine.
 //!
-//! # CSV in pieces
+//! # CSV: the plain fast path, then polars
 //!
-//! A CSV is read in 32 MiB pieces cut at line ends (outside quotes), each given the header and
-//! parsed by polars with the same projection and types; the columns are appended and the
-//! piece's frame dropped. On a 10-million-row, 326 MiB payroll this bounds peak memory at about
-//! 250 MiB instead of about 700 MiB (the mapped file plus a text group column for every row),
-//! for about 0.3 s more (bench/README.md). Any failure in a piece re-reads the file whole, so
-//! error messages carry file-wide row numbers. `WAGES_CSV_WHOLE=1` forces the whole-file read.
-//! A row with more fields than the header is caught in the first 64 KiB (every column parsed
-//! there); later rows are checked by polars only when the last column is one that is read.
+//! A *plain* CSV (comma-separated, no `"` anywhere, every line with the header's field count,
+//! numbers written plainly) is read by [`plain_csv`]: the memory-mapped file is cut into one
+//! range of lines per core and only the requested cells are parsed, with polars' own float
+//! parser. On the benchmark's 10-million-row payroll that takes about a third of polars' time
+//! for the same two columns. Any file the fast path does not recognise is read by polars, the
+//! reference, which also gives every error message; a property test reads random files both
+//! ways and requires the same bits.
+//!
+//! polars reads a CSV in 32 MiB pieces cut at line ends (outside quotes), each given the header
+//! and parsed with the same projection and types; the columns are appended and the piece's
+//! frame dropped. On a 10-million-row, 326 MiB payroll this bounds peak memory at about
+//! 250 MiB instead of about 700 MiB (the mapped file plus a text group column for every row).
+//! Any failure in a piece re-reads the file whole, so error messages carry file-wide row
+//! numbers. `WAGES_CSV_READER=polars` skips the fast path and `WAGES_CSV_READER=polars-whole`
+//! the pieces too (for benchmarks and comparisons). A row with more fields than the header is
+//! caught in the first 64 KiB (every column parsed there); later rows are checked by polars
+//! only when the last column is one that is read (the fast path checks every line).
 //!
 //! # Rows and lines
 //!
@@ -33,6 +42,8 @@
 //! quoted field spans several lines, which is true of payroll exports. Parquet has no lines.
 
 use polars::prelude::*;
+mod plain_csv;
+
 use std::fmt::Write as _;
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -331,11 +342,22 @@ pub fn read(req: &Request) -> Result<Payroll, TableError> {
         }
     }
     clock.lap("header");
-    // A CSV is read in pieces (bounded memory); any piece that fails, or an empty file, is
-    // read again whole, which gives the exact error with file-wide row numbers.
+    // A plain CSV is read by the fast path; any other CSV by polars, in pieces (bounded
+    // memory); a piece that fails, or an empty file, is read again whole, which gives the
+    // exact error with file-wide row numbers. `WAGES_CSV_READER=polars` skips the fast path and
+    // `WAGES_CSV_READER=polars-whole` the pieces too, for comparing them in benchmarks.
+    let reader = std::env::var("WAGES_CSV_READER").unwrap_or_default();
     let piecewise = match req.format {
-        // `WAGES_CSV_WHOLE` (any value) skips the pieces, for comparing the two in benchmarks.
-        InputFormat::Csv if std::env::var_os("WAGES_CSV_WHOLE").is_none() => {
+        InputFormat::Csv if reader.is_empty() || reader == "plain" => {
+            let plain = plain_csv::read(req, &available);
+            clock.lap(if plain.is_some() {
+                "plain CSV parse"
+            } else {
+                "plain CSV declined"
+            });
+            plain.or_else(|| read_csv_pieces(req, &mut clock, CSV_PIECE_BYTES).ok())
+        }
+        InputFormat::Csv if reader == "polars" => {
             read_csv_pieces(req, &mut clock, CSV_PIECE_BYTES).ok()
         }
         InputFormat::Csv => None,

@@ -1,0 +1,628 @@
+//! The fast path for plain CSV files.
+//!
+//! polars' CSV reader parses the pay and group columns of the benchmark's 10-million-row,
+//! 326 MiB payroll in about 0.8 s on 2 cores, which is most of the time budget `wages analyze`
+//! has for the whole job (bench/README.md). Most payroll exports are *plain*: comma-separated,
+//! no double quote anywhere, every line with the header's number of fields, numbers written as
+//! plain decimals. For those this module reads the requested columns directly from the
+//! memory-mapped file, in one contiguous range of lines per core, in about a third of the time.
+//!
+//! It is a fast path, not a second CSV dialect: anything it does not recognise, it declines
+//! ([`read`] returns `None`), and the caller reads the file with polars, which stays the
+//! reference for what a CSV means and gives every error message. Declined are: a byte-order mark,
+//! any `"` in the file, a line whose field count differs from the header's (blank lines
+//! included), a pay or weight cell that is empty or does not start with a digit, `.` or `-`
+//! (`+1`, ` 1`, `inf`, `NaN`), a group label that is not UTF-8 or holds a carriage return, and a
+//! file without data rows. A cell that is accepted is parsed by `fast_float2::parse`, the very
+//! function polars' CSV reader calls for `Float64`, so both paths give the same bits; an
+//! empty group cell is the label `""`, as the polars path makes it. A test reads random files
+//! both ways and compares.
+//!
+//! Lines end with `\n` or `\r\n` (the `\r` is dropped from the last field); the last line may
+//! lack its line end.
+//!
+//! Memory: the mapped pages of each 32 MiB block are released once the block is parsed, so the
+//! resident size is the output vectors plus about one block per core, not the whole file.
+
+use crate::{Columns, Groups, Request};
+use memmap2::{Mmap, UncheckedAdvice};
+use std::fs::File;
+
+/// Bytes parsed before the mapped pages behind them are released (small in tests, so that
+/// every test file crosses block boundaries).
+const BLOCK_BYTES: usize = if cfg!(test) { 4 << 10 } else { 32 << 20 };
+
+/// Below this many bytes per thread, one thread reads the whole file.
+const MIN_PART_BYTES: usize = 1 << 20;
+
+/// What a field of a line is read as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    Skip,
+    Pay,
+    Weight,
+    Group,
+}
+
+/// One thread's share of the file: its rows' values, in file order, with group codes local to
+/// the thread (`labels[code]`). Labels are copied out of the map, whose pages are released.
+struct Part {
+    pay: Vec<f64>,
+    weight: Vec<f64>,
+    codes: Vec<u32>,
+    labels: Vec<Box<[u8]>>,
+    index: foldhash::HashMap<Box<[u8]>, u32>,
+    rows: usize,
+}
+
+/// Reads the requested columns of a plain CSV, or `None` if the file is not plain (see the
+/// module docs) or cannot be mapped; the caller then reads it with polars. `columns` are the
+/// file's column names as polars reads them from the header: the fast path declines unless the
+/// header splits into exactly those names.
+pub(crate) fn read(req: &Request, columns: &[String]) -> Option<Columns> {
+    let file = File::open(req.path).ok()?;
+    // SAFETY: a read-only private mapping. As with polars, which maps CSV files the same way,
+    // the file must not be truncated by another process while it is read.
+    let map = unsafe { Mmap::map(&file) }.ok()?;
+    let bytes: &[u8] = &map;
+    let header_len = memchr::memchr(b'\n', bytes)? + 1;
+    let header = strip_cr(&bytes[..header_len - 1]);
+    if header.starts_with(b"\xEF\xBB\xBF") || memchr::memchr(b'"', header).is_some() {
+        return None;
+    }
+    let names: Vec<&[u8]> = header.split(|&b| b == b',').collect();
+    if names.len() != columns.len() || names.iter().zip(columns).any(|(n, c)| *n != c.as_bytes())
+    {
+        return None;
+    }
+    let mut slots = vec![Slot::Skip; names.len()];
+    let position = |name: &str| names.iter().position(|n| *n == name.as_bytes());
+    slots[position(req.pay)?] = Slot::Pay;
+    if let Some(w) = req.weight {
+        slots[position(w)?] = Slot::Weight;
+    }
+    if let Some(g) = req.group {
+        slots[position(g)?] = Slot::Group;
+    }
+    let body = &bytes[header_len..];
+    if body.is_empty() {
+        return None;
+    }
+    let threads = std::thread::available_parallelism()
+        .map(|t| t.get())
+        .unwrap_or(1)
+        .min(body.len().div_ceil(MIN_PART_BYTES))
+        .max(1);
+    let ranges = line_ranges(body, threads);
+    let parts: Vec<Option<Part>> = std::thread::scope(|s| {
+        let handles: Vec<_> = ranges
+            .iter()
+            .map(|r| {
+                let (slots, map) = (&slots, &map);
+                let range = (header_len + r.start)..(header_len + r.end);
+                s.spawn(move || parse_part(map, range, slots))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().ok().flatten())
+            .collect()
+    });
+    let parts: Vec<Part> = parts.into_iter().collect::<Option<_>>()?;
+    let columns = merge(parts, req);
+    drop(map);
+    columns.filter(|c| c.rows_read > 0)
+}
+
+/// Splits `body` into `n` ranges of about equal size, each ending after a line end (the last
+/// at the end of `body`).
+fn line_ranges(body: &[u8], n: usize) -> Vec<std::ops::Range<usize>> {
+    let mut ranges = Vec::with_capacity(n);
+    let mut start = 0;
+    for k in 1..n {
+        let target = (body.len() * k / n).max(start);
+        let Some(end) = memchr::memchr(b'\n', &body[target..]).map(|i| target + i + 1) else {
+            break;
+        };
+        ranges.push(start..end);
+        start = end;
+    }
+    if start < body.len() {
+        ranges.push(start..body.len());
+    }
+    ranges
+}
+
+/// Parses the whole lines in `map[range]`, block by block, releasing each block's pages.
+fn parse_part(map: &Mmap, range: std::ops::Range<usize>, slots: &[Slot]) -> Option<Part> {
+    let text = &map[range.clone()];
+    // Reserve for the rows the first lines suggest (untouched capacity costs nothing).
+    let sample = &text[..text.len().min(64 * 1024)];
+    let lines = memchr::memchr_iter(b'\n', sample).count().max(1);
+    let estimate = text.len() / (sample.len() / lines).max(1) + 16;
+    let wants = |s: Slot| slots.contains(&s);
+    let mut part = Part {
+        pay: Vec::with_capacity(estimate),
+        weight: Vec::with_capacity(if wants(Slot::Weight) { estimate } else { 0 }),
+        codes: Vec::with_capacity(if wants(Slot::Group) { estimate } else { 0 }),
+        labels: Vec::new(),
+        index: foldhash::HashMap::default(),
+        rows: 0,
+    };
+    let mut start = 0;
+    while start < text.len() {
+        let cut = (start + BLOCK_BYTES).min(text.len());
+        let end = if cut == text.len() {
+            cut
+        } else {
+            memchr::memchr(b'\n', &text[cut..]).map_or(text.len(), |i| cut + i + 1)
+        };
+        let block = &text[start..end];
+        if memchr::memchr(b'"', block).is_some() {
+            return None;
+        }
+        part.parse_block(block, slots)?;
+        release(map, range.start + start, range.start + end);
+        start = end;
+    }
+    Some(part)
+}
+
+/// Drops the resident pages wholly inside `map[from..to]` (they were read and are not needed
+/// again), so the mapping does not add the whole file to the resident size.
+fn release(map: &Mmap, from: usize, to: usize) {
+    const PAGE: usize = 4096;
+    let from = from.div_ceil(PAGE) * PAGE;
+    let to = to / PAGE * PAGE;
+    if to > from {
+        // SAFETY: MADV_DONTNEED on a read-only, file-backed private mapping only drops pages;
+        // a later access would read them from the file again. Nothing reads these pages
+        // afterwards (labels are copied out).
+        let _ = unsafe { map.unchecked_advise_range(UncheckedAdvice::DontNeed, from, to - from) };
+    }
+}
+
+impl Part {
+    /// Parses whole lines (the last may lack its line end). `None` if a line is not plain.
+    ///
+    /// The block is scanned 64 bytes at a time into bit masks of its commas and line ends
+    /// (compiled to vector compares), and the cells are cut at the set bits in order. Cells
+    /// are a few bytes long: a byte-by-byte scan or a SIMD search per cell spent most of its
+    /// time on mispredicted branches.
+    fn parse_block(&mut self, block: &[u8], slots: &[Slot]) -> Option<()> {
+        let mut field = 0;
+        let mut start = 0;
+        for (k, chunk) in block.chunks(64).enumerate() {
+            let base = k * 64;
+            let (commas, line_ends) = match <&[u8; 64]>::try_from(chunk) {
+                Ok(full) => delimiter_masks(full),
+                Err(_) => delimiter_masks_short(chunk),
+            };
+            let mut bits = commas | line_ends;
+            while bits != 0 {
+                let bit = bits.trailing_zeros();
+                bits &= bits - 1;
+                let i = base + bit as usize;
+                if line_ends & (1 << bit) != 0 {
+                    self.end_line(slots, field, &block[start..i])?;
+                    field = 0;
+                } else {
+                    self.cell(slots, field, &block[start..i])?;
+                    field += 1;
+                }
+                start = i + 1;
+            }
+        }
+        // The last line, without its line end (`field > 0`: it ends with a comma, an empty cell).
+        if start < block.len() || field > 0 {
+            self.end_line(slots, field, &block[start..])?;
+        }
+        Some(())
+    }
+
+    #[inline]
+    fn end_line(&mut self, slots: &[Slot], field: usize, last: &[u8]) -> Option<()> {
+        self.cell(slots, field, strip_cr(last))?;
+        if field + 1 != slots.len() {
+            return None;
+        }
+        self.rows += 1;
+        Some(())
+    }
+
+    #[inline]
+    fn cell(&mut self, slots: &[Slot], field: usize, text: &[u8]) -> Option<()> {
+        match slots.get(field) {
+            Some(Slot::Pay) => self.pay.push(plain_number(text)?),
+            Some(Slot::Weight) => self.weight.push(plain_number(text)?),
+            Some(Slot::Group) => {
+                let code = match self.index.get(text) {
+                    Some(&c) => c,
+                    None => self.new_label(text)?,
+                };
+                self.codes.push(code);
+            }
+            Some(Slot::Skip) | None => {}
+        }
+        Some(())
+    }
+
+    #[cold]
+    fn new_label(&mut self, text: &[u8]) -> Option<u32> {
+        if std::str::from_utf8(text).is_err() || text.contains(&b'\r') {
+            return None;
+        }
+        let code = u32::try_from(self.labels.len()).ok()?;
+        self.labels.push(text.into());
+        self.index.insert(text.into(), code);
+        Some(code)
+    }
+}
+
+/// The number in a pay or weight cell, if it is written plainly: an optional `-`, then a digit
+/// or `.`, and the rest as `fast_float2::parse` (polars' parser) accepts it. Empty cells, `+1`,
+/// leading spaces, `inf` and `NaN` are declined, for polars to read or to report.
+#[inline]
+fn plain_number(text: &[u8]) -> Option<f64> {
+    short_decimal(text).or_else(|| {
+        let unsigned = text.strip_prefix(b"-").unwrap_or(text);
+        match unsigned.first() {
+            Some(b'0'..=b'9' | b'.') => fast_float2::parse(text).ok(),
+            _ => None,
+        }
+    })
+}
+
+/// Exact powers of ten, `10^k` for `k` in `0..=15`.
+const POW10: [f64; 16] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+];
+
+/// `-?d+(.d+)?` with at most 15 digits in all, the form of nearly every pay cell. Its digits
+/// make an integer `m < 10^15 < 2^53` and the point a power `10^k`, both exact in `f64`, so the
+/// one division `m / 10^k` is correctly rounded: the same bits as `fast_float2::parse` (also
+/// correctly rounded), for a fraction of its cost (Clinger's fast path). `None` for any other
+/// form, which [`plain_number`] hands to `fast_float2`.
+#[inline]
+fn short_decimal(text: &[u8]) -> Option<f64> {
+    let (negative, digits) = match text.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, text),
+    };
+    if digits.len() > 16 {
+        return None;
+    }
+    let (mut m, mut point) = (0u64, None);
+    for (i, &b) in digits.iter().enumerate() {
+        match b {
+            b'0'..=b'9' => m = m * 10 + u64::from(b - b'0'),
+            b'.' if point.is_none() && i > 0 && i + 1 < digits.len() => point = Some(i),
+            _ => return None,
+        }
+    }
+    let count = digits.len() - usize::from(point.is_some());
+    if count == 0 || count > 15 {
+        return None;
+    }
+    let k = point.map_or(0, |p| digits.len() - p - 1);
+    let value = m as f64 / POW10[k];
+    Some(if negative { -value } else { value })
+}
+
+/// Bit `i` set where `chunk[i]` is a comma (first mask) or a line end (second), computed eight
+/// bytes at a time in a `u64` (SWAR: portable, and no branch per byte).
+#[inline]
+fn delimiter_masks(chunk: &[u8; 64]) -> (u64, u64) {
+    let (mut commas, mut line_ends) = (0u64, 0u64);
+    for (k, word) in chunk.chunks_exact(8).enumerate() {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(word);
+        let word = u64::from_le_bytes(bytes);
+        commas |= byte_mask(word, b',') << (8 * k);
+        line_ends |= byte_mask(word, b'\n') << (8 * k);
+    }
+    (commas, line_ends)
+}
+
+/// Bit `i` (of 8) set where byte `i` of the little-endian `word` equals `byte`.
+#[inline]
+fn byte_mask(word: u64, byte: u8) -> u64 {
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    let x = word ^ (0x0101_0101_0101_0101 * u64::from(byte));
+    // The high bit of each byte of `zero` is set exactly where that byte of `x` is 0 (no
+    // borrow crosses bytes, unlike the shorter `(x - 0x01..) & !x` test).
+    let zero = !(((x & LOW7) + LOW7) | x | LOW7);
+    // Gather the eight high bits into the top byte, then shift them down.
+    zero.wrapping_mul(0x0002_0408_1020_4081) >> 56
+}
+
+/// [`delimiter_masks`] of the last, shorter chunk of a block.
+fn delimiter_masks_short(chunk: &[u8]) -> (u64, u64) {
+    let mut full = [0u8; 64];
+    full[..chunk.len()].copy_from_slice(chunk);
+    delimiter_masks(&full)
+}
+
+fn strip_cr(line: &[u8]) -> &[u8] {
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+/// Joins the parts in file order; group codes are renumbered to follow the sorted labels.
+fn merge(parts: Vec<Part>, req: &Request) -> Option<Columns> {
+    let rows_read = parts.iter().map(|p| p.rows).sum();
+    // Each accepted line yields one value per column read; anything else is a bug, and polars
+    // reads the file instead.
+    let aligned = |p: &Part| {
+        p.pay.len() == p.rows
+            && (req.weight.is_none() || p.weight.len() == p.rows)
+            && (req.group.is_none() || p.codes.len() == p.rows)
+    };
+    if !parts.iter().all(aligned) {
+        return None;
+    }
+    // Every row yields exactly one value per requested column, or the line was declined.
+    let mut labels: Vec<Box<[u8]>> = parts.iter().flat_map(|p| p.labels.iter().cloned()).collect();
+    labels.sort_unstable();
+    labels.dedup();
+    let mut pay = Vec::new();
+    let mut weight = req.weight.map(|_| Vec::new());
+    let mut codes = Vec::new();
+    for (i, mut p) in parts.into_iter().enumerate() {
+        if i == 0 {
+            pay = std::mem::take(&mut p.pay);
+        } else {
+            pay.extend_from_slice(&p.pay);
+        }
+        if let Some(w) = weight.as_mut() {
+            if i == 0 {
+                *w = std::mem::take(&mut p.weight);
+            } else {
+                w.extend_from_slice(&p.weight);
+            }
+        }
+        if req.group.is_some() {
+            let remap: Vec<u32> = p
+                .labels
+                .iter()
+                .map(|l| labels.binary_search(l).map(|r| r as u32))
+                .collect::<Result<_, _>>()
+                .ok()?;
+            if i == 0 {
+                codes = std::mem::take(&mut p.codes);
+                for c in &mut codes {
+                    *c = remap[*c as usize];
+                }
+            } else {
+                codes.extend(p.codes.iter().map(|&c| remap[c as usize]));
+            }
+        }
+    }
+    let groups = match req.group {
+        Some(_) => Some(Groups {
+            labels: labels
+                .into_iter()
+                .map(|l| String::from_utf8(l.into_vec()))
+                .collect::<Result<_, _>>()
+                .ok()?,
+            codes,
+        }),
+        None => None,
+    };
+    Some(Columns {
+        pay,
+        weight,
+        groups,
+        rows_read,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{column_names, read_columns, InputFormat, Phases};
+    use proptest::prelude::*;
+    use std::path::Path;
+
+    /// Both readers on `text`: the fast path's columns (if it accepts the file) and polars'.
+    fn both(text: &[u8], weight: bool) -> (Option<Columns>, Option<Columns>) {
+        let dir = std::env::temp_dir().join(format!("wages-plain-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(format!("{:x}.csv", fingerprint(text)));
+        std::fs::write(&path, text).unwrap();
+        let req = Request {
+            path: Path::new(&path),
+            format: InputFormat::Csv,
+            pay: "pay",
+            group: Some("group"),
+            weight: weight.then_some("w"),
+            drop_nonpositive: false,
+        };
+        let fast = column_names(&req).ok().and_then(|names| read(&req, &names));
+        let reference = read_columns(&req, &mut Phases::start()).ok();
+        std::fs::remove_file(&path).unwrap();
+        (fast, reference)
+    }
+
+    fn fingerprint(text: &[u8]) -> u64 {
+        use std::hash::{BuildHasher, Hasher};
+        let mut h = foldhash::fast::FixedState::with_seed(1).build_hasher();
+        h.write(text);
+        h.finish()
+    }
+
+    fn same(a: &Columns, b: &Columns) -> bool {
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        a.rows_read == b.rows_read
+            && bits(&a.pay) == bits(&b.pay)
+            && a.weight.as_deref().map(bits) == b.weight.as_deref().map(bits)
+            && a.groups == b.groups
+    }
+
+    /// Pay cells as payroll exports write them, and the forms the fast path must decline.
+    fn plain_pay() -> impl Strategy<Value = String> {
+        prop_oneof![
+            (0u64..10_000_000).prop_map(|c| format!("{}.{:02}", c / 100, c % 100)),
+            (0u64..1_000_000_000).prop_map(|n| n.to_string()),
+            any::<f64>().prop_map(|x| format!("{}", x.abs())),
+            any::<f64>().prop_map(|x| format!("{:e}", x)),
+            (1u64..u64::MAX).prop_map(|n| format!("{n}.{n}")),
+            (0u32..1000).prop_map(|n| format!("-{n}.5")),
+            Just("0.1".to_string()),
+            Just("9007199254740993".to_string()),
+            Just("-0".to_string()),
+            Just(".5".to_string()),
+            Just("5.".to_string()),
+        ]
+    }
+
+    fn any_pay() -> impl Strategy<Value = String> {
+        prop_oneof![
+            4 => plain_pay(),
+            1 => prop_oneof![
+                Just(String::new()),
+                Just("+5".to_string()),
+                Just(" 5".to_string()),
+                Just("5 ".to_string()),
+                Just("inf".to_string()),
+                Just("NaN".to_string()),
+                Just("1e999".to_string()),
+                Just("1,5".to_string()),
+                Just("\"7\"".to_string()),
+                Just("abc".to_string()),
+                Just("1..2".to_string()),
+                Just("-".to_string()),
+            ],
+        ]
+    }
+
+    fn plain_group() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just(String::new()),
+            Just("a".to_string()),
+            Just("b".to_string()),
+            Just("Bromlei works".to_string()),
+            Just("élite".to_string()),
+            Just("12".to_string()),
+            "[a-z]{1,12}",
+        ]
+    }
+
+    fn any_group() -> impl Strategy<Value = String> {
+        prop_oneof![
+            4 => plain_group(),
+            1 => prop_oneof![Just("\"q, r\"".to_string()), Just("x\ry".to_string())],
+        ]
+    }
+
+    /// A CSV with columns `id,group,pay,w` (and an extra one, or another order) from rows.
+    fn csv(rows: &[(String, String, String)], crlf: bool, final_end: bool, shape: u8) -> Vec<u8> {
+        let end = if crlf { "\r\n" } else { "\n" };
+        let mut out = String::new();
+        let line = |id: &str, g: &str, p: &str, w: &str| match shape % 3 {
+            0 => format!("{id},{g},{p},{w}"),
+            1 => format!("{p},{w},{g}"),
+            _ => format!("{id},{g},{p},{w},x"),
+        };
+        out.push_str(&line("id", "group", "pay", "w"));
+        for (i, (g, p, w)) in rows.iter().enumerate() {
+            out.push_str(end);
+            out.push_str(&line(&i.to_string(), g, p, w));
+        }
+        if final_end {
+            out.push_str(end);
+        }
+        out.into_bytes()
+    }
+
+    /// A file big enough to be split between threads and into several blocks per thread.
+    #[test]
+    fn large_files_split_across_threads_read_as_polars_reads_them() {
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut text = String::from("id,group,pay\r\n");
+        let mut n = 0;
+        while text.len() < 2 * MIN_PART_BYTES + 3 * 1024 * 1024 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let pay = state % 10_000_000;
+            text.push_str(&format!("{n},inst_{},{}.{:02}\r\n", state % 37, pay / 100, pay % 100));
+            n += 1;
+        }
+        let (fast, reference) = both(text.as_bytes(), false);
+        let (fast, reference) = (fast.unwrap(), reference.unwrap());
+        assert_eq!(fast.rows_read, n);
+        assert!(same(&fast, &reference));
+        assert!(line_ranges(&text.as_bytes()[14..], 2).len() == 2);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(96))]
+
+        /// Plain files are read by the fast path, with the same bits as polars.
+        #[test]
+        fn plain_files_read_as_polars_reads_them(
+            rows in proptest::collection::vec((plain_group(), plain_pay(), plain_pay()), 1..60),
+            crlf in any::<bool>(),
+            final_end in any::<bool>(),
+            shape in 0u8..3,
+            weight in any::<bool>(),
+        ) {
+            let (fast, reference) = both(&csv(&rows, crlf, final_end, shape), weight);
+            let fast = fast.expect("a plain file is read by the fast path");
+            let reference = reference.expect("polars reads a plain file");
+            prop_assert!(same(&fast, &reference));
+        }
+
+        /// Any file: whatever the fast path accepts, it reads as polars does.
+        #[test]
+        fn accepted_files_read_as_polars_reads_them(
+            rows in proptest::collection::vec((any_group(), any_pay(), any_pay()), 1..40),
+            crlf in any::<bool>(),
+            final_end in any::<bool>(),
+            shape in 0u8..3,
+            weight in any::<bool>(),
+            blank_line in any::<bool>(),
+        ) {
+            let mut text = csv(&rows, crlf, final_end, shape);
+            if blank_line {
+                let at = text.len() / 2;
+                let at = at + text[at..].iter().position(|&b| b == b'\n').unwrap_or(0);
+                text.insert(at, b'\n');
+            }
+            let (fast, reference) = both(&text, weight);
+            if let Some(fast) = fast {
+                let reference = reference.expect("polars reads what the fast path reads");
+                prop_assert!(same(&fast, &reference));
+            }
+        }
+
+        /// The short-decimal shortcut gives `fast_float2`'s bits.
+        #[test]
+        fn short_decimals_match_fast_float(int in 0u64..10_000_000_000, frac in 0u64..100_000, digits in 0usize..6, neg in any::<bool>()) {
+            let text = match digits {
+                0 => format!("{}{int}", if neg { "-" } else { "" }),
+                d => format!("{}{int}.{:0d$}", if neg { "-" } else { "" }, frac % 10u64.pow(d as u32)),
+            };
+            let reference: f64 = fast_float2::parse(&text).unwrap();
+            prop_assert_eq!(plain_number(text.as_bytes()).map(f64::to_bits), Some(reference.to_bits()));
+        }
+    }
+
+    #[test]
+    fn delimiter_masks_match_a_byte_scan() {
+        let mut chunk = [0u8; 64];
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        for _ in 0..2000 {
+            for b in chunk.iter_mut() {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                *b = [b',', b'\n', b'a', 0, 0x80, 0xFF, b'-', b'1'][(state % 8) as usize];
+            }
+            let naive = |d: u8| {
+                (0..64).fold(0u64, |m, i| m | (u64::from(chunk[i] == d) << i))
+            };
+            assert_eq!(delimiter_masks(&chunk), (naive(b','), naive(b'\n')));
+        }
+    }
+}
