@@ -1057,10 +1057,28 @@ fn local_codes<'a>(part: &'a StringChunked, out: &mut [u32]) -> Vec<&'a str> {
     };
     let mut i = 0;
     let no_nulls = part.null_count() == 0;
+    // A string column read from a dictionary-encoded Parquet column points every row of a value
+    // at the same bytes, so within one array (a view names a buffer by its index in that
+    // array) equal 16-byte views mean equal labels: a hash of the view (an integer) then
+    // replaces hashing and comparing the text. Rows parsed from text each have their own
+    // bytes; once the cache is full of distinct views it stops growing.
+    const VIEW_CACHE_MAX: usize = 4096;
+    let mut by_view: foldhash::HashMap<u128, u32> = foldhash::HashMap::default();
     for arr in part.downcast_iter() {
+        by_view.clear();
         if no_nulls {
-            for s in arr.values_iter() {
-                out[i] = code_of(s);
+            for (k, view) in arr.views().iter().enumerate() {
+                let key = view.as_u128();
+                out[i] = match by_view.get(&key) {
+                    Some(&c) => c,
+                    None => {
+                        let c = code_of(arr.value(k));
+                        if by_view.len() < VIEW_CACHE_MAX {
+                            by_view.insert(key, c);
+                        }
+                        c
+                    }
+                };
                 i += 1;
             }
         } else {
@@ -1151,6 +1169,27 @@ mod tests {
         }
         assert_eq!(whole.groups.as_ref().unwrap().labels.len(), 10);
         std::fs::remove_file(&path).unwrap();
+    }
+
+    /// A string view names its bytes by buffer index and offset within its own array: in a
+    /// column of several arrays (one per Parquet row group, each with its own dictionary) equal
+    /// views can be different labels.
+    #[test]
+    fn group_codes_do_not_confuse_equal_views_of_different_arrays() {
+        let mut ca = StringChunked::from_slice("g".into(), &["institution_00", "institution_01"]);
+        let second = StringChunked::from_slice("g".into(), &["institution_07", "institution_00"]);
+        ca.append(&second).unwrap();
+        assert_eq!(ca.chunks().len(), 2);
+        // Same length, prefix, buffer and offset: the first rows' views are bit-for-bit equal.
+        let views: Vec<u128> = ca.downcast_iter().map(|a| a.views()[0].as_u128()).collect();
+        assert_eq!(views[0], views[1]);
+        let mut out = vec![0u32; 4];
+        let labels = local_codes(&ca, &mut out);
+        let got: Vec<&str> = out.iter().map(|&c| labels[c as usize]).collect();
+        assert_eq!(
+            got,
+            ["institution_00", "institution_01", "institution_07", "institution_00"]
+        );
     }
 
     #[test]
