@@ -576,33 +576,59 @@ impl Sample {
     /// If `minimum` or a cap is not finite and positive (see [`Sample::try_summary`]).
     pub fn caps(&self, minimum: f64, caps: &[f64]) -> Vec<CapRow> {
         check_minimum_and_caps(minimum, caps).unwrap_or_else(|e| panic!("{e}"));
-        caps.iter().map(|&k| self.cap_row(minimum, k)).collect()
+        self.cap_rows(minimum, caps)
     }
 
-    fn cap_row(&self, minimum: f64, k: f64) -> CapRow {
-        let threshold = k * minimum;
-        let start = self.pay.partition_point(|&x| x <= threshold);
-        let above = &self.pay[start..];
-        let (count, excess) = match &self.weights {
-            None => (
-                above.len() as f64,
-                above.iter().map(|&x| x - threshold).sum(),
-            ),
-            Some(w) => above
-                .iter()
-                .zip(&w[start..])
-                .fold((0.0, 0.0), |(c, e), (&x, &w)| {
-                    (c + w, e + w * (x - threshold))
-                }),
-        };
-        CapRow {
-            k,
-            threshold,
-            rows: above.len(),
-            count,
-            share: count / self.weighted_n(),
-            pay_above_total: excess,
+    /// The caps four at a time, each four in one pass over the rows above the lowest of their
+    /// thresholds: a row adds `x − t` (weighted: `w` and `w (x − t)`) to a cap whose threshold it
+    /// exceeds and `−0.0`, the identity of addition, to the others, so each cap's sums are added
+    /// up in the same order as on its own rows alone, and the four run side by side.
+    fn cap_rows(&self, minimum: f64, caps: &[f64]) -> Vec<CapRow> {
+        let mut out = Vec::with_capacity(caps.len());
+        for chunk in caps.chunks(4) {
+            // An unused lane's threshold is exceeded by no row.
+            let mut t = [f64::INFINITY; 4];
+            for (t, &k) in t.iter_mut().zip(chunk) {
+                *t = k * minimum;
+            }
+            let starts = t.map(|t| self.pay.partition_point(|&x| x <= t));
+            let first = starts.iter().copied().min().unwrap_or(self.pay.len());
+            let pay = &self.pay[first..];
+            let (count, excess) = match &self.weights {
+                None => {
+                    // As `Iterator::sum`, which starts from −0.0.
+                    let mut e = [-0.0f64; 4];
+                    for &x in pay {
+                        for c in 0..4 {
+                            e[c] += if x > t[c] { x - t[c] } else { -0.0 };
+                        }
+                    }
+                    (starts.map(|s| (self.pay.len() - s) as f64), e)
+                }
+                Some(w) => {
+                    let (mut n, mut e) = ([0.0f64; 4], [0.0f64; 4]);
+                    for (&x, &w) in pay.iter().zip(&w[first..]) {
+                        for c in 0..4 {
+                            let above = x > t[c];
+                            n[c] += if above { w } else { -0.0 };
+                            e[c] += if above { w * (x - t[c]) } else { -0.0 };
+                        }
+                    }
+                    (n, e)
+                }
+            };
+            for (c, &k) in chunk.iter().enumerate() {
+                out.push(CapRow {
+                    k,
+                    threshold: t[c],
+                    rows: self.pay.len() - starts[c],
+                    count: count[c],
+                    share: count[c] / self.weighted_n(),
+                    pay_above_total: excess[c],
+                });
+            }
         }
+        out
     }
 
     /// The full table of statistics; see [`Summary`] for the fields. `minimum` is the reference
@@ -623,8 +649,7 @@ impl Sample {
         let (min, max, mean) = (self.min(), self.max(), self.mean());
         let (p10, p50, p90) = (self.quantile(0.1), self.quantile(0.5), self.quantile(0.9));
         let scaled_mean = self.scaled_mean();
-        let (gini_num, moments) =
-            with_pairs!(self, |it| fused_pass(it, scaled_mean, self.total_weight));
+        let (gini_num, moments) = self.fused_pass(scaled_mean);
         let gini = finish_gini(gini_num, self.total_weight, self.total_pay);
         let mld = moments.mld(self.total_weight);
         let top10_share = self.top_share(0.1);
@@ -654,13 +679,86 @@ impl Sample {
             top10_share,
             top1_share: self.top_share(0.01),
             palma: top10_share / self.lorenz(0.4),
-            caps: caps.iter().map(|&k| self.cap_row(minimum, k)).collect(),
+            caps: self.cap_rows(minimum, caps),
         })
     }
 
     fn moments(&self) -> Moments {
-        let mean = self.scaled_mean();
-        with_pairs!(self, |it| fused_pass(it, mean, self.total_weight)).1
+        self.fused_pass(self.scaled_mean()).1
+    }
+
+    /// One pass: the Gini numerator and the entropy-family sums, on the scaled pay.
+    ///
+    /// Runs of equal pay are folded first and each distinct value is visited once with the
+    /// run's total weight `R`: the entropy terms are linear in the weight, and the Gini terms of
+    /// a run starting at cumulative weight `C` telescope, `Σ_run w_i (C_{i−1} + C_i) = R (2C + R)`.
+    /// Payroll data, made of pay grades, is full of ties, so this saves most of the logarithms.
+    /// Rows go through in blocks: the runs of a block are found without branches, then their
+    /// logarithms are taken in a loop of their own (independent calls overlap) and the sums
+    /// accumulated in order, so every sum is added up exactly as row by row.
+    fn fused_pass(&self, mean: f64) -> (f64, Moments) {
+        let mut acc = FusedAcc {
+            mean,
+            total_weight: self.total_weight,
+            cum: 0.0,
+            gini: 0.0,
+            m: Moments::default(),
+            r: [0.0; FUSED_BLOCK],
+            ln_r: [0.0; FUSED_BLOCK],
+            terms: [[0.0; 5]; FUSED_BLOCK],
+        };
+        let (pay, sx) = (&self.pay[..], self.inv_pay_scale);
+        let mut xs = [0.0; FUSED_BLOCK];
+        let mut ws = [0.0; FUSED_BLOCK];
+        match &self.weights {
+            None => {
+                // A run's weight is its length: exactly the sum of its 1s.
+                let mut ends = [0usize; FUSED_BLOCK];
+                let mut start = 0;
+                for (b, block) in pay.chunks(FUSED_BLOCK).enumerate() {
+                    let base = b * FUSED_BLOCK;
+                    let mut prev = pay[base.saturating_sub(1)];
+                    let mut k = 0;
+                    for (j, &x) in block.iter().enumerate() {
+                        ends[k] = base + j;
+                        k += usize::from(x != prev);
+                        prev = x;
+                    }
+                    for (m, &end) in ends[..k].iter().enumerate() {
+                        xs[m] = pay[start] * sx;
+                        ws[m] = (end - start) as f64;
+                        start = end;
+                    }
+                    acc.add_runs(&xs[..k], &ws[..k]);
+                }
+                acc.add_runs(&[pay[start] * sx], &[(pay.len() - start) as f64]);
+            }
+            Some(w) => {
+                let sw = self.inv_weight_scale;
+                let (mut run_x, mut run_w) = (f64::NAN, 0.0);
+                for (xb, wb) in pay.chunks(FUSED_BLOCK).zip(w.chunks(FUSED_BLOCK)) {
+                    let mut k = 0;
+                    for (&x, &w) in xb.iter().zip(wb) {
+                        let x = x * sx;
+                        let new = x != run_x;
+                        xs[k] = run_x;
+                        ws[k] = run_w;
+                        // A run of weight 0 (the empty one before the first row) adds nothing.
+                        k += usize::from(new && run_w != 0.0);
+                        if new {
+                            run_w = 0.0;
+                        }
+                        run_w += w * sw;
+                        run_x = x;
+                    }
+                    acc.add_runs(&xs[..k], &ws[..k]);
+                }
+                if run_w != 0.0 {
+                    acc.add_runs(&[run_x], &[run_w]);
+                }
+            }
+        }
+        (acc.gini, acc.m)
     }
 }
 
@@ -861,36 +959,8 @@ impl Moments {
     }
 }
 
-/// One pass: the Gini numerator and the entropy-family sums.
-///
-/// Runs of equal pay are folded first and each distinct value is visited once with the run's
-/// total weight `R`: the entropy terms are linear in the weight, and the Gini terms of a run
-/// starting at cumulative weight `C` telescope, `Σ_run w_i (C_{i−1} + C_i) = R (2C + R)`. Payroll
-/// data, made of pay grades, is full of ties, so this saves most of the logarithms.
-fn fused_pass(
-    it: impl Iterator<Item = (f64, f64)>,
-    mean: f64,
-    total_weight: f64,
-) -> (f64, Moments) {
-    let mut acc = FusedAcc {
-        mean,
-        total_weight,
-        cum: 0.0,
-        gini: 0.0,
-        m: Moments::default(),
-    };
-    let (mut run_x, mut run_w) = (f64::NAN, 0.0);
-    for (x, w) in it {
-        if x != run_x {
-            acc.add_run(run_x, run_w);
-            run_x = x;
-            run_w = 0.0;
-        }
-        run_w += w;
-    }
-    acc.add_run(run_x, run_w);
-    (acc.gini, acc.m)
-}
+/// Runs per block of [`Sample::fused_pass`]: the block's arrays stay in L1.
+const FUSED_BLOCK: usize = 256;
 
 struct FusedAcc {
     mean: f64,
@@ -898,31 +968,159 @@ struct FusedAcc {
     cum: f64,
     gini: f64,
     m: Moments,
+    /// Scratch for a block's runs: `r = x / μ`, then `ln r`, then each run's terms.
+    r: [f64; FUSED_BLOCK],
+    ln_r: [f64; FUSED_BLOCK],
+    terms: [[f64; 5]; FUSED_BLOCK],
 }
 
 impl FusedAcc {
+    /// Adds runs of distinct (scaled) pay `xs` with total weights `ws` (all positive), in order.
+    /// Each run's terms are computed apart from the running sums (no dependency between runs,
+    /// so the divisions and square roots vectorize), then added up in order.
     #[inline]
-    fn add_run(&mut self, x: f64, w: f64) {
-        if w == 0.0 {
-            return;
+    fn add_runs(&mut self, xs: &[f64], ws: &[f64]) {
+        let n = xs.len();
+        let (r, ln_r, terms) = (&mut self.r[..n], &mut self.ln_r[..n], &mut self.terms[..n]);
+        for (r, &x) in r.iter_mut().zip(xs) {
+            *r = x / self.mean;
         }
-        let next = self.cum + w;
-        self.gini += w * x * (self.cum + next - self.total_weight);
-        self.cum = next;
-        let r = x / self.mean;
-        let ln_r = r.ln();
-        let d = r - 1.0;
-        self.m.theil += w * (r * ln_r - d);
-        self.m.mld += w * (d - ln_r);
-        let s = r.sqrt() - 1.0;
-        self.m.sqrt_dev += w * s * s;
-        self.m.inv_dev += w * d * d / r;
+        for (l, &r) in ln_r.iter_mut().zip(r.iter()) {
+            *l = r.ln();
+        }
+        for ((((t, &x), &w), &r), &ln_r) in terms
+            .iter_mut()
+            .zip(xs)
+            .zip(ws)
+            .zip(r.iter())
+            .zip(ln_r.iter())
+        {
+            let d = r - 1.0;
+            let s = r.sqrt() - 1.0;
+            *t = [
+                w * x,
+                w * (r * ln_r - d),
+                w * (d - ln_r),
+                w * s * s,
+                w * d * d / r,
+            ];
+        }
+        let (mut cum, mut gini, mut m) = (self.cum, self.gini, self.m);
+        for (&w, t) in ws.iter().zip(terms.iter()) {
+            let next = cum + w;
+            gini += t[0] * (cum + next - self.total_weight);
+            cum = next;
+            m.theil += t[1];
+            m.mld += t[2];
+            m.sqrt_dev += t[3];
+            m.inv_dev += t[4];
+        }
+        (self.cum, self.gini, self.m) = (cum, gini, m);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The row-by-row forms the blocked passes replace: the same sums in the same order.
+    fn reference_fused(s: &Sample) -> (f64, [f64; 4]) {
+        let mean = s.scaled_mean();
+        let (mut cum, mut gini) = (0.0, 0.0);
+        let mut m = [0.0f64; 4];
+        let mut add = |x: f64, w: f64| {
+            if w == 0.0 {
+                return;
+            }
+            let next = cum + w;
+            gini += w * x * (cum + next - s.total_weight);
+            cum = next;
+            let r = x / mean;
+            let ln_r = r.ln();
+            let d = r - 1.0;
+            m[0] += w * (r * ln_r - d);
+            m[1] += w * (d - ln_r);
+            let q = r.sqrt() - 1.0;
+            m[2] += w * q * q;
+            m[3] += w * d * d / r;
+        };
+        let (mut run_x, mut run_w) = (f64::NAN, 0.0);
+        with_pairs!(s, |it| for (x, w) in it {
+            if x != run_x {
+                add(run_x, run_w);
+                run_x = x;
+                run_w = 0.0;
+            }
+            run_w += w;
+        });
+        add(run_x, run_w);
+        (gini, m)
+    }
+
+    fn reference_cap(s: &Sample, minimum: f64, k: f64) -> (usize, f64, f64) {
+        let threshold = k * minimum;
+        let start = s.pay.partition_point(|&x| x <= threshold);
+        let above = &s.pay[start..];
+        match &s.weights {
+            None => (
+                above.len(),
+                above.len() as f64,
+                above.iter().map(|&x| x - threshold).sum(),
+            ),
+            Some(w) => {
+                let (c, e) = above
+                    .iter()
+                    .zip(&w[start..])
+                    .fold((0.0, 0.0), |(c, e), (&x, &w)| {
+                        (c + w, e + w * (x - threshold))
+                    });
+                (above.len(), c, e)
+            }
+        }
+    }
+
+    #[test]
+    fn blocked_passes_equal_row_by_row_bit_for_bit() {
+        let mut seed = 7u64;
+        let mut next = move || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 11) as f64 / (1u64 << 53) as f64
+        };
+        // Sizes around the block length; pay on a coarse grid (many ties) or continuous.
+        for n in [1, 2, 3, 255, 256, 257, 511, 512, 513, 1000, 5000] {
+            for grid in [0.0, 0.5, 10.0] {
+                let pay: Vec<f64> = (0..n)
+                    .map(|_| {
+                        let x = (next() * 5.0).exp() * 100.0;
+                        if grid > 0.0 {
+                            (x / grid).ceil() * grid
+                        } else {
+                            x
+                        }
+                    })
+                    .collect();
+                let w: Vec<f64> = (0..n).map(|_| (next() * 4.0).ceil() / 2.0).collect();
+                for weights in [None, Some(w)] {
+                    let s = Sample::new(pay.clone(), weights).unwrap();
+                    let (gini, m) = s.fused_pass(s.scaled_mean());
+                    let (rg, rm) = reference_fused(&s);
+                    assert_eq!(gini.to_bits(), rg.to_bits(), "n {n} grid {grid}");
+                    let got = [m.theil, m.mld, m.sqrt_dev, m.inv_dev].map(f64::to_bits);
+                    assert_eq!(got, rm.map(f64::to_bits), "n {n} grid {grid}");
+                    // Thresholds below, inside and above the data; more than four caps.
+                    let caps = [0.5, 2.0, 1e9, 8.0, 30.0, 3.0, 100.0];
+                    for (row, &k) in s.cap_rows(100.0, &caps).iter().zip(&caps) {
+                        let (rows, count, excess) = reference_cap(&s, 100.0, k);
+                        assert_eq!(row.rows, rows);
+                        assert_eq!(row.count.to_bits(), count.to_bits());
+                        assert_eq!(row.pay_above_total.to_bits(), excess.to_bits(), "k {k}");
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn rejects_bad_input_naming_the_row() {

@@ -205,39 +205,115 @@ struct JobOut {
     histogram: Option<Histogram>,
 }
 
-/// Splits rows by group code in one counting pass: each group's pay (and weights) in a vector of
-/// exactly the right size, rows in file order.
+/// Below this many rows [`partition`] runs on one thread: spawning costs more than it saves.
+const PARALLEL_PARTITION_ROWS: usize = 1 << 17;
+
+/// One group's pay and weights.
+type Part = (Vec<f64>, Option<Vec<f64>>);
+
+/// A stretch of one group's pay and weights, filled by one thread.
+type Stretch<'a> = (&'a mut [f64], Option<&'a mut [f64]>);
+
+/// Splits rows by group code: each group's pay (and weights) in a vector of exactly the right
+/// size, rows in file order; also returns the smallest pay (`f64::min` over all rows).
+///
+/// The rows are cut into one contiguous range per thread; each range's rows of a group fill the
+/// next stretch of that group's vectors. The copy is cheap, the first touch of the fresh vectors
+/// (page faults) is not, and this way both cores take their share of it.
 pub fn partition(
     pay: &[f64],
     weight: Option<&[f64]>,
     codes: &[u32],
     groups: usize,
-) -> Vec<(Vec<f64>, Option<Vec<f64>>)> {
-    let mut counts = vec![0usize; groups];
-    for &c in codes {
-        counts[c as usize] += 1;
-    }
-    let mut out: Vec<(Vec<f64>, Option<Vec<f64>>)> = counts
-        .iter()
-        .map(|&n| (Vec::with_capacity(n), weight.map(|_| Vec::with_capacity(n))))
+) -> (Vec<Part>, f64) {
+    let threads = if pay.len() < PARALLEL_PARTITION_ROWS {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |t| t.get())
+    };
+    let chunk = pay.len().div_ceil(threads).max(1);
+    let count = |codes: &[u32]| {
+        let mut n = vec![0usize; groups];
+        for &c in codes {
+            n[c as usize] += 1;
+        }
+        n
+    };
+    let counts: Vec<Vec<usize>> = std::thread::scope(|s| {
+        let mut ranges = codes.chunks(chunk);
+        let first = ranges.next();
+        let rest: Vec<_> = ranges.map(|c| s.spawn(move || count(c))).collect();
+        std::iter::once(first.map_or_else(|| vec![0; groups], count))
+            .chain(
+                rest.into_iter()
+                    .map(|h| h.join().expect("counting thread panicked")),
+            )
+            .collect()
+    });
+    let mut out: Vec<Part> = (0..groups)
+        .map(|g| {
+            let n = counts.iter().map(|c| c[g]).sum();
+            (vec![0.0; n], weight.map(|_| vec![0.0; n]))
+        })
         .collect();
+    // For each range of rows, its stretch of every group's vectors.
+    let mut dests: Vec<Vec<Stretch>> = counts.iter().map(|_| Vec::with_capacity(groups)).collect();
+    for (g, (p, w)) in out.iter_mut().enumerate() {
+        let (mut p, mut w) = (p.as_mut_slice(), w.as_deref_mut());
+        for (dest, n) in dests.iter_mut().zip(&counts) {
+            let (head, tail) = std::mem::take(&mut p).split_at_mut(n[g]);
+            p = tail;
+            let wh = w.take().map(|ws| {
+                let (head, tail) = ws.split_at_mut(n[g]);
+                w = Some(tail);
+                head
+            });
+            dest.push((head, wh));
+        }
+    }
+    let min = std::thread::scope(|s| {
+        let mut jobs = dests.into_iter().enumerate().map(|(t, dest)| {
+            let rows = t * chunk..((t + 1) * chunk).min(pay.len());
+            let w = weight.map(|w| &w[rows.clone()]);
+            let (pay, codes) = (&pay[rows.clone()], &codes[rows]);
+            move || scatter(pay, w, codes, dest)
+        });
+        let first = jobs.next();
+        let rest: Vec<_> = jobs.map(|j| s.spawn(j)).collect();
+        rest.into_iter()
+            .map(|h| h.join().expect("partition thread panicked"))
+            .fold(first.map_or(f64::INFINITY, |j| j()), f64::min)
+    });
+    (out, min)
+}
+
+/// Copies rows into their group's stretch, in order; returns the smallest pay.
+fn scatter(pay: &[f64], weight: Option<&[f64]>, codes: &[u32], mut dest: Vec<Stretch>) -> f64 {
+    let mut at = vec![0usize; dest.len()];
+    let mut min = f64::INFINITY;
     match weight {
         None => {
             for (&x, &c) in pay.iter().zip(codes) {
-                out[c as usize].0.push(x);
+                let c = c as usize;
+                dest[c].0[at[c]] = x;
+                at[c] += 1;
+                min = min.min(x);
             }
         }
         Some(w) => {
             for ((&x, &wt), &c) in pay.iter().zip(w).zip(codes) {
-                let g = &mut out[c as usize];
-                g.0.push(x);
-                if let Some(gw) = &mut g.1 {
-                    gw.push(wt);
+                let c = c as usize;
+                let (p, w) = &mut dest[c];
+                p[at[c]] = x;
+                if let Some(w) = w {
+                    w[at[c]] = wt;
                 }
+                at[c] += 1;
+                min = min.min(x);
             }
         }
     }
-    out
+    min
 }
 
 /// Computes the whole-table and per-group summaries. Samples are sorted and summarized on up to
@@ -256,22 +332,14 @@ pub fn analyze(
         rows_read,
         dropped_nonpositive,
     } = payroll;
-    let (minimum, minimum_source) = match minimum {
-        Some(m) => (m, MinimumSource::Given),
-        None => (
-            pay.iter().copied().fold(f64::INFINITY, f64::min),
-            MinimumSource::SmallestPay,
-        ),
-    };
     let weighted = weight.is_some();
     let mut labels = Vec::new();
     let mut jobs = Vec::new();
+    let mut smallest = None;
     if let Some(g) = &groups {
-        for (label, (p, w)) in
-            g.labels
-                .iter()
-                .zip(partition(&pay, weight.as_deref(), &g.codes, g.labels.len()))
-        {
+        let (parts, min) = partition(&pay, weight.as_deref(), &g.codes, g.labels.len());
+        smallest = Some(min);
+        for (label, (p, w)) in g.labels.iter().zip(parts) {
             labels.push(label.clone());
             jobs.push(Job {
                 pay: p,
@@ -282,6 +350,13 @@ pub fn analyze(
         }
     }
     drop(groups);
+    let (minimum, minimum_source) = match minimum {
+        Some(m) => (m, MinimumSource::Given),
+        None => (
+            smallest.unwrap_or_else(|| pay.iter().copied().fold(f64::INFINITY, f64::min)),
+            MinimumSource::SmallestPay,
+        ),
+    };
     if chart {
         // The largest groups by weighted count (ties: label order) get a Lorenz curve.
         let size = |j: &Job| {
@@ -440,12 +515,27 @@ mod tests {
         let pay = [1.0, 2.0, 3.0, 4.0, 5.0];
         let w = [10.0, 20.0, 30.0, 40.0, 50.0];
         let codes = [1, 0, 1, 2, 0];
-        let p = partition(&pay, Some(&w), &codes, 3);
+        let (p, min) = partition(&pay, Some(&w), &codes, 3);
         assert_eq!(p[0], (vec![2.0, 5.0], Some(vec![20.0, 50.0])));
         assert_eq!(p[1], (vec![1.0, 3.0], Some(vec![10.0, 30.0])));
         assert_eq!(p[2], (vec![4.0], Some(vec![40.0])));
-        let p = partition(&pay, None, &codes, 3);
+        assert_eq!(min, 1.0);
+        let (p, _) = partition(&pay, None, &codes, 3);
         assert_eq!(p[1], (vec![1.0, 3.0], None));
+        // Enough rows for one range per thread: the same vectors, in file order.
+        let n = PARALLEL_PARTITION_ROWS * 3 + 7;
+        let pay: Vec<f64> = (0..n).map(|i| (i % 1000) as f64 + 0.5).collect();
+        let codes: Vec<u32> = (0..n).map(|i| ((i * 7) % 5) as u32).collect();
+        let (p, min) = partition(&pay, Some(&pay), &codes, 5);
+        assert_eq!(min, 0.5);
+        for (g, (gp, gw)) in p.iter().enumerate() {
+            let want: Vec<f64> = (0..n)
+                .filter(|i| codes[*i] == g as u32)
+                .map(|i| pay[i])
+                .collect();
+            assert_eq!(gp, &want);
+            assert_eq!(gw.as_ref(), Some(&want));
+        }
     }
 
     #[test]
