@@ -569,8 +569,8 @@ impl Sample {
     }
 
     /// One [`CapRow`] per multiple `k`: who earns strictly more than `k · minimum`, and how much
-    /// pay lies above that threshold. Costs O(log n) plus the number of rows above each
-    /// threshold.
+    /// pay lies above that threshold. Costs O(log n) per cap plus, per four caps, the rows above
+    /// the lowest of their thresholds.
     ///
     /// # Panics
     /// If `minimum` or a cap is not finite and positive (see [`Sample::try_summary`]).
