@@ -51,6 +51,9 @@ struct Part {
     weight: Vec<f64>,
     codes: Vec<u32>,
     labels: Vec<Box<[u8]>>,
+    /// Codes of labels of 8 to 16 bytes, by [`short_key`].
+    short_index: foldhash::HashMap<(u64, u64, u8), u32>,
+    /// Codes of the other labels.
     index: foldhash::HashMap<Box<[u8]>, u32>,
     rows: usize,
 }
@@ -146,6 +149,7 @@ fn parse_part(map: &Mmap, range: std::ops::Range<usize>, slots: &[Slot]) -> Opti
         weight: Vec::with_capacity(if wants(Slot::Weight) { estimate } else { 0 }),
         codes: Vec::with_capacity(if wants(Slot::Group) { estimate } else { 0 }),
         labels: Vec::new(),
+        short_index: foldhash::HashMap::default(),
         index: foldhash::HashMap::default(),
         rows: 0,
     };
@@ -236,7 +240,11 @@ impl Part {
             Some(Slot::Pay) => self.pay.push(plain_number(text)?),
             Some(Slot::Weight) => self.weight.push(plain_number(text)?),
             Some(Slot::Group) => {
-                let code = match self.index.get(text) {
+                let known = match short_key(text) {
+                    Some(key) => self.short_index.get(&key),
+                    None => self.index.get(text),
+                };
+                let code = match known {
                     Some(&c) => c,
                     None => self.new_label(text)?,
                 };
@@ -254,9 +262,29 @@ impl Part {
         }
         let code = u32::try_from(self.labels.len()).ok()?;
         self.labels.push(text.into());
-        self.index.insert(text.into(), code);
+        match short_key(text) {
+            Some(key) => self.short_index.insert(key, code),
+            None => self.index.insert(text.into(), code),
+        };
         Some(code)
     }
+}
+
+/// A label of 8 to 16 bytes as one integer: its length, first 8 and last 8 bytes (which
+/// overlap when shorter than 16), which determine it. Group labels such as `institution_07`
+/// are usually this long; an integer key is hashed and compared far faster than a byte slice.
+#[inline]
+fn short_key(text: &[u8]) -> Option<(u64, u64, u8)> {
+    let len = text.len();
+    if !(8..=16).contains(&len) {
+        return None;
+    }
+    let word = |at: usize| {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(&text[at..at + 8]);
+        u64::from_le_bytes(bytes)
+    };
+    Some((word(0), word(len - 8), len as u8))
 }
 
 /// The number in a pay or weight cell, if it is written plainly: an optional `-`, then a digit
@@ -503,7 +531,11 @@ mod tests {
             Just("Bromlei works".to_string()),
             Just("élite".to_string()),
             Just("12".to_string()),
+            Just("institution_07".to_string()),
+            Just("institution_70".to_string()),
+            Just("institution_007".to_string()),
             "[a-z]{1,12}",
+            "[a-z_0-9é]{7,18}",
         ]
     }
 
