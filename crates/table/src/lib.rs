@@ -1188,7 +1188,12 @@ mod tests {
         let got: Vec<&str> = out.iter().map(|&c| labels[c as usize]).collect();
         assert_eq!(
             got,
-            ["institution_00", "institution_01", "institution_07", "institution_00"]
+            [
+                "institution_00",
+                "institution_01",
+                "institution_07",
+                "institution_00"
+            ]
         );
     }
 

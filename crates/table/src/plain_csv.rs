@@ -74,8 +74,7 @@ pub(crate) fn read(req: &Request, columns: &[String]) -> Option<Columns> {
         return None;
     }
     let names: Vec<&[u8]> = header.split(|&b| b == b',').collect();
-    if names.len() != columns.len() || names.iter().zip(columns).any(|(n, c)| *n != c.as_bytes())
-    {
+    if names.len() != columns.len() || names.iter().zip(columns).any(|(n, c)| *n != c.as_bytes()) {
         return None;
     }
     let mut slots = vec![Slot::Skip; names.len()];
@@ -389,7 +388,10 @@ fn merge(parts: Vec<Part>, req: &Request) -> Option<Columns> {
         return None;
     }
     // Every row yields exactly one value per requested column, or the line was declined.
-    let mut labels: Vec<Box<[u8]>> = parts.iter().flat_map(|p| p.labels.iter().cloned()).collect();
+    let mut labels: Vec<Box<[u8]>> = parts
+        .iter()
+        .flat_map(|p| p.labels.iter().cloned())
+        .collect();
     labels.sort_unstable();
     labels.dedup();
     let mut pay = Vec::new();
@@ -577,7 +579,12 @@ mod tests {
             state ^= state >> 7;
             state ^= state << 17;
             let pay = state % 10_000_000;
-            text.push_str(&format!("{n},inst_{},{}.{:02}\r\n", state % 37, pay / 100, pay % 100));
+            text.push_str(&format!(
+                "{n},inst_{},{}.{:02}\r\n",
+                state % 37,
+                pay / 100,
+                pay % 100
+            ));
             n += 1;
         }
         let (fast, reference) = both(text.as_bytes(), false);
@@ -651,9 +658,7 @@ mod tests {
                 state ^= state << 17;
                 *b = [b',', b'\n', b'a', 0, 0x80, 0xFF, b'-', b'1'][(state % 8) as usize];
             }
-            let naive = |d: u8| {
-                (0..64).fold(0u64, |m, i| m | (u64::from(chunk[i] == d) << i))
-            };
+            let naive = |d: u8| (0..64).fold(0u64, |m, i| m | (u64::from(chunk[i] == d) << i));
             assert_eq!(delimiter_masks(&chunk), (naive(b','), naive(b'\n')));
         }
     }
