@@ -148,14 +148,19 @@ def main():
     notes = []
     verdicts = []
     want = {"python-polars": 2.0, "pandas": 3.0}
-    for ext in ["csv", "parquet"]:
-        f = f"{stem}.{ext}"
+    # The same table as R's write.csv writes it (every text cell and the header in quotes): not
+    # an issue target, but the form many users' files take.
+    quoted = f"{stem}_quoted.csv"
+    if not os.path.exists(quoted):
+        import polars as pl
+        pl.read_csv(f"{stem}.csv").write_csv(quoted, quote_style="non_numeric")
+    for ext, f in [("csv", f"{stem}.csv"), ("csv-quoted", quoted), ("parquet", f"{stem}.parquet")]:
         cmds = [
             ("wages", [a.wages, "analyze", f, "--group", "institution", "--format", "json"]),
             ("python-polars", [py, os.path.join(HERE, "py_polars.py"), f]),
             ("pandas", [py, os.path.join(HERE, "py_pandas.py"), f]),
         ]
-        if ext == "csv":
+        if ext.startswith("csv"):
             # wages reads a plain CSV with its own fast path; this row is the same binary with
             # polars' CSV reader (WAGES_CSV_READER=polars, what any other CSV gets), to show
             # what the fast path is worth.
@@ -176,13 +181,14 @@ def main():
             verdicts.append(f"{ext}: (with polars' CSV reader instead of the fast path: "
                             f"{r:.2f}x faster than python-polars, "
                             f"{rss['wages-polars-csv']:.0f} MiB)")
+        extra = " (extra input, not an issue target)" if ext == "csv-quoted" else ""
         for name, k in want.items():
             r = t[name][0] / t["wages"][0]
             verdicts.append(f"{ext}: {k:.0f}x faster than {name}: {'met' if r >= k else 'MISSED'} "
-                            f"({r:.2f}x)")
+                            f"({r:.2f}x){extra}")
         ok = rss["wages"] <= rss["python-polars"]
         verdicts.append(f"{ext}: peak memory <= python-polars: {'met' if ok else 'MISSED'} "
-                        f"({rss['wages']:.0f} vs {rss['python-polars']:.0f} MiB)")
+                        f"({rss['wages']:.0f} vs {rss['python-polars']:.0f} MiB){extra}")
         for name, _ in cmds:
             mean, sd, _ = t[name]
             ratio = "-" if name.startswith("wages") else f"{mean / t['wages'][0]:.2f}x"

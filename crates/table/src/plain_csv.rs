@@ -1,22 +1,27 @@
 //! The fast path for plain CSV files.
 //!
 //! polars' CSV reader parses the pay and group columns of the benchmark's 10-million-row,
-//! 326 MiB payroll in about 0.8 s on 2 cores, which is most of the time budget `wages analyze`
-//! has for the whole job (bench/README.md). Most payroll exports are *plain*: comma-separated,
-//! no double quote anywhere, every line with the header's number of fields, numbers written as
-//! plain decimals. For those this module reads the requested columns directly from the
-//! memory-mapped file, in one contiguous range of lines per core, in about a third of the time.
+//! 326 MiB payroll in about 0.8-1.3 s on 2 cores, which is most of the time budget `wages
+//! analyze` has for the whole job (bench/README.md). Most payroll exports are *plain*:
+//! comma-separated, every line with the header's number of fields, numbers written as plain
+//! decimals, text either bare or in double quotes (RFC 4180: `"Smith, John"`, `"the ""Red""
+//! works"`; R's `write.csv` quotes every text cell and the header). For those this module reads
+//! the requested columns directly from the memory-mapped file, in one contiguous range of lines
+//! per core, in about a third of polars' time.
 //!
 //! It is a fast path, not a second CSV dialect: anything it does not recognise, it declines
 //! ([`read`] returns `None`), and the caller reads the file with polars, which stays the
 //! reference for what a CSV means and gives every error message. Declined are: a byte-order mark,
-//! any `"` in the file, a line whose field count differs from the header's (blank lines
-//! included), a pay or weight cell that is empty or does not start with a digit, `.` or `-`
-//! (`+1`, ` 1`, `inf`, `NaN`), a group label that is not UTF-8 or holds a carriage return, and a
-//! file without data rows. A cell that is accepted is parsed by `fast_float2::parse`, the very
-//! function polars' CSV reader calls for `Float64`, so both paths give the same bits; an
-//! empty group cell is the label `""`, as the polars path makes it. A test reads random files
-//! both ways and compares.
+//! a quoted cell that spans lines, a quote that does not enclose a whole cell (`ab"c`,
+//! `"a"b"`), a line whose field count differs from the header's (blank lines included), a pay or
+//! weight cell that is empty or does not start with a digit, `.` or `-` (`+1`, ` 1`, `inf`,
+//! `NaN`; a number in quotes is read without them, as polars does), a group label that is not
+//! UTF-8 or holds a carriage return, and a file without data rows. A number that is accepted is
+//! parsed by `fast_float2::parse`, the very function polars' CSV reader calls for `Float64`
+//! (or by an exact shortcut that gives the same bits), so both paths give the same values; an
+//! empty group cell is the label `""`, as the polars path makes it. Property tests read random
+//! files (bare, R-style and fully quoted, with malformed quoting among them) both ways and
+//! compare.
 //!
 //! Lines end with `\n` or `\r\n` (the `\r` is dropped from the last field); the last line may
 //! lack its line end.
@@ -26,6 +31,7 @@
 
 use crate::{Columns, Groups, Request};
 use memmap2::{Mmap, UncheckedAdvice};
+use std::borrow::Cow;
 use std::fs::File;
 
 /// Bytes parsed before the mapped pages behind them are released (small in tests, so that
@@ -70,15 +76,16 @@ pub(crate) fn read(req: &Request, columns: &[String]) -> Option<Columns> {
     let bytes: &[u8] = &map;
     let header_len = memchr::memchr(b'\n', bytes)? + 1;
     let header = strip_cr(&bytes[..header_len - 1]);
-    if header.starts_with(b"\xEF\xBB\xBF") || memchr::memchr(b'"', header).is_some() {
+    if header.starts_with(b"\xEF\xBB\xBF") {
         return None;
     }
-    let names: Vec<&[u8]> = header.split(|&b| b == b',').collect();
-    if names.len() != columns.len() || names.iter().zip(columns).any(|(n, c)| *n != c.as_bytes()) {
+    let names = header_names(header)?;
+    if names.len() != columns.len() || names.iter().zip(columns).any(|(n, c)| **n != *c.as_bytes())
+    {
         return None;
     }
     let mut slots = vec![Slot::Skip; names.len()];
-    let position = |name: &str| names.iter().position(|n| *n == name.as_bytes());
+    let position = |name: &str| names.iter().position(|n| **n == *name.as_bytes());
     slots[position(req.pay)?] = Slot::Pay;
     if let Some(w) = req.weight {
         slots[position(w)?] = Slot::Weight;
@@ -114,6 +121,55 @@ pub(crate) fn read(req: &Request, columns: &[String]) -> Option<Columns> {
     let columns = merge(parts, req);
     drop(map);
     columns.filter(|c| c.rows_read > 0)
+}
+
+/// The header's fields, each unquoted; `None` if a field is quoted wrongly.
+fn header_names(header: &[u8]) -> Option<Vec<Cow<'_, [u8]>>> {
+    let mut names = Vec::new();
+    let (mut start, mut inside) = (0, false);
+    for (i, &b) in header.iter().enumerate() {
+        match b {
+            b'"' => inside = !inside,
+            b',' if !inside => {
+                names.push(cell_text(&header[start..i], true)?);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    names.push(cell_text(&header[start..], true)?);
+    Some(names)
+}
+
+/// The text of a cell: as is, or (`quoted`: the block has quotes) without its enclosing quotes
+/// and with each doubled quote inside made single, as polars reads it (RFC 4180). `None` for a
+/// quote anywhere else, which polars may read differently: the fast path declines the file.
+#[inline]
+fn cell_text(cell: &[u8], quoted: bool) -> Option<Cow<'_, [u8]>> {
+    if !quoted {
+        return Some(Cow::Borrowed(cell));
+    }
+    let enclosed = cell.len() >= 2 && cell[0] == b'"' && cell[cell.len() - 1] == b'"';
+    if !enclosed {
+        // Unquoted: no quote may appear in it.
+        return memchr::memchr(b'"', cell)
+            .is_none()
+            .then_some(Cow::Borrowed(cell));
+    }
+    let inner = &cell[1..cell.len() - 1];
+    if memchr::memchr(b'"', inner).is_none() {
+        return Some(Cow::Borrowed(inner));
+    }
+    // Inner quotes must come in pairs.
+    let mut out = Vec::with_capacity(inner.len());
+    let mut bytes = inner.iter();
+    while let Some(&b) = bytes.next() {
+        if b == b'"' && bytes.next() != Some(&b'"') {
+            return None;
+        }
+        out.push(b);
+    }
+    Some(Cow::Owned(out))
 }
 
 /// Splits `body` into `n` ranges of about equal size, each ending after a line end (the last
@@ -161,10 +217,8 @@ fn parse_part(map: &Mmap, range: std::ops::Range<usize>, slots: &[Slot]) -> Opti
             memchr::memchr(b'\n', &text[cut..]).map_or(text.len(), |i| cut + i + 1)
         };
         let block = &text[start..end];
-        if memchr::memchr(b'"', block).is_some() {
-            return None;
-        }
-        part.parse_block(block, slots)?;
+        let quoted = memchr::memchr(b'"', block).is_some();
+        part.parse_block(block, slots, quoted)?;
         release(map, range.start + start, range.start + end);
         start = end;
     }
@@ -192,25 +246,45 @@ impl Part {
     /// (compiled to vector compares), and the cells are cut at the set bits in order. Cells
     /// are a few bytes long: a byte-by-byte scan or a SIMD search per cell spent most of its
     /// time on mispredicted branches.
-    fn parse_block(&mut self, block: &[u8], slots: &[Slot]) -> Option<()> {
+    ///
+    /// A block with quotes (`quoted`) also gets a mask of the bytes inside quotes: the running
+    /// parity of the quote bits (a prefix XOR), carried from chunk to chunk. Delimiters inside
+    /// quotes are not delimiters; a line end inside quotes declines the file (a cell spanning
+    /// lines would also break the cut of the file into line ranges). A block starts outside
+    /// quotes, since it starts after a line end that was outside quotes.
+    fn parse_block(&mut self, block: &[u8], slots: &[Slot], quoted: bool) -> Option<()> {
         let mut field = 0;
         let mut start = 0;
+        let mut carry = 0u64;
         for (k, chunk) in block.chunks(64).enumerate() {
             let base = k * 64;
-            let (commas, line_ends) = match <&[u8; 64]>::try_from(chunk) {
-                Ok(full) => delimiter_masks(full),
-                Err(_) => delimiter_masks_short(chunk),
+            let mut padded = [0u8; 64];
+            let chunk: &[u8; 64] = match <&[u8; 64]>::try_from(chunk) {
+                Ok(whole) => whole,
+                Err(_) => {
+                    padded[..chunk.len()].copy_from_slice(chunk);
+                    &padded
+                }
             };
+            let (commas, line_ends) = (byte_masks(chunk, b','), byte_masks(chunk, b'\n'));
             let mut bits = commas | line_ends;
+            if quoted {
+                let inside = prefix_xor(byte_masks(chunk, b'"')) ^ carry;
+                if line_ends & inside != 0 {
+                    return None;
+                }
+                carry = 0u64.wrapping_sub(inside >> 63);
+                bits &= !inside;
+            }
             while bits != 0 {
                 let bit = bits.trailing_zeros();
                 bits &= bits - 1;
                 let i = base + bit as usize;
                 if line_ends & (1 << bit) != 0 {
-                    self.end_line(slots, field, &block[start..i])?;
+                    self.end_line(slots, field, &block[start..i], quoted)?;
                     field = 0;
                 } else {
-                    self.cell(slots, field, &block[start..i])?;
+                    self.cell(slots, field, &block[start..i], quoted)?;
                     field += 1;
                 }
                 start = i + 1;
@@ -218,14 +292,14 @@ impl Part {
         }
         // The last line, without its line end (`field > 0`: it ends with a comma, an empty cell).
         if start < block.len() || field > 0 {
-            self.end_line(slots, field, &block[start..])?;
+            self.end_line(slots, field, &block[start..], quoted)?;
         }
         Some(())
     }
 
     #[inline]
-    fn end_line(&mut self, slots: &[Slot], field: usize, last: &[u8]) -> Option<()> {
-        self.cell(slots, field, strip_cr(last))?;
+    fn end_line(&mut self, slots: &[Slot], field: usize, last: &[u8], quoted: bool) -> Option<()> {
+        self.cell(slots, field, strip_cr(last), quoted)?;
         if field + 1 != slots.len() {
             return None;
         }
@@ -234,7 +308,9 @@ impl Part {
     }
 
     #[inline]
-    fn cell(&mut self, slots: &[Slot], field: usize, text: &[u8]) -> Option<()> {
+    fn cell(&mut self, slots: &[Slot], field: usize, cell: &[u8], quoted: bool) -> Option<()> {
+        let text = cell_text(cell, quoted)?;
+        let text: &[u8] = &text;
         match slots.get(field) {
             Some(Slot::Pay) => self.pay.push(plain_number(text)?),
             Some(Slot::Weight) => self.weight.push(plain_number(text)?),
@@ -336,19 +412,17 @@ fn short_decimal(text: &[u8]) -> Option<f64> {
     Some(if negative { -value } else { value })
 }
 
-/// Bit `i` set where `chunk[i]` is a comma (first mask) or a line end (second), computed eight
-/// bytes at a time in a `u64` (SWAR: portable, and no branch per byte).
+/// Bit `i` set where `chunk[i] == byte`, computed eight bytes at a time in a `u64` (SWAR:
+/// portable, and no branch per byte).
 #[inline]
-fn delimiter_masks(chunk: &[u8; 64]) -> (u64, u64) {
-    let (mut commas, mut line_ends) = (0u64, 0u64);
+fn byte_masks(chunk: &[u8; 64], byte: u8) -> u64 {
+    let mut mask = 0u64;
     for (k, word) in chunk.chunks_exact(8).enumerate() {
         let mut bytes = [0u8; 8];
         bytes.copy_from_slice(word);
-        let word = u64::from_le_bytes(bytes);
-        commas |= byte_mask(word, b',') << (8 * k);
-        line_ends |= byte_mask(word, b'\n') << (8 * k);
+        mask |= byte_mask(u64::from_le_bytes(bytes), byte) << (8 * k);
     }
-    (commas, line_ends)
+    mask
 }
 
 /// Bit `i` (of 8) set where byte `i` of the little-endian `word` equals `byte`.
@@ -363,11 +437,14 @@ fn byte_mask(word: u64, byte: u8) -> u64 {
     zero.wrapping_mul(0x0002_0408_1020_4081) >> 56
 }
 
-/// [`delimiter_masks`] of the last, shorter chunk of a block.
-fn delimiter_masks_short(chunk: &[u8]) -> (u64, u64) {
-    let mut full = [0u8; 64];
-    full[..chunk.len()].copy_from_slice(chunk);
-    delimiter_masks(&full)
+/// Bit `i` of the result is the XOR of bits `0..=i` of `x`: for a mask of quotes, set from an
+/// opening quote up to (not including) its closing quote.
+#[inline]
+fn prefix_xor(mut x: u64) -> u64 {
+    for shift in [1, 2, 4, 8, 16, 32] {
+        x ^= x << shift;
+    }
+    x
 }
 
 fn strip_cr(line: &[u8]) -> &[u8] {
@@ -517,7 +594,8 @@ mod tests {
                 Just("NaN".to_string()),
                 Just("1e999".to_string()),
                 Just("1,5".to_string()),
-                Just("\"7\"".to_string()),
+                Just(format!("{RAW}\"7")),
+                Just(format!("{RAW}7\"")),
                 Just("abc".to_string()),
                 Just("1..2".to_string()),
                 Just("-".to_string()),
@@ -533,6 +611,9 @@ mod tests {
             Just("Bromlei works".to_string()),
             Just("élite".to_string()),
             Just("12".to_string()),
+            Just("Smith, John".to_string()),
+            Just("the \"Red\" works".to_string()),
+            Just("\"".to_string()),
             Just("institution_07".to_string()),
             Just("institution_70".to_string()),
             Just("institution_007".to_string()),
@@ -544,20 +625,69 @@ mod tests {
     fn any_group() -> impl Strategy<Value = String> {
         prop_oneof![
             4 => plain_group(),
-            1 => prop_oneof![Just("\"q, r\"".to_string()), Just("x\ry".to_string())],
+            1 => prop_oneof![
+                Just("x\ry".to_string()),
+                Just("line\nbreak".to_string()),
+                Just(format!("{RAW}ab\"c")),
+                Just(format!("{RAW}\"unclosed")),
+                Just(format!("{RAW}\"a\"b\"")),
+                Just(format!("{RAW}\"a\"\"")),
+                Just(format!("{RAW}\"\"\"")),
+                Just(format!("{RAW}\" q\" ")),
+            ],
         ]
     }
 
-    /// A CSV with columns `id,group,pay,w` (and an extra one, or another order) from rows.
+    /// A cell written as is, not quoted by [`field`] (malformed quoting, for the decline tests).
+    const RAW: &str = "RAW:";
+
+    /// A cell as a CSV writer writes it: quoted (inner quotes doubled) when `quote_all` or when
+    /// it holds a comma, quote or line end.
+    fn field(text: &str, quote_all: bool) -> String {
+        if let Some(raw) = text.strip_prefix(RAW) {
+            raw.to_string()
+        } else if quote_all || text.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", text.replace('"', "\"\""))
+        } else {
+            text.to_string()
+        }
+    }
+
+    /// A CSV with columns `id,group,pay,w` (and an extra one, or another order) from rows;
+    /// `shape / 3` says what is quoted: only what must be, also every text cell and the
+    /// header (R's `write.csv`), or every cell.
     fn csv(rows: &[(String, String, String)], crlf: bool, final_end: bool, shape: u8) -> Vec<u8> {
         let end = if crlf { "\r\n" } else { "\n" };
         let mut out = String::new();
-        let line = |id: &str, g: &str, p: &str, w: &str| match shape % 3 {
-            0 => format!("{id},{g},{p},{w}"),
-            1 => format!("{p},{w},{g}"),
-            _ => format!("{id},{g},{p},{w},x"),
+        let (text_quoted, all_quoted) = (shape / 3 >= 1, shape / 3 >= 2);
+        let line = |id: &str, g: &str, p: &str, w: &str| {
+            let (id, g) = (field(id, all_quoted), field(g, text_quoted));
+            let (p, w) = (field(p, all_quoted), field(w, all_quoted));
+            match shape % 3 {
+                0 => format!("{id},{g},{p},{w}"),
+                1 => format!("{p},{w},{g}"),
+                _ => format!("{id},{g},{p},{w},{}", field("x", text_quoted)),
+            }
         };
-        out.push_str(&line("id", "group", "pay", "w"));
+        let name = |n: &str| field(n, text_quoted);
+        out.push_str(&match shape % 3 {
+            0 => format!(
+                "{},{},{},{}",
+                name("id"),
+                name("group"),
+                name("pay"),
+                name("w")
+            ),
+            1 => format!("{},{},{}", name("pay"), name("w"), name("group")),
+            _ => format!(
+                "{},{},{},{},{}",
+                name("id"),
+                name("group"),
+                name("pay"),
+                name("w"),
+                name("x")
+            ),
+        });
         for (i, (g, p, w)) in rows.iter().enumerate() {
             out.push_str(end);
             out.push_str(&line(&i.to_string(), g, p, w));
@@ -579,12 +709,13 @@ mod tests {
             state ^= state >> 7;
             state ^= state << 17;
             let pay = state % 10_000_000;
-            text.push_str(&format!(
-                "{n},inst_{},{}.{:02}\r\n",
-                state % 37,
-                pay / 100,
-                pay % 100
-            ));
+            // Every seventh label is quoted, with a comma and a doubled quote inside, so quoted
+            // cells cross 64-byte chunks, blocks and the cut between threads.
+            let label = match state % 7 {
+                0 => format!("\"inst_{}, \"\"east\"\" wing\"", state % 37),
+                _ => format!("inst_{}", state % 37),
+            };
+            text.push_str(&format!("{n},{label},{}.{:02}\r\n", pay / 100, pay % 100));
             n += 1;
         }
         let (fast, reference) = both(text.as_bytes(), false);
@@ -603,7 +734,7 @@ mod tests {
             rows in proptest::collection::vec((plain_group(), plain_pay(), plain_pay()), 1..60),
             crlf in any::<bool>(),
             final_end in any::<bool>(),
-            shape in 0u8..3,
+            shape in 0u8..9,
             weight in any::<bool>(),
         ) {
             let (fast, reference) = both(&csv(&rows, crlf, final_end, shape), weight);
@@ -618,7 +749,7 @@ mod tests {
             rows in proptest::collection::vec((any_group(), any_pay(), any_pay()), 1..40),
             crlf in any::<bool>(),
             final_end in any::<bool>(),
-            shape in 0u8..3,
+            shape in 0u8..9,
             weight in any::<bool>(),
             blank_line in any::<bool>(),
         ) {
@@ -648,7 +779,7 @@ mod tests {
     }
 
     #[test]
-    fn delimiter_masks_match_a_byte_scan() {
+    fn byte_masks_and_quote_parity_match_a_byte_scan() {
         let mut chunk = [0u8; 64];
         let mut state = 0x9E37_79B9_7F4A_7C15u64;
         for _ in 0..2000 {
@@ -656,10 +787,18 @@ mod tests {
                 state ^= state << 13;
                 state ^= state >> 7;
                 state ^= state << 17;
-                *b = [b',', b'\n', b'a', 0, 0x80, 0xFF, b'-', b'1'][(state % 8) as usize];
+                *b = [b',', b'\n', b'"', 0, 0x80, 0xFF, b'-', b'1'][(state % 8) as usize];
             }
-            let naive = |d: u8| (0..64).fold(0u64, |m, i| m | (u64::from(chunk[i] == d) << i));
-            assert_eq!(delimiter_masks(&chunk), (naive(b','), naive(b'\n')));
+            for d in [b',', b'\n', b'"'] {
+                let naive = (0..64).fold(0u64, |m, i| m | (u64::from(chunk[i] == d) << i));
+                assert_eq!(byte_masks(&chunk, d), naive);
+            }
+            let mut inside = false;
+            let naive = (0..64).fold(0u64, |m, i| {
+                inside ^= chunk[i] == b'"';
+                m | (u64::from(inside) << i)
+            });
+            assert_eq!(prefix_xor(byte_masks(&chunk, b'"')), naive);
         }
     }
 }
