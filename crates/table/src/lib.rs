@@ -19,12 +19,12 @@
 //!
 //! A *plain* CSV (comma-separated, every line with the header's field count, numbers written
 //! plainly, quotes only around whole cells and never around a line break) is read by
-//! [`plain_csv`]: the memory-mapped file is cut into one
-//! range of lines per core and only the requested cells are parsed, with polars' own float
-//! parser. On the benchmark's 10-million-row payroll that takes about a third of polars' time
-//! for the same two columns. Any file the fast path does not recognise is read by polars, the
-//! reference, which also gives every error message; a property test reads random files both
-//! ways and requires the same bits.
+//! [`plain_csv`]: the memory-mapped file is cut into one range of lines per core and only the
+//! requested cells are parsed, with polars' own float parser. On the benchmark's
+//! 10-million-row payroll that takes 0.38 s against polars' 0.87-1.29 s for the same two
+//! columns. Any file the fast path does not recognise is read by polars, the reference, which
+//! also gives every error message; property tests read random files both ways and require the
+//! same bits.
 //!
 //! polars reads a CSV in 32 MiB pieces cut at line ends (outside quotes), each given the header
 //! and parsed with the same projection and types; the columns are appended and the piece's
