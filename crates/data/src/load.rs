@@ -22,11 +22,16 @@ pub fn read_dir_files(dir: &Path) -> Result<Vec<SourceFile>, DataErrors> {
     let mut errors = Vec::new();
     let mut files = Vec::new();
     if !dir.is_dir() {
+        let what = if dir.exists() {
+            "not a directory"
+        } else {
+            "no such directory"
+        };
         return Err(DataErrors(vec![DataError::Io {
             path: dir.to_path_buf(),
-            message:
-                "not a directory; pass a dataset directory laid out like data/ (figures/*.toml)"
-                    .into(),
+            message: format!(
+                "{what}; pass a dataset directory laid out like data/ (figures/*.toml)"
+            ),
         }]));
     }
     for sub in ["figures", "scales"] {

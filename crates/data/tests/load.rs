@@ -244,7 +244,11 @@ fn non_utf8_and_missing_directory() {
 
     let err = load_dir(Path::new("/nonexistent/dir")).unwrap_err();
     assert!(matches!(err.0[0], DataError::Io { .. }));
-    assert!(err.to_string().contains("not a directory"));
+    assert!(err.to_string().contains("no such directory"), "{err}");
+
+    let file = dir.path().join("figures/test.toml");
+    let err = load_dir(&file).unwrap_err();
+    assert!(err.to_string().contains("not a directory"), "{err}");
 }
 
 #[test]

@@ -259,6 +259,13 @@ pub fn group_report(file: &str, g: &Group) -> Result<GroupReport, String> {
                     }
                     let c_iv = count_interval(c, q).map_err(|e| format!("{}: {e}", at_row(r, "count")))?;
                     let s_iv = share_interval(s, d);
+                    if s_iv.lo() <= 0.0 {
+                        // Its printed rounding reaches 0%: any membership, however large, fits.
+                        return Err(format!(
+                            "{}: share {s}% read with its printed rounding is {s_iv}%, which includes 0, so it cannot imply a membership; give the group's membership",
+                            at_row(r, "share_percent")
+                        ));
+                    }
                     let iv = c_iv
                         .try_div(&s_iv)
                         .and_then(|x| x.scale(100.0))
