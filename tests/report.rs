@@ -368,6 +368,50 @@ fn terminal_table_fits_the_width_and_flags_assumptions() {
 }
 
 #[test]
+fn brief_has_one_line_per_figure() {
+    let r = json(&[]);
+    let ids: Vec<String> = r["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["lines"].as_array().unwrap().iter())
+        .map(|l| l["id"].as_str().unwrap().to_string())
+        .collect();
+    let text = run_ok(&["report", "--brief"]);
+    // Every line of the report appears once, at the start of its own line.
+    for id in &ids {
+        let n = text
+            .lines()
+            .filter(|l| l.split_whitespace().next() == Some(id.as_str()))
+            .count();
+        assert_eq!(n, 1, "{id} in:\n{text}");
+    }
+    // Far shorter than the full table: the figures, section titles and a header only.
+    let sections = r["sections"].as_array().unwrap().len();
+    assert!(
+        text.lines().count() <= ids.len() + 2 * sections + 2,
+        "{text}"
+    );
+    // 80,000 - 15,400 - 1,500 = 63,100, flagged: it rests on reading "more than 80,000".
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("vovsi-count-8-15x "))
+        .unwrap();
+    assert!(
+        line.contains("63,100 persons") && line.contains("[63,050, 73,150]"),
+        "{line}"
+    );
+    assert!(line.trim_end().ends_with("ASSUMES"), "{line}");
+    // --brief is a terminal format: asking for it with JSON is a usage error.
+    let out = wages()
+        .args(["report", "--brief", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
 fn csv_long_format() {
     let r = json(&[]);
     let n_lines: usize = r["sections"]

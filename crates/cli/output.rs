@@ -11,7 +11,7 @@ pub enum Format {
     Table,
     /// A Markdown table (GitHub-flavoured).
     Markdown,
-    /// JSON, documented in docs/json.md.
+    /// JSON (each command's keys are documented under docs/).
     Json,
     /// CSV (RFC 4180).
     Csv,

@@ -1,4 +1,4 @@
-//! `wages report [--format table|markdown|json|csv] [--section ID]`: every pay figure of the
+//! `wages report [--format table|markdown|json|csv] [--section ID] [--brief]`: every pay figure of the
 //! dataset, what follows from it, and on what assumption. The model is built by
 //! [`crate::report::build`]; this module only picks the sections and the format.
 
@@ -16,9 +16,18 @@ pub struct ReportArgs {
     /// special-rates, other-figures.
     #[arg(long, value_name = "ID")]
     pub section: Vec<String>,
+    /// One line per figure (id, value, interval, ASSUMES flag) instead of the full table with
+    /// sources and formulas. Terminal table only.
+    #[arg(long)]
+    pub brief: bool,
 }
 
 pub fn run(ctx: &Context, args: ReportArgs) -> Result<()> {
+    if args.brief && args.format != Format::Table {
+        return Err(CliError::usage(
+            "--brief is for the terminal table; Markdown, JSON and CSV always carry every column",
+        ));
+    }
     let mut r = report::build(&ctx.dataset()?)?;
     if !args.section.is_empty() {
         let known: Vec<String> = r.sections.iter().map(|s| s.id.clone()).collect();
@@ -31,6 +40,7 @@ pub fn run(ctx: &Context, args: ReportArgs) -> Result<()> {
         r.sections.retain(|s| args.section.contains(&s.id));
     }
     let text = match args.format {
+        Format::Table if args.brief => render::brief(&r),
         Format::Table => render::table(&r),
         Format::Markdown => render::markdown(&r),
         Format::Csv => render::csv(&r),

@@ -141,6 +141,40 @@ pub fn table(r: &Report) -> String {
     out
 }
 
+/// `--brief`: one line per figure (id, value, interval, and `ASSUMES` where the line rests on an
+/// assumption), under each section's title; the sources, formulas and inputs are left to the
+/// full table (`wages report`) and to `wages data show ID`.
+pub fn brief(r: &Report) -> String {
+    let mut out = format!(
+        "Dataset: {}. One line per figure; `wages report` gives the source, formula and inputs of each, `wages data show ID` the record.\n",
+        r.dataset_origin
+    );
+    for s in &r.sections {
+        out.push_str(&format!("\n{} [{}]\n", s.title, s.id));
+        let mut t = comfy_table::Table::new();
+        t.load_preset(comfy_table::presets::NOTHING);
+        for l in &s.lines {
+            let flag = if l.assumptions().is_empty() {
+                ""
+            } else {
+                "ASSUMES"
+            };
+            t.add_row(vec![
+                l.id().to_string(),
+                value_text(l),
+                interval_text(l),
+                flag.to_string(),
+            ]);
+        }
+        if s.lines.is_empty() {
+            out.push_str("  (none)\n");
+        } else {
+            out.push_str(&format!("{t}\n"));
+        }
+    }
+    out
+}
+
 /// A `##` heading and a table per section.
 pub fn markdown(r: &Report) -> String {
     let mut out = String::from("# wages report\n\n");
