@@ -132,7 +132,7 @@ fn missing_dataset_directory_is_one_line_and_exit_1() {
     let err = String::from_utf8(out.stderr).unwrap();
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(
-        err.contains("/nonexistent/wages-data: cannot read: not a directory"),
+        err.contains("/nonexistent/wages-data: cannot read: no such directory"),
         "{err}"
     );
 }
