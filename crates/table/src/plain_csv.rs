@@ -778,6 +778,24 @@ mod tests {
         }
     }
 
+    /// However many cores: the ranges tile the body, in order, each cut just after a line end.
+    #[test]
+    fn line_ranges_tile_the_body_at_line_ends() {
+        let body: Vec<u8> = (0..5000u32)
+            .flat_map(|i| format!("{i},{}\n", "x".repeat((i % 97) as usize)).into_bytes())
+            .collect();
+        for n in 1..=16 {
+            let ranges = line_ranges(&body, n);
+            assert!(!ranges.is_empty() && ranges.len() <= n);
+            assert_eq!(ranges[0].start, 0);
+            assert_eq!(ranges[ranges.len() - 1].end, body.len());
+            for pair in ranges.windows(2) {
+                assert_eq!(pair[0].end, pair[1].start);
+                assert_eq!(body[pair[0].end - 1], b'\n');
+            }
+        }
+    }
+
     #[test]
     fn byte_masks_and_quote_parity_match_a_byte_scan() {
         let mut chunk = [0u8; 64];
