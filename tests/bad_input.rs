@@ -1,4 +1,4 @@
-//! The bad-input corpus: every case in `tests/bad-input/cases.toml` run through the binary.
+//! The bad-input corpus: every case in `tests/bad-input/cases*.toml` run through the binary.
 //!
 //! Each case names a folder under `tests/bad-input/` holding the broken input, the command line
 //! (paths relative to that folder), the expected exit code and a substring of the expected
@@ -63,6 +63,15 @@ struct Case {
     max_stderr_lines: Option<usize>,
     /// The bug this case shows in code owned elsewhere; see the module doc.
     known_failing: Option<String>,
+    /// A file of the folder whose bytes are piped to the command's standard input.
+    stdin: Option<String>,
+    /// Symbolic links to create before running: `[link, target]` (target as written, e.g.
+    /// `/dev/zero`); git keeps no links to devices.
+    #[serde(default)]
+    symlink: Vec<[String; 2]>,
+    /// Named pipes (FIFOs) to create before running, with nothing ever writing to them.
+    #[serde(default)]
+    fifo: Vec<String>,
 }
 
 fn corpus_dir() -> PathBuf {
@@ -87,9 +96,14 @@ fn snapshot(root: &Path) -> BTreeMap<String, Option<Vec<u8>>> {
                 .unwrap()
                 .to_string_lossy()
                 .into_owned();
-            if e.file_type().unwrap().is_dir() {
+            let kind = e.file_type().unwrap();
+            if kind.is_dir() {
                 out.insert(rel + "/", None);
                 walk(root, &e.path(), out);
+            } else if !kind.is_file() {
+                // A link or a FIFO the case made: never followed or opened (it may be
+                // /dev/zero, or block forever).
+                out.insert(rel + "@", None);
             } else {
                 out.insert(rel, Some(std::fs::read(e.path()).unwrap()));
             }
@@ -110,9 +124,22 @@ fn run_case(case: &Case) -> Vec<String> {
     for d in &case.mkdir {
         std::fs::create_dir_all(work.join(d)).unwrap();
     }
+    for [link, target] in &case.symlink {
+        std::os::unix::fs::symlink(target, work.join(link)).unwrap();
+    }
+    for f in &case.fifo {
+        let made = std::process::Command::new("mkfifo")
+            .arg(work.join(f))
+            .status()
+            .expect("mkfifo (coreutils) is needed by the FIFO cases");
+        assert!(made.success(), "mkfifo {f}");
+    }
     let before = snapshot(&work);
-    let out = assert_cmd::Command::cargo_bin("wages")
-        .unwrap()
+    let mut cmd = assert_cmd::Command::cargo_bin("wages").unwrap();
+    if let Some(input) = &case.stdin {
+        cmd.pipe_stdin(work.join(input)).unwrap();
+    }
+    let out = cmd
         .args(&case.args)
         .current_dir(&work)
         .env("RUST_BACKTRACE", "1")
@@ -220,8 +247,26 @@ fn run_case(case: &Case) -> Vec<String> {
 
 #[test]
 fn every_bad_input_gets_a_clear_error_and_no_case_panics() {
-    let text = std::fs::read_to_string(corpus_dir().join("cases.toml")).unwrap();
-    let manifest: Manifest = toml::from_str(&text).expect("tests/bad-input/cases.toml");
+    // Every `cases*.toml` at the top of the corpus (one manifest per area, so that work on
+    // different commands does not edit one file), read in name order.
+    let mut manifests: Vec<PathBuf> = std::fs::read_dir(corpus_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.is_file()
+                && p.extension().is_some_and(|x| x == "toml")
+                && p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("cases"))
+        })
+        .collect();
+    manifests.sort();
+    let mut manifest = Manifest { case: Vec::new() };
+    for path in &manifests {
+        let text = std::fs::read_to_string(path).unwrap();
+        let part: Manifest =
+            toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        manifest.case.extend(part.case);
+    }
 
     // The manifest itself: unique names, existing folders, every folder used.
     let mut names = BTreeSet::new();
@@ -242,7 +287,7 @@ fn every_bad_input_gets_a_clear_error_and_no_case_panics() {
             let name = e.file_name().to_string_lossy().into_owned();
             assert!(
                 used.contains(&name),
-                "tests/bad-input/{name} is used by no case in cases.toml"
+                "tests/bad-input/{name} is used by no case in a cases*.toml"
             );
         }
     }

@@ -17,6 +17,26 @@ pub enum Format {
     Csv,
 }
 
+/// Text from a user's file (a label, a column name, a quote) made safe to show on one line of a
+/// terminal, in a message, in a table cell or in an SVG `<text>`: every control character (C0,
+/// DEL and C1: a line break, a tab, ESC, BEL, NUL) is written as its Rust escape (`\n`, `\t`,
+/// `\u{1b}`), and a backslash that would make such an escape ambiguous stays as it is. Printable
+/// text, non-ASCII letters included, is returned unchanged without a copy.
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c.is_control() {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// A terminal table with the house style: no outer frame clutter, wraps to the terminal width.
 pub fn terminal_table(header: &[&str]) -> comfy_table::Table {
     let mut t = comfy_table::Table::new();
@@ -165,4 +185,19 @@ pub fn ensure_dir(dir: &Path) -> Result<()> {
             dir.display()
         ))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn printable_escapes_control_characters_only() {
+        assert_eq!(printable("Institution \u{e9}"), "Institution \u{e9}");
+        assert!(matches!(printable("plain"), std::borrow::Cow::Borrowed(_)));
+        assert_eq!(printable("a\nb\tc"), "a\\nb\\tc");
+        assert_eq!(printable("\u{1b}[31mred\u{7}"), "\\u{1b}[31mred\\u{7}");
+        assert_eq!(printable("nul\0"), "nul\\0");
+        assert_eq!(printable("c1\u{85}"), "c1\\u{85}");
+    }
 }
