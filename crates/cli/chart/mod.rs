@@ -236,33 +236,70 @@ pub struct Frame {
     pub notes: Vec<String>,
 }
 
+/// Text for a chart: every control character but a line break (which [`wrap`] turns into a new
+/// line) written as its escape, as `output::printable` does. A control character drawn as
+/// text is an empty box in a PNG and makes an SVG file ill-formed XML (`<text>` may not hold
+/// U+0001, not even as `&#1;`).
+pub fn chart_text(s: impl Into<String>) -> String {
+    let s = s.into();
+    if !s.chars().any(|c| c.is_control() && c != '\n') {
+        return s;
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c.is_control() && c != '\n' {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 impl Frame {
     pub fn new(title: impl Into<String>) -> Frame {
         Frame {
-            title: title.into(),
+            title: chart_text(title),
             ..Frame::default()
         }
     }
     pub fn subtitle(mut self, s: impl Into<String>) -> Frame {
-        self.subtitle = s.into();
+        self.subtitle = chart_text(s);
         self
     }
     pub fn source(mut self, s: impl Into<String>) -> Frame {
-        self.source = s.into();
+        self.source = chart_text(s);
         self
     }
     pub fn note(mut self, s: impl Into<String>) -> Frame {
-        self.notes.push(s.into());
+        self.notes.push(chart_text(s));
         self
     }
     pub fn legend(mut self, label: impl Into<String>, color: RGBColor, mark: Mark) -> Frame {
         self.legend.push(LegendItem {
-            label: label.into(),
+            label: crate::output::printable(&label.into()).into_owned(),
             color,
             mark,
         });
         self
     }
+}
+
+/// The last guard of an SVG document: any character XML 1.0 does not allow (C0 controls but
+/// tab and line breaks, U+FFFE, U+FFFF) becomes U+FFFD. Text is escaped before it is drawn
+/// ([`chart_text`]); this catches whatever reaches the backend by another way (a tick label).
+fn xml_safe(svg: String) -> String {
+    let bad = |c: char| {
+        ((c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r'))
+            || c == '\u{fffe}'
+            || c == '\u{ffff}'
+    };
+    if !svg.chars().any(bad) {
+        return svg;
+    }
+    svg.chars()
+        .map(|c| if bad(c) { '\u{fffd}' } else { c })
+        .collect()
 }
 
 /// A chart body: draws into the plot area the frame leaves.
@@ -288,7 +325,7 @@ pub fn render<P: Plot>(
                 draw_all(&root, frame, plot, width, height)?;
                 root.present().map_err(err)?;
             }
-            Ok(svg.into_bytes())
+            Ok(xml_safe(svg).into_bytes())
         }
         Format::Png => {
             let mut rgb = vec![0u8; width as usize * height as usize * 3];
@@ -821,7 +858,7 @@ where
     let flat = area.strip_coord_spec();
     let base = flat.get_base_pixel();
     flat.draw_text(
-        text,
+        &crate::output::printable(text),
         &style.pos(pos),
         (p.0 - base.0 + dx, p.1 - base.1 + dy),
     )

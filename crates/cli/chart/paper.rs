@@ -94,7 +94,8 @@ impl<'a> Figs<'a> {
         self.ds.figure(id).ok_or_else(|| {
             ChartError::Data(format!(
                 "chart `{}` needs figure `{id}`, which the dataset ({}) lacks; add it under figures/ or run without --data",
-                self.chart, self.ds.origin
+                self.chart,
+                crate::output::printable(&self.ds.origin)
             ))
         })
     }
@@ -113,7 +114,9 @@ impl<'a> Figs<'a> {
     fn bad(&self, f: &Figure, e: impl std::fmt::Display) -> ChartError {
         ChartError::Data(format!(
             "{}: figure `{}`: {e} (needed by chart `{}`)",
-            f.file, f.id, self.chart
+            crate::output::printable(&f.file),
+            f.id,
+            self.chart
         ))
     }
 
@@ -121,7 +124,8 @@ impl<'a> Figs<'a> {
         r.map_err(|e| {
             ChartError::Data(format!(
                 "chart `{}`: cannot compute {what} from the dataset ({}): {e}",
-                self.chart, self.ds.origin
+                self.chart,
+                crate::output::printable(&self.ds.origin)
             ))
         })
     }
@@ -149,7 +153,8 @@ fn dated(f: &Figure, label: String) -> Result<Dated, ChartError> {
     let d = f.date.ok_or_else(|| {
         ChartError::Data(format!(
             "{}: figure `{}` has no date; ratio-timeline needs one (add date = \"YYYY\")",
-            f.file, f.id
+            crate::output::printable(&f.file),
+            f.id
         ))
     })?;
     Ok(Dated {

@@ -1,14 +1,15 @@
 //! `wages chart NAME|all --format png|svg|both --out DIR [--width W --height H]` and
 //! `wages chart --list`.
 //!
-//! Every requested chart is rendered in memory first, so a data problem writes nothing; each
-//! file is then written atomically (temp file + rename) as `DIR/NAME.png` / `DIR/NAME.svg`.
+//! Every requested chart is rendered in memory first, so a data problem writes nothing; then
+//! all files are written, all or nothing (temp files first, then renames; see [`write_all`]),
+//! as `DIR/NAME.png` / `DIR/NAME.svg`.
 
 use super::Context;
 use crate::chart::paper::{self, ChartError};
 use crate::chart::{self, Format};
 use crate::error::{CliError, Result};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum FormatArg {
@@ -64,7 +65,8 @@ pub fn run(ctx: &Context, args: ChartArgs) -> Result<()> {
             None => {
                 let names: Vec<&str> = paper::CHARTS.iter().map(|c| c.name).collect();
                 return Err(CliError::usage(format!(
-                    "no chart named `{name}`; choose one of {} or `all` (see `wages chart --list`)",
+                    "no chart named `{}`; choose one of {} or `all` (see `wages chart --list`)",
+                    crate::output::printable(name),
                     names.join(", ")
                 )));
             }
@@ -95,11 +97,98 @@ pub fn run(ctx: &Context, args: ChartArgs) -> Result<()> {
             ));
         }
     }
-    crate::output::ensure_dir(&args.out)?;
+    write_all(&args.out, &files)?;
     let mut report = String::new();
-    for (path, bytes) in &files {
-        crate::output::write_atomic(path, bytes)?;
-        report.push_str(&format!("wrote {}\n", path.display()));
+    for (path, _) in &files {
+        report.push_str(&format!(
+            "wrote {}\n",
+            crate::output::printable(&path.display().to_string())
+        ));
     }
     crate::output::print(&report)
+}
+
+/// Writes every file or none. First every file is written to a temp file beside its final name
+/// (`.wages-*.tmp`): a full disk or an unwritable folder fails here, before any final name is
+/// touched, and the temp files go away. Then each is renamed into place; should a rename fail,
+/// the files this run already renamed are removed (and the output folder, if this run made it),
+/// so `chart all` never leaves a partial set.
+fn write_all(dir: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<()> {
+    let existed = dir.is_dir();
+    crate::output::ensure_dir(dir)?;
+    let undo_dir = || {
+        if !existed {
+            let _ = std::fs::remove_dir(dir);
+        }
+    };
+    let fail = |path: &Path, what: &str, e: std::io::Error| {
+        CliError::Output(format!(
+            "{}: cannot {what}: {e}; choose a writable folder with --out",
+            crate::output::printable(&path.display().to_string())
+        ))
+    };
+    let mut temps = Vec::with_capacity(files.len());
+    for (path, bytes) in files {
+        match write_temp(path, bytes) {
+            Ok(t) => temps.push((path, t)),
+            Err((what, e)) => {
+                drop(temps);
+                undo_dir();
+                return Err(fail(path, what, e));
+            }
+        }
+    }
+    let mut placed: Vec<&Path> = Vec::with_capacity(files.len());
+    let mut temps = temps.into_iter();
+    while let Some((path, tmp)) = temps.next() {
+        if let Err(e) = tmp.persist(path) {
+            drop(e.file);
+            drop(temps);
+            for p in &placed {
+                let _ = std::fs::remove_file(p);
+            }
+            undo_dir();
+            let mut err = fail(path, "rename into place", e.error);
+            if let CliError::Output(m) = &mut err {
+                if !placed.is_empty() {
+                    m.push_str(&format!(
+                        " (the {} chart file{} already written were removed again)",
+                        placed.len(),
+                        if placed.len() == 1 { "" } else { "s" }
+                    ));
+                }
+            }
+            return Err(err);
+        }
+        placed.push(path);
+    }
+    Ok(())
+}
+
+/// `bytes` in a temp file in `path`'s folder, readable like any other output file (0644) and
+/// synced; on failure, what could not be done.
+fn write_temp(
+    path: &Path,
+    bytes: &[u8],
+) -> std::result::Result<tempfile::NamedTempFile, (&'static str, std::io::Error)> {
+    use std::io::Write;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".wages-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| ("create a file there", e))?;
+    tmp.write_all(bytes).map_err(|e| ("write", e))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))
+            .map_err(|e| ("set permissions on", e))?;
+    }
+    tmp.as_file().sync_all().map_err(|e| ("write", e))?;
+    Ok(tmp)
 }

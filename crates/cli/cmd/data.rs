@@ -3,6 +3,7 @@
 use super::Context;
 use crate::error::{CliError, Result};
 use crate::output::{self, Format};
+use crate::report::render::{csv_field_text, map_cells, markdown_text, table_text};
 use std::path::PathBuf;
 use wages_data::{Dataset, Figure, Status};
 
@@ -63,7 +64,7 @@ fn list(d: &Dataset, format: Format) -> Result<()> {
         Format::Table => {
             let mut t = output::terminal_table(&LIST_HEADER[..5]);
             for r in &rows {
-                t.add_row(&r[..5]);
+                t.add_row(r[..5].iter().map(|c| table_text(c).into_owned()));
             }
             let mut s = format!("{t}\n");
             s.push_str(&format!(
@@ -72,12 +73,12 @@ fn list(d: &Dataset, format: Format) -> Result<()> {
                 d.rules.len(),
                 d.scales.len(),
                 d.scales.iter().filter(|s| s.is_assumption()).count(),
-                d.origin
+                output::printable(&d.origin)
             ));
             s
         }
-        Format::Markdown => output::markdown_table(&LIST_HEADER, &rows),
-        Format::Csv => output::csv_text(&LIST_HEADER, &rows),
+        Format::Markdown => output::markdown_table(&LIST_HEADER, &map_cells(&rows, markdown_text)),
+        Format::Csv => output::csv_text(&LIST_HEADER, &map_cells(&rows, csv_field_text)),
         Format::Json => json(&d.figures)?,
     };
     output::print(&text)
@@ -186,7 +187,8 @@ fn show(d: &Dataset, id: &str, format: Format) -> Result<()> {
         pairs = p;
     } else {
         return Err(CliError::usage(format!(
-            "no figure, grade rule or pay scale has the id `{id}`; `wages data list` shows the ids"
+            "no figure, grade rule or pay scale has the id `{}`; `wages data list` shows the ids",
+            output::printable(id)
         )));
     }
     let rows: Vec<Vec<String>> = pairs.into_iter().map(|(k, v)| vec![k, v]).collect();
@@ -194,12 +196,14 @@ fn show(d: &Dataset, id: &str, format: Format) -> Result<()> {
         Format::Table => {
             let mut t = output::terminal_table(&["field", "value"]);
             for r in &rows {
-                t.add_row(r);
+                t.add_row(r.iter().map(|c| table_text(c).into_owned()));
             }
             format!("{t}\n")
         }
-        Format::Markdown => output::markdown_table(&["field", "value"], &rows),
-        Format::Csv => output::csv_text(&["field", "value"], &rows),
+        Format::Markdown => {
+            output::markdown_table(&["field", "value"], &map_cells(&rows, markdown_text))
+        }
+        Format::Csv => output::csv_text(&["field", "value"], &map_cells(&rows, csv_field_text)),
         Format::Json => json_text,
     };
     output::print(&text)
@@ -208,7 +212,10 @@ fn show(d: &Dataset, id: &str, format: Format) -> Result<()> {
 fn check(ctx: &Context, dir: Option<PathBuf>) -> Result<()> {
     let dir = dir.or_else(|| ctx.data_dir.clone());
     let (result, name) = match &dir {
-        Some(d) => (wages_data::load_dir(d), d.display().to_string()),
+        Some(d) => (
+            wages_data::load_dir(d),
+            output::printable(&d.display().to_string()).into_owned(),
+        ),
         None => (wages_data::embedded(), "the embedded dataset".to_string()),
     };
     match result {

@@ -24,7 +24,7 @@ pub fn build(dataset: &Dataset) -> Result<Report, CliError> {
     if dataset.figures.is_empty() {
         return Err(CliError::data(format!(
             "{}: the dataset has no figures, so there is nothing to report; add figure files under figures/ (see data/README.md)",
-            dataset.origin
+            crate::output::printable(&dataset.origin)
         )));
     }
     let b = Builder {

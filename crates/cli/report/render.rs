@@ -5,14 +5,64 @@
 use super::{Line, Report, Section, Status};
 use crate::output;
 use comfy_table::{ColumnConstraint, Width};
+use std::borrow::Cow;
 use wages_analysis::interval::{fmt_num, Interval};
+
+/// `s` with every control character written as its Rust escape (`\u{1b}`), as
+/// [`output::printable`] does, except those in `keep`. Text without control characters is
+/// returned as it is, without a copy.
+fn escape_controls_except<'a>(s: &'a str, keep: &[char]) -> Cow<'a, str> {
+    if !s.chars().any(|c| c.is_control() && !keep.contains(&c)) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c.is_control() && !keep.contains(&c) {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Dataset text for a terminal table cell: a line break stays one (the cell takes several
+/// lines; `\r\n` counts as one), every other control character (a tab, ESC, BEL, NUL) is
+/// escaped so nothing raw reaches the terminal.
+pub fn table_text(s: &str) -> Cow<'_, str> {
+    if s.contains('\r') {
+        Cow::Owned(escape_controls_except(&s.replace("\r\n", "\n"), &['\n']).into_owned())
+    } else {
+        escape_controls_except(s, &['\n'])
+    }
+}
+
+/// Dataset text for a Markdown cell, before [`output::markdown_cell`]: control characters
+/// escaped except line breaks, which `markdown_cell` turns into spaces.
+pub fn markdown_text(s: &str) -> Cow<'_, str> {
+    escape_controls_except(s, &['\n', '\r'])
+}
+
+/// Dataset text for a CSV field: line breaks and tabs are kept (the field is quoted per RFC
+/// 4180), every other control character is escaped. A validated dataset holds no others
+/// (see data/README.md), so nothing a loader accepts is changed.
+pub fn csv_field_text(s: &str) -> Cow<'_, str> {
+    escape_controls_except(s, &['\n', '\r', '\t'])
+}
+
+/// Rows with every cell passed through `f`.
+pub fn map_cells(rows: &[Vec<String>], f: fn(&str) -> Cow<'_, str>) -> Vec<Vec<String>> {
+    rows.iter()
+        .map(|r| r.iter().map(|c| f(c).into_owned()).collect())
+        .collect()
+}
 
 const TABLE_HEADER: [&str; 4] = ["figure", "value", "interval", "basis"];
 
 /// The legend printed above the terminal and Markdown renderings.
 fn legend(r: &Report) -> Vec<String> {
     vec![
-        format!("Dataset: {}. Report schema version {}.", r.dataset_origin, r.schema_version),
+        format!("Dataset: {}. Report schema version {}.", output::printable(&r.dataset_origin), r.schema_version),
         "Intervals: what the source's wording allows (\"13.8%\" = [13.75, 13.85], \"about 1,500\" = [1,450, 1,550], \"more than 80,000\" = [80,000, 90,000], \"at least 12\" = [12, ∞)); derived intervals follow from their inputs'. See docs/report.md.".into(),
         "ASSUMES: the line rests on an assumption, not on a source alone. Checks say PASS or FAIL with their arithmetic.".into(),
     ]
@@ -134,7 +184,11 @@ pub fn table(r: &Report) -> String {
             }
         }
         for l in &s.lines {
-            t.add_row(row(l, "\n", "\n"));
+            let cells: Vec<String> = row(l, "\n", "\n")
+                .iter()
+                .map(|c| table_text(c).into_owned())
+                .collect();
+            t.add_row(cells);
         }
         out.push_str(&format!("{t}\n"));
     }
@@ -147,7 +201,7 @@ pub fn table(r: &Report) -> String {
 pub fn brief(r: &Report) -> String {
     let mut out = format!(
         "Dataset: {}. One line per figure; `wages report` gives the source, formula and inputs of each, `wages data show ID` the record.\n",
-        r.dataset_origin
+        output::printable(&r.dataset_origin)
     );
     for s in &r.sections {
         out.push_str(&format!("\n{} [{}]\n", s.title, s.id));
@@ -160,8 +214,8 @@ pub fn brief(r: &Report) -> String {
                 "ASSUMES"
             };
             t.add_row(vec![
-                l.id().to_string(),
-                value_text(l),
+                output::printable(l.id()).into_owned(),
+                output::printable(&value_text(l)).into_owned(),
                 interval_text(l),
                 flag.to_string(),
             ]);
@@ -179,7 +233,7 @@ pub fn brief(r: &Report) -> String {
 pub fn markdown(r: &Report) -> String {
     let mut out = String::from("# wages report\n\n");
     for l in legend(r) {
-        out.push_str(&output::markdown_cell(&l));
+        out.push_str(&output::markdown_cell(&markdown_text(&l)));
         out.push_str("\n\n");
     }
     for s in &r.sections {
@@ -193,7 +247,10 @@ pub fn markdown(r: &Report) -> String {
             continue;
         }
         let rows: Vec<Vec<String>> = s.lines.iter().map(|l| row(l, " ", "; ")).collect();
-        out.push_str(&output::markdown_table(&TABLE_HEADER, &rows));
+        out.push_str(&output::markdown_table(
+            &TABLE_HEADER,
+            &map_cells(&rows, markdown_text),
+        ));
         out.push('\n');
     }
     out
@@ -300,5 +357,5 @@ pub fn csv(r: &Report) -> String {
         .iter()
         .flat_map(|s| s.lines.iter().map(move |l| csv_row(s, l)))
         .collect();
-    output::csv_text(&CSV_HEADER, &rows)
+    output::csv_text(&CSV_HEADER, &map_cells(&rows, csv_field_text))
 }

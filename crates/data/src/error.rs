@@ -1,17 +1,37 @@
 //! Errors that name the file, the line, the record, the field, the bad value and the fix.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::PathBuf;
+
+/// Text from a dataset (a file name, a key, a value) made safe to print on one line: every
+/// control character (C0, DEL, C1: a line break, a tab, ESC, BEL, NUL) is written as its Rust
+/// escape (`\n`, `\t`, `\u{1b}`); printable text, non-ASCII letters included, is unchanged.
+/// The same rule as the CLI's `output::printable`, so messages and output escape alike.
+pub fn escape_text(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c.is_control() {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
 
 /// One problem found while loading or validating a dataset directory.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum DataError {
     /// The directory or a file in it could not be read.
-    #[error("{path}: cannot read: {message}")]
+    #[error("{}: cannot read: {}", escape_text(&path.display().to_string()), escape_text(message))]
     Io { path: PathBuf, message: String },
 
     /// A file is not valid TOML (or not UTF-8).
-    #[error("{}: {}", Location::new(path, *line, None), message)]
+    #[error("{}: {}", Location::new(path, *line, None), escape_text(message))]
     Syntax {
         path: PathBuf,
         line: Option<usize>,
@@ -57,12 +77,12 @@ impl<'a> Location<'a> {
 
 impl fmt::Display for Location<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.path.display())?;
+        write!(f, "{}", escape_text(&self.path.display().to_string()))?;
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
         }
         if let Some(record) = self.record {
-            write!(f, ": record `{record}`")?;
+            write!(f, ": record `{}`", escape_text(record))?;
         }
         Ok(())
     }

@@ -8,7 +8,7 @@ mod error;
 mod load;
 mod model;
 
-pub use error::{DataError, DataErrors};
+pub use error::{escape_text, DataError, DataErrors};
 pub use model::*;
 
 use include_dir::{include_dir, Dir};
@@ -46,8 +46,9 @@ fn collect_embedded(dir: &Dir<'static>, out: &mut Vec<load::SourceFile>) {
 /// Loads and validates a dataset directory laid out like `data/`. On failure, returns every
 /// problem found, each naming its file, line, record and field.
 pub fn load_dir(dir: &Path) -> Result<Dataset, DataErrors> {
-    let files = load::read_dir_files(dir)?;
-    load::parse_files(&files, dir, &dir.display().to_string())
+    let mut read = load::read_dir_files(dir)?;
+    let files = std::mem::take(&mut read.files);
+    load::parse_read_files(read, &files, dir, &dir.display().to_string())
 }
 
 /// Parses and validates a dataset given as `(path relative to the dataset root, bytes)` pairs,

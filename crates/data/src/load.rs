@@ -5,7 +5,7 @@
 //! - `grade-rules.toml` (optional): `[[rule]]` records,
 //! - `scales/*.toml` (optional): one `[scale]` table with `[[scale.grade]]` rows each.
 
-use crate::error::{DataError, DataErrors};
+use crate::error::{escape_text, DataError, DataErrors};
 use crate::model::*;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -17,67 +17,264 @@ pub struct SourceFile {
     pub bytes: Vec<u8>,
 }
 
-/// Reads the files of the layout from a directory on disk.
-pub fn read_dir_files(dir: &Path) -> Result<Vec<SourceFile>, DataErrors> {
-    let mut errors = Vec::new();
-    let mut files = Vec::new();
-    if !dir.is_dir() {
-        let what = if dir.exists() {
-            "not a directory"
-        } else {
-            "no such directory"
-        };
-        return Err(DataErrors(vec![DataError::Io {
-            path: dir.to_path_buf(),
-            message: format!(
-                "{what}; pass a dataset directory laid out like data/ (figures/*.toml)"
-            ),
-        }]));
+/// The most read from one dataset file. A dataset file is hand-written TOML (the shipped ones
+/// are a few dozen KB): anything larger is not one, and a file that never ends (a link to
+/// `/dev/zero`, a growing log) must not take all memory.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// The files of a dataset directory that could be read, and a problem for each that could not.
+pub struct ReadFiles {
+    pub files: Vec<SourceFile>,
+    pub errors: Vec<DataError>,
+    /// Whether some `figures/*.toml` exists but could not be read (so "no figures files" would
+    /// be a second, misleading message about the same problem).
+    pub unreadable_figures: bool,
+}
+
+/// Reads the files of the layout from a directory on disk. Every file is checked before it is
+/// opened: only regular files are read (a FIFO would block forever, a device never end), and
+/// at most [`MAX_FILE_BYTES`] of each. A problem with one file does not stop the others being
+/// read, so `data check` lists every problem.
+pub fn read_dir_files(dir: &Path) -> Result<ReadFiles, DataErrors> {
+    let mut out = ReadFiles {
+        files: Vec::new(),
+        errors: Vec::new(),
+        unreadable_figures: false,
+    };
+    match std::fs::metadata(dir) {
+        Ok(m) if m.is_dir() => {}
+        Ok(m) => {
+            return Err(DataErrors(vec![DataError::Io {
+                path: dir.to_path_buf(),
+                message: format!(
+                    "not a directory ({}); pass a dataset directory laid out like data/ (figures/*.toml)",
+                    kind_of(&m.file_type())
+                ),
+            }]))
+        }
+        Err(e) => {
+            return Err(DataErrors(vec![DataError::Io {
+                path: dir.to_path_buf(),
+                message: match missing_or(dir, &e) {
+                    None => "no such directory; pass a dataset directory laid out like data/ (figures/*.toml)".into(),
+                    Some(why) => format!("{why}; pass a dataset directory laid out like data/ (figures/*.toml)"),
+                },
+            }]))
+        }
     }
     for sub in ["figures", "scales"] {
         let subdir = dir.join(sub);
-        if !subdir.exists() {
-            continue;
-        }
-        match std::fs::read_dir(&subdir) {
-            Ok(entries) => {
-                let mut paths: Vec<PathBuf> = entries
-                    .filter_map(|e| e.ok().map(|e| e.path()))
-                    .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-                    .collect();
-                paths.sort();
-                for p in paths {
-                    read_one(dir, &p, &mut files, &mut errors);
-                }
+        match std::fs::metadata(&subdir) {
+            Ok(m) if m.is_dir() => {}
+            Ok(m) => {
+                out.errors.push(DataError::Io {
+                    path: subdir,
+                    message: format!(
+                        "not a directory ({}); {sub}/ must be a folder of .toml files",
+                        kind_of(&m.file_type())
+                    ),
+                });
+                out.unreadable_figures |= sub == "figures";
+                continue;
             }
-            Err(e) => errors.push(DataError::Io {
-                path: subdir,
-                message: e.to_string(),
-            }),
+            Err(e) => {
+                // Absent is fine (scales/ is optional; a dataset without figures/ is reported
+                // by the parser); a broken or looping link is not.
+                if let Some(why) = missing_or(&subdir, &e) {
+                    out.errors.push(DataError::Io {
+                        path: subdir,
+                        message: format!("{why}; {sub}/ must be a folder of .toml files"),
+                    });
+                    out.unreadable_figures |= sub == "figures";
+                }
+                continue;
+            }
+        }
+        let entries = match std::fs::read_dir(&subdir) {
+            Ok(entries) => entries,
+            Err(e) => {
+                out.errors.push(DataError::Io {
+                    path: subdir,
+                    message: format!("{e}; check the folder's permissions"),
+                });
+                out.unreadable_figures |= sub == "figures";
+                continue;
+            }
+        };
+        let mut paths = Vec::new();
+        for e in entries {
+            match e {
+                Ok(e) => paths.push(e.path()),
+                Err(e) => out.errors.push(DataError::Io {
+                    path: subdir.clone(),
+                    message: format!("cannot list the folder: {e}"),
+                }),
+            }
+        }
+        paths.retain(|p| p.extension().is_some_and(|x| x == "toml"));
+        paths.sort();
+        for p in paths {
+            if !read_one(dir, &p, &mut out) {
+                out.unreadable_figures |= sub == "figures";
+            }
         }
     }
     let rules = dir.join("grade-rules.toml");
-    if rules.exists() {
-        read_one(dir, &rules, &mut files, &mut errors);
-    }
-    if errors.is_empty() {
-        Ok(files)
-    } else {
-        Err(DataErrors(errors))
-    }
-}
-
-fn read_one(root: &Path, path: &Path, files: &mut Vec<SourceFile>, errors: &mut Vec<DataError>) {
-    match std::fs::read(path) {
-        Ok(bytes) => files.push(SourceFile {
-            rel_path: path.strip_prefix(root).unwrap_or(path).to_path_buf(),
-            bytes,
-        }),
-        Err(e) => errors.push(DataError::Io {
-            path: path.to_path_buf(),
+    match std::fs::symlink_metadata(&rules) {
+        Ok(_) => {
+            read_one(dir, &rules, &mut out);
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => out.errors.push(DataError::Io {
+            path: rules,
             message: e.to_string(),
         }),
     }
+    Ok(out)
+}
+
+/// For a path whose `metadata` failed: `None` if nothing is there at all, else why it cannot be
+/// followed (a link to nothing, a loop of links, no permission).
+fn missing_or(path: &Path, e: &std::io::Error) -> Option<String> {
+    let link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    match e.kind() {
+        std::io::ErrorKind::NotFound if !link => None,
+        std::io::ErrorKind::NotFound => Some(format!(
+            "a symbolic link to {}, which does not exist",
+            link_target(path)
+        )),
+        _ if e.raw_os_error() == Some(ELOOP) => {
+            Some("a loop of symbolic links (too many levels)".into())
+        }
+        std::io::ErrorKind::PermissionDenied => Some(format!(
+            "{e}; check the permissions of the file and its folders"
+        )),
+        _ => Some(e.to_string()),
+    }
+}
+
+/// `ELOOP` ("too many levels of symbolic links"), which std has no stable `ErrorKind` for.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+const ELOOP: i32 = 40;
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+const ELOOP: i32 = 62;
+
+fn link_target(path: &Path) -> String {
+    std::fs::read_link(path)
+        .map(|t| escape_text(&t.display().to_string()).into_owned())
+        .unwrap_or_else(|_| "?".into())
+}
+
+/// "a FIFO", "a directory", ...: what a path is when it is not a regular file.
+fn kind_of(t: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_char_device() {
+            return "a character device";
+        }
+        if t.is_block_device() {
+            return "a block device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    if t.is_dir() {
+        "a directory"
+    } else if t.is_file() {
+        "a regular file"
+    } else {
+        "a special file"
+    }
+}
+
+/// Reads one dataset file; on failure records why and returns false.
+fn read_one(root: &Path, path: &Path, out: &mut ReadFiles) -> bool {
+    match read_capped(path) {
+        Ok(bytes) => {
+            out.files.push(SourceFile {
+                rel_path: path.strip_prefix(root).unwrap_or(path).to_path_buf(),
+                bytes,
+            });
+            true
+        }
+        Err(message) => {
+            out.errors.push(DataError::Io {
+                path: path.to_path_buf(),
+                message,
+            });
+            false
+        }
+    }
+}
+
+/// The bytes of a regular file of at most [`MAX_FILE_BYTES`]; anything else is refused before
+/// it is opened (opening a FIFO blocks until a writer comes), with a message saying what it is.
+fn read_capped(path: &Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let special = |kind: &str| {
+        format!("not a regular file ({kind}); a dataset holds only regular .toml files: replace it with one, or remove it")
+    };
+    let too_big = || {
+        format!(
+            "larger than {} MiB, too large for a dataset file; split it, or remove it if it is not a dataset file",
+            MAX_FILE_BYTES / (1024 * 1024)
+        )
+    };
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => {
+            return Err(missing_or(path, &e)
+                .unwrap_or_else(|| "the file disappeared while the dataset was read".into()))
+        }
+    };
+    if meta.is_dir() {
+        return Err(
+            "is a directory, not a file; rename it so its name does not end in .toml".into(),
+        );
+    }
+    if !meta.is_file() {
+        return Err(special(kind_of(&meta.file_type())));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_big());
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    // Should the file be swapped for a FIFO between the check above and the open, do not block
+    // in `open` (the check of the opened file below then refuses it).
+    #[cfg(all(
+        target_os = "linux",
+        any(target_arch = "x86_64", target_arch = "aarch64")
+    ))]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        const O_NONBLOCK: i32 = 0o4000;
+        options.custom_flags(O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::PermissionDenied => {
+            format!("{e}; check the file's permissions")
+        }
+        _ => e.to_string(),
+    })?;
+    match file.metadata() {
+        Ok(m) if m.is_file() => {}
+        Ok(m) => return Err(special(kind_of(&m.file_type()))),
+        Err(e) => return Err(e.to_string()),
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_big());
+    }
+    Ok(bytes)
 }
 
 /// Parses and validates the files of one dataset. `display_root` is prefixed to file names in
@@ -87,8 +284,28 @@ pub fn parse_files(
     display_root: &Path,
     origin: &str,
 ) -> Result<Dataset, DataErrors> {
+    parse_read_files(
+        ReadFiles {
+            files: Vec::new(),
+            errors: Vec::new(),
+            unreadable_figures: false,
+        },
+        files,
+        display_root,
+        origin,
+    )
+}
+
+/// [`parse_files`] after [`read_dir_files`]: the problems met reading come first, then those of
+/// the files that could be read, so one bad file does not hide the others' problems.
+pub fn parse_read_files(
+    read: ReadFiles,
+    files: &[SourceFile],
+    display_root: &Path,
+    origin: &str,
+) -> Result<Dataset, DataErrors> {
     let mut v = Validator {
-        errors: Vec::new(),
+        errors: read.errors,
         figure_ids: Default::default(),
     };
     let mut dataset = Dataset {
@@ -100,7 +317,7 @@ pub fn parse_files(
         .iter()
         .filter(|f| f.rel_path.starts_with("figures"))
         .count();
-    if figure_files == 0 {
+    if figure_files == 0 && !read.unreadable_figures {
         v.errors.push(DataError::Io {
             path: display_root.join("figures"),
             message:
@@ -304,6 +521,17 @@ const SCALE_FIELDS: &[&str] = &[
 
 impl Validator {
     fn parse_toml(&mut self, path: &Path, bytes: &[u8]) -> Option<Table> {
+        let mut syntax = |line: usize, message: &str| {
+            self.errors.push(DataError::Syntax {
+                path: path.to_path_buf(),
+                line: Some(line),
+                message: message.into(),
+            });
+        };
+        if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+            syntax(1, "not valid UTF-8: a UTF-16 file (its byte-order mark says so); save the file as UTF-8");
+            return None;
+        }
         let text = match std::str::from_utf8(bytes) {
             Ok(t) => t,
             Err(e) => {
@@ -312,14 +540,25 @@ impl Validator {
                     .filter(|&&b| b == b'\n')
                     .count()
                     + 1;
-                self.errors.push(DataError::Syntax {
-                    path: path.to_path_buf(),
-                    line: Some(line),
-                    message: "not valid UTF-8; save the file as UTF-8".into(),
-                });
+                syntax(line, "not valid UTF-8; save the file as UTF-8");
                 return None;
             }
         };
+        // TOML allows neither, but the parser's message would not say what is wrong.
+        if let Some(at) = text.find('\0') {
+            syntax(
+                line_at(text, at),
+                "a NUL byte: the file is probably UTF-16 (or not text); save it as UTF-8",
+            );
+            return None;
+        }
+        if let Some(at) = bare_cr(text) {
+            syntax(
+                line_at(text, at),
+                "a carriage return without a line feed (old Mac line ends?); save the file with LF or CRLF line ends",
+            );
+            return None;
+        }
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         match text.parse::<Table>() {
             Ok(t) => Some(t),
@@ -351,9 +590,9 @@ impl Validator {
         self.errors.push(DataError::Invalid {
             path: ctx.path.to_path_buf(),
             line: ctx.line_of(record, Some(field)),
-            record: record.map(one_line),
-            field: one_line(field),
-            value: one_line(value),
+            record: record.map(|r| clip(one_line(r))),
+            field: clip(one_line(field)),
+            value: clip(one_line(value)),
             problem: problem.to_string(),
             expected: expected.to_string(),
         });
@@ -361,7 +600,10 @@ impl Validator {
 
     fn unique(&mut self, ctx: &FileCtx, seen: &mut HashMap<String, PathBuf>, id: &str) {
         if let Some(first) = seen.get(id) {
-            let msg = format!("duplicate id, first used in {}", first.display());
+            let msg = format!(
+                "duplicate id, first used in {}",
+                escape_text(&first.display().to_string())
+            );
             // Point at the second occurrence: the first line_of match is the first record.
             let line = ctx.nth_id_line(id, if first == ctx.path { 1 } else { 0 });
             self.errors.push(DataError::Invalid {
@@ -506,7 +748,20 @@ impl Validator {
         required: bool,
     ) -> Option<String> {
         match t.get(field) {
-            Some(Toml::String(s)) if !s.trim().is_empty() => Some(s.clone()),
+            Some(Toml::String(s)) if !s.trim().is_empty() => match forbidden_control(s) {
+                None => Some(s.clone()),
+                Some(c) => {
+                    self.invalid(
+                        ctx,
+                        Some(id),
+                        field,
+                        &show(&Toml::String(s.clone())),
+                        &format!("holds the control character U+{:04X}", c as u32),
+                        "remove it (text may hold line breaks and tabs, no other control characters)",
+                    );
+                    None
+                }
+            },
             Some(Toml::String(_)) => {
                 self.invalid(
                     ctx,
@@ -772,6 +1027,12 @@ impl Validator {
                 );
             }
         }
+        // Optional text, read before the verdict so that its problems are listed too.
+        let period = self.string(ctx, &id, t, "period", false);
+        let date_note = self.string(ctx, &id, t, "date_note", false);
+        let cites = self.string(ctx, &id, t, "cites", false);
+        let quote = self.string(ctx, &id, t, "quote", false);
+        let note = self.string(ctx, &id, t, "note", false);
         if self.errors.len() > before {
             return None;
         }
@@ -784,16 +1045,16 @@ impl Validator {
             rounding,
             unit: unit?,
             ruble_kind,
-            period: self.string(ctx, &id, t, "period", false),
+            period,
             date,
-            date_note: self.string(ctx, &id, t, "date_note", false),
+            date_note,
             status: status?,
             basis,
             source: source?,
             footnote,
-            cites: self.string(ctx, &id, t, "cites", false),
-            quote: self.string(ctx, &id, t, "quote", false),
-            note: self.string(ctx, &id, t, "note", false),
+            cites,
+            quote,
+            note,
             file: ctx.rel.clone(),
         })
     }
@@ -893,6 +1154,10 @@ impl Validator {
         let source = self.string(ctx, &id, t, "source", true);
         let date = self.date(ctx, &id, t, "date");
         let footnote = self.integer(ctx, &id, t, "footnote", 1..=9999);
+        let share_taken = self.string(ctx, &id, t, "share_taken", false);
+        let figure = self.string(ctx, &id, t, "figure", false);
+        let quote = self.string(ctx, &id, t, "quote", false);
+        let note = self.string(ctx, &id, t, "note", false);
         if self.errors.len() > before {
             return None;
         }
@@ -904,14 +1169,14 @@ impl Validator {
             grade_high: grade_high?,
             supplement_percent,
             threshold_multiple,
-            share_taken: self.string(ctx, &id, t, "share_taken", false),
-            figure: self.string(ctx, &id, t, "figure", false),
+            share_taken,
+            figure,
             date,
             status: status?,
             source: source?,
             footnote,
-            quote: self.string(ctx, &id, t, "quote", false),
-            note: self.string(ctx, &id, t, "note", false),
+            quote,
+            note,
             file: ctx.rel.clone(),
         })
     }
@@ -1058,14 +1323,50 @@ fn show(v: &Toml) -> String {
     }
 }
 
-/// `s` with line breaks written as `\n` / `\r`, so a message stays on one line.
+/// `s` with every control character escaped (a line break as `\n`, ESC as `\u{1b}`), so a
+/// message stays on one line and sends nothing raw to the terminal. Trailing line breaks (of a
+/// multi-line string) are dropped.
 fn one_line(s: &str) -> String {
-    if s.contains(['\n', '\r']) {
-        s.trim_end_matches(['\n', '\r'])
-            .replace('\r', "\\r")
-            .replace('\n', "\\n")
-    } else {
-        s.to_string()
+    escape_text(s.trim_end_matches(['\n', '\r'])).into_owned()
+}
+
+/// The first control character of `s` that dataset text may not hold: anything but a line
+/// break (`\n`, or `\r\n`) and a tab. A dataset is authored text; ESC, BEL, NUL or U+0001 in it
+/// is a mistake (a paste from a terminal, a binary file), and would reach terminals and charts.
+fn forbidden_control(s: &str) -> Option<char> {
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' | '\t' => {}
+            '\r' if chars.peek() == Some(&'\n') => {}
+            c if c.is_control() => return Some(c),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The byte offset of the first carriage return not followed by a line feed.
+fn bare_cr(text: &str) -> Option<usize> {
+    let b = text.as_bytes();
+    (0..b.len()).find(|&i| b[i] == b'\r' && b.get(i + 1) != Some(&b'\n'))
+}
+
+/// The 1-based line of byte offset `at`, counting a bare carriage return as a line end too.
+fn line_at(text: &str, at: usize) -> usize {
+    let b = &text.as_bytes()[..at];
+    1 + (0..b.len())
+        .filter(|&i| b[i] == b'\n' || (b[i] == b'\r' && text.as_bytes().get(i + 1) != Some(&b'\n')))
+        .count()
+}
+
+/// At most `MAX_SHOWN` characters of a value in a message, so a 100 KB string does not make a
+/// 100 KB error line.
+fn clip(s: String) -> String {
+    const MAX_SHOWN: usize = 80;
+    match s.char_indices().nth(MAX_SHOWN) {
+        None => s,
+        Some((at, _)) => format!("{}… ({} characters)", &s[..at], s.chars().count()),
     }
 }
 

@@ -261,3 +261,225 @@ fn a_bom_is_accepted() {
     .unwrap();
     assert!(load_dir(dir.path()).is_ok());
 }
+
+/// The messages of loading `dir`, one string each (empty when it loads).
+fn errors_in(dir: &Path) -> Vec<String> {
+    match load_dir(dir) {
+        Ok(_) => Vec::new(),
+        Err(e) => e.0.iter().map(|e| e.to_string()).collect(),
+    }
+}
+
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    let made = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo (coreutils)");
+    assert!(made.success());
+}
+
+#[cfg(unix)]
+#[test]
+fn special_files_are_refused_unopened_and_every_problem_is_still_listed() {
+    let dir = dataset_with(&GOOD.replace("value = 80000", "value = -1"));
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("figures/zero.toml")).unwrap();
+    mkfifo(&dir.path().join("figures/pipe.toml"));
+    std::fs::create_dir(dir.path().join("scales")).unwrap();
+    mkfifo(&dir.path().join("scales/s.toml"));
+    mkfifo(&dir.path().join("grade-rules.toml"));
+    // Would block (FIFO) or never end (/dev/zero) if opened: the test finishing is the check.
+    let errs = errors_in(dir.path());
+    assert_eq!(errs.len(), 5, "{errs:#?}");
+    assert!(errs[0].ends_with("figures/pipe.toml: cannot read: not a regular file (a FIFO); a dataset holds only regular .toml files: replace it with one, or remove it"), "{errs:#?}");
+    assert!(
+        errs[1].contains("figures/zero.toml: cannot read: not a regular file (a character device)"),
+        "{errs:#?}"
+    );
+    assert!(
+        errs[2].contains("scales/s.toml: cannot read: not a regular file (a FIFO)"),
+        "{errs:#?}"
+    );
+    assert!(
+        errs[3].contains("grade-rules.toml: cannot read: not a regular file (a FIFO)"),
+        "{errs:#?}"
+    );
+    // The readable file is still validated.
+    assert!(
+        errs[4].contains("test.toml:6: record `a-figure`: value = -1"),
+        "{errs:#?}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn links_that_loop_or_dangle_name_the_file() {
+    let dir = dataset_with(GOOD);
+    let f = dir.path().join("figures");
+    std::os::unix::fs::symlink("b.toml", f.join("a.toml")).unwrap();
+    std::os::unix::fs::symlink("a.toml", f.join("b.toml")).unwrap();
+    std::os::unix::fs::symlink("nothing.toml", f.join("c.toml")).unwrap();
+    let errs = errors_in(dir.path());
+    assert_eq!(errs.len(), 3, "{errs:#?}");
+    assert!(errs[0].contains("a.toml: cannot read: a loop of symbolic links"));
+    assert!(errs[1].contains("b.toml: cannot read: a loop of symbolic links"));
+    assert!(errs[2]
+        .contains("c.toml: cannot read: a symbolic link to nothing.toml, which does not exist"));
+
+    // figures/ itself looping: not "no figures/*.toml files".
+    let dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink("figures", dir.path().join("figures")).unwrap();
+    let errs = errors_in(dir.path());
+    assert_eq!(errs.len(), 1, "{errs:#?}");
+    assert!(
+        errs[0].contains("figures: cannot read: a loop of symbolic links"),
+        "{errs:#?}"
+    );
+}
+
+#[test]
+fn a_file_over_the_size_cap_is_refused_unread() {
+    let dir = dataset_with(GOOD);
+    // Sparse: 17 MiB of nothing, taking no disk.
+    let big = std::fs::File::create(dir.path().join("figures/big.toml")).unwrap();
+    big.set_len(17 * 1024 * 1024).unwrap();
+    let errs = errors_in(dir.path());
+    assert_eq!(errs.len(), 1, "{errs:#?}");
+    assert!(
+        errs[0].contains("big.toml: cannot read: larger than 16 MiB"),
+        "{errs:#?}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn an_unreadable_file_is_one_clean_error() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = dataset_with(GOOD);
+    let file = dir.path().join("figures/test.toml");
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o000)).unwrap();
+    if std::fs::read(&file).is_ok() {
+        return; // root reads anything: nothing to test
+    }
+    let errs = errors_in(dir.path());
+    assert_eq!(errs.len(), 1, "{errs:#?}");
+    assert!(
+        errs[0].contains("test.toml: cannot read: Permission denied"),
+        "{errs:#?}"
+    );
+    assert!(
+        errs[0].contains("check the file's permissions"),
+        "{errs:#?}"
+    );
+}
+
+#[test]
+fn control_characters_in_text_are_refused_with_file_line_record_and_field() {
+    for (escape, shown, code) in [
+        ("\\u001b[31m", "\\u{1b}[31m", "U+001B"),
+        ("\\u0007", "\\u{7}", "U+0007"),
+        ("\\u0000", "\\0", "U+0000"),
+        ("\\u0001", "\\u{1}", "U+0001"),
+        ("\\u007f", "\\u{7f}", "U+007F"),
+        ("\\u009b", "\\u{9b}", "U+009B"),
+        ("\\r", "\\r", "U+000D"),
+        ("\\b", "\\u{8}", "U+0008"),
+        ("\\f", "\\u{c}", "U+000C"),
+    ] {
+        let text = GOOD.replace("A test figure", &format!("A {escape} figure"));
+        let errs = errors_for(&text);
+        assert_eq!(errs.len(), 1, "{escape}: {errs:#?}");
+        let want = format!(
+            "test.toml:5: record `a-figure`: description = \"A {shown} figure\": holds the control character {code}; remove it"
+        );
+        assert!(errs[0].contains(&want), "{escape}: {errs:#?}");
+        assert!(!errs[0].chars().any(char::is_control), "{errs:?}");
+    }
+    // Line breaks (LF or CRLF) and tabs are text.
+    for ok in ["a\\nb", "a\\r\\nb", "a\\tb"] {
+        let text = GOOD.replace("A test figure", ok);
+        assert!(errors_for(&text).is_empty(), "{ok}");
+    }
+    // Every optional text field is checked, even when required ones already failed.
+    let text = GOOD.replace("A test figure", "\\u001b").replace(
+        "source = \"Somebody 2006, p1\"",
+        "source = \"\\u0007\"\nquote = \"\\u0000\"\nnote = \"\\u0001\"",
+    );
+    assert_eq!(errors_for(&text).len(), 4, "{:#?}", errors_for(&text));
+}
+
+#[test]
+fn cr_only_line_ends_nul_bytes_and_utf16_say_what_is_wrong() {
+    let errs = errors_for(&GOOD.replace('\n', "\r"));
+    assert_eq!(errs.len(), 1, "{errs:#?}");
+    assert!(
+        errs[0].contains("test.toml:1: a carriage return without a line feed"),
+        "{errs:#?}"
+    );
+
+    let stray =
+        GOOD.replace('\n', "\r\n")
+            .replacen("unit = \"persons\"\r\n", "unit = \"persons\"\r", 1);
+    let errs = errors_for(&stray);
+    assert!(
+        errs[0].contains("test.toml:8: a carriage return without a line feed"),
+        "{errs:#?}"
+    );
+
+    let utf16: Vec<u8> = GOOD.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+    let dir = dataset_with("");
+    std::fs::write(dir.path().join("figures/test.toml"), &utf16).unwrap();
+    let errs = errors_in(dir.path());
+    // GOOD starts with a line break: the first NUL is its high byte, on line 2.
+    assert!(
+        errs[0].contains("test.toml:2: a NUL byte: the file is probably UTF-16"),
+        "{errs:#?}"
+    );
+    let mut with_bom = vec![0xff, 0xfe];
+    with_bom.extend(&utf16);
+    std::fs::write(dir.path().join("figures/test.toml"), &with_bom).unwrap();
+    let errs = errors_in(dir.path());
+    assert!(
+        errs[0].contains("test.toml:1: not valid UTF-8: a UTF-16 file"),
+        "{errs:#?}"
+    );
+}
+
+#[test]
+fn a_long_bad_value_is_clipped_in_its_message() {
+    let long = "x".repeat(100_000);
+    let errs = errors_for(&GOOD.replace(
+        "qualifier = \"more-than\"",
+        &format!("qualifier = \"{long}\""),
+    ));
+    assert_eq!(errs.len(), 1, "{errs:#?}");
+    assert!(errs[0].len() < 400, "{} bytes", errs[0].len());
+    assert!(
+        errs[0].contains("… (100002 characters): unknown word"),
+        "{errs:#?}"
+    );
+}
+
+#[test]
+fn thousands_of_records_with_long_text_load_in_one_pass() {
+    // 5,000 records of 1 KB text each, every one broken: each problem is looked up in its own
+    // record, not by rescanning the file (the test would take minutes otherwise).
+    let text = "y".repeat(1000);
+    let mut figures = String::new();
+    for i in 0..5000 {
+        figures.push_str(
+            &GOOD
+                .replace("a-figure", &format!("f-{i}"))
+                .replace("A test figure", &text)
+                .replace("value = 80000", "value = -1"),
+        );
+    }
+    let errs = errors_for(&figures);
+    assert_eq!(errs.len(), 5000);
+    assert!(errs[4999].contains("test.toml:"), "{}", errs[4999]);
+    assert!(
+        errs[4999].contains(&format!(":{}: record `f-4999`: value = -1", 4999 * 11 + 6)),
+        "{}",
+        errs[4999]
+    );
+}
