@@ -189,7 +189,7 @@ fn worked_counts_with_rounding() {
     let w = worked();
     for row in w["counts"].as_array().unwrap() {
         let r = f64s(row);
-        let c = count_interval(r[0], r[1], r[2] as u32);
+        let c = count_interval(r[0], r[1], r[2] as i32);
         close(c.lo + 1.0, r[3] + 1.0, EXACT, "count lo");
         close(c.point + 1.0, r[4] + 1.0, EXACT, "count point");
         close(c.hi + 1.0, r[5] + 1.0, EXACT, "count hi");

@@ -167,29 +167,38 @@ pub fn render_all(input: &str, groups: &[&GroupReport]) -> Result<Rendered, Stri
             stem = format!("tabulate-{}-{k}", slug(&g.group));
             k += 1;
         }
-        let frame = Frame::new(format!("Fitted survival curve: {}", g.group))
-            .subtitle(format!(
-                "Log-log. Line: {method} fitted to the brackets; the fit describes {}.",
-                g.fit_population
-            ))
-            .legend(format!("fitted ({method})"), palette::BLUE, Mark::Line)
-            .legend(
-                "% at or above each threshold, from the table (bar: rounding interval)",
-                palette::VERMILION,
-                Mark::Point,
-            )
-            .note(format!(
-                "Membership: {} ({}).",
-                g.membership.members.text(),
-                g.membership.origin
-            ))
-            .source(format!("Source: {input}; computed by wages tabulate."));
+        // Labels from the file are drawn escaped (a control character is not XML: an SVG
+        // `<text>` with U+0001 does not parse, and it has no glyph in a PNG) and at most 100
+        // characters long (a 100 KB label would take seconds to lay out, and not fit).
+        let frame = Frame::new(format!(
+            "Fitted survival curve: {}",
+            super::parse::clip(&crate::output::printable(&g.group), 100)
+        ))
+        .subtitle(format!(
+            "Log-log. Line: {method} fitted to the brackets; the fit describes {}.",
+            g.fit_population
+        ))
+        .legend(format!("fitted ({method})"), palette::BLUE, Mark::Line)
+        .legend(
+            "% at or above each threshold, from the table (bar: rounding interval)",
+            palette::VERMILION,
+            Mark::Point,
+        )
+        .note(format!(
+            "Membership: {} ({}).",
+            g.membership.members.text(),
+            g.membership.origin
+        ))
+        .source(format!(
+            "Source: {}; computed by wages tabulate.",
+            super::parse::clip(input, 100)
+        ));
         let plot = Survival { g, x, y };
         for f in [Format::Png, Format::Svg] {
             let bytes = chart::render(&frame, &plot, f, 1200, 800).map_err(|e| {
                 format!(
                     "chart for group \"{}\": cannot draw: {e}",
-                    super::parse::esc(&g.group)
+                    super::parse::short(&super::parse::esc(&g.group))
                 )
             })?;
             files.push((format!("{stem}.{}", f.extension()), bytes));

@@ -1,9 +1,11 @@
 //! From parsed rows to the report: counts and shares with their rounding intervals, checks,
 //! Pareto exponents, fitted distributions and Gini bounds. Formulas are in docs/tabulate.md.
 
-use super::parse::{esc, Group, Row, RowKind, MAX_PERSONS};
+use super::parse::{esc, short, Group, Row, RowKind, MAX_PERSONS};
 use serde::Serialize;
-use wages_analysis::interval::{fmt_num, interval_from_qualifier, Interval, Qualifier};
+use wages_analysis::interval::{
+    fmt_num, interval_from_qualifier, Interval, IntervalError, Qualifier,
+};
 use wages_analysis::tabulation::{
     gini_bounds, half_unit, Bracket, BracketTable, FittedDistribution,
     GeneralizedParetoInterpolation, MeanSplitHistogram,
@@ -35,16 +37,120 @@ impl Figure {
         .unwrap_or_else(|_| point(self.value))
     }
 
-    /// `1,656 [1,650, 1,662]`.
+    /// `1,656 [1,650, 1,662]`, with enough digits that distinct bounds look distinct and the
+    /// value is shown inside them (one number of decimals for all three, see [`fmt_figure`]).
     pub fn text(&self) -> String {
-        let v = fmt_num(self.value).0;
-        let iv = self.interval();
-        if iv.lo() == iv.hi() {
-            v
-        } else {
-            format!("{v} {iv}")
+        fmt_figure(self.value, self.lo, self.hi)
+    }
+}
+
+/// Decimals enough to show every number of `xs` as `fmt_num` would, and more where two
+/// different numbers would otherwise print alike (`[99.9995, 100.0005]`, not `[100, 100]`),
+/// up to 12. Rounding every number to the same decimals keeps their order, so a value inside
+/// an interval is printed inside it.
+pub fn decimals_for(xs: &[f64]) -> usize {
+    let finite: Vec<f64> = xs
+        .iter()
+        .copied()
+        .filter(|x| x.is_finite() && x.abs() < 1e15)
+        .collect();
+    let mut d = finite
+        .iter()
+        .map(|&x| {
+            let a = x.abs();
+            if x.fract() == 0.0 || a >= 1000.0 {
+                0
+            } else {
+                (3 - a.log10().floor() as i32).clamp(0, 12) as usize
+            }
+        })
+        .max()
+        .unwrap_or(0);
+    while d < 12 {
+        let shown: Vec<String> = finite.iter().map(|&x| fmt_at(x, d)).collect();
+        let collide = (0..finite.len())
+            .any(|i| (i + 1..finite.len()).any(|j| finite[i] != finite[j] && shown[i] == shown[j]));
+        if !collide {
+            break;
+        }
+        d += 1;
+    }
+    d
+}
+
+/// `x` with `d` decimals (trailing zeros dropped) and thousands separators; `∞` for
+/// infinities, exponent notation from 1e15.
+pub fn fmt_at(x: f64, d: usize) -> String {
+    if !x.is_finite() || x.abs() >= 1e15 {
+        return fmt_num(x).0;
+    }
+    let mut s = format!("{:.d$}", x.abs());
+    if s.contains('.') {
+        while s.ends_with('0') {
+            s.pop();
+        }
+        if s.ends_with('.') {
+            s.pop();
         }
     }
+    let (int, frac) = match s.find('.') {
+        Some(i) => (s[..i].to_string(), s[i..].to_string()),
+        None => (s.clone(), String::new()),
+    };
+    let mut grouped = String::new();
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    let negative = x < 0.0 && (grouped.chars().any(|c| c != '0' && c != ',') || !frac.is_empty());
+    format!("{}{grouped}{frac}", if negative { "-" } else { "" })
+}
+
+/// Numbers printed together (a value and its bounds, or bounds and the figure they are
+/// compared with) at one number of decimals: see [`decimals_for`].
+pub fn fmt_nums(xs: &[f64]) -> Vec<String> {
+    let d = decimals_for(xs);
+    xs.iter().map(|&x| fmt_at(x, d)).collect()
+}
+
+/// `value [lo, hi]` (`value` alone when the bounds print alike), an unbounded end as `∞`.
+pub fn fmt_figure(value: f64, lo: Option<f64>, hi: Option<f64>) -> String {
+    let (lo, hi) = (lo.unwrap_or(f64::NEG_INFINITY), hi.unwrap_or(f64::INFINITY));
+    let t = fmt_nums(&[value, lo, hi]);
+    if t[1] == t[2] {
+        return t[0].clone();
+    }
+    let open = if lo.is_finite() { '[' } else { '(' };
+    let close = if hi.is_finite() { ']' } else { ')' };
+    format!("{} {open}{}, {}{close}", t[0], t[1], t[2])
+}
+
+/// `value [lo, hi]` of an interval, with the figures `refs` it is compared with taken into
+/// account as in [`fmt_iv`].
+/// `unit` follows the value: `100.1% [99.95, 100.25]`.
+pub fn fmt_figure_vs(value: f64, iv: &Interval, refs: &[f64], unit: &str) -> String {
+    let mut xs = vec![value, iv.lo(), iv.hi()];
+    xs.extend_from_slice(refs);
+    let t = fmt_nums(&xs);
+    if t[1] == t[2] {
+        return format!("{}{unit}", t[0]);
+    }
+    let open = if iv.lo().is_finite() { '[' } else { '(' };
+    let close = if iv.hi().is_finite() { ']' } else { ')' };
+    format!("{}{unit} {open}{}, {}{close}", t[0], t[1], t[2])
+}
+
+/// An interval `[lo, hi]` printed so that it can be compared with the figures `refs` the
+/// message compares it with: a bound that differs from one of them is shown differing.
+pub fn fmt_iv(iv: &Interval, refs: &[f64]) -> String {
+    let mut xs = vec![iv.lo(), iv.hi()];
+    xs.extend_from_slice(refs);
+    let t = fmt_nums(&xs);
+    let open = if iv.lo().is_finite() { '[' } else { '(' };
+    let close = if iv.hi().is_finite() { ']' } else { ')' };
+    format!("{open}{}, {}{close}", t[0], t[1])
 }
 
 fn point(v: f64) -> Interval {
@@ -176,10 +282,16 @@ fn count_interval(c: f64, q: Qualifier) -> Result<Interval, String> {
     if q == Qualifier::Exact {
         return Ok(point(c));
     }
-    interval_from_qualifier(q, c, None, None).map_err(|e| e.to_string())
+    interval_from_qualifier(q, c, None, None).map_err(|e| match e {
+        IntervalError::NoSignificantUnit(_) => format!(
+            "`{q}` takes its interval from the count's last significant digit, and {} has none; give the count as `exact`, or an `at-most` bound",
+            n(c)
+        ),
+        e => e.to_string(),
+    })
 }
 
-fn share_interval(s: f64, decimals: u32) -> Interval {
+fn share_interval(s: f64, decimals: i32) -> Interval {
     let h = half_unit(decimals);
     Interval::new((s - h).max(0.0), (s + h).min(100.0)).unwrap_or_else(|_| point(s))
 }
@@ -194,7 +306,7 @@ pub fn bracket_label(lower: f64, upper: Option<f64>) -> String {
 
 /// Analyse one group. `file` only prefixes messages.
 pub fn group_report(file: &str, g: &Group) -> Result<GroupReport, String> {
-    let name = esc(&g.name);
+    let name = short(&esc(&g.name));
     let at_group = format!("{file}: line {}: group \"{name}\"", g.line);
     let at_row = |r: &Row, field: &str| {
         format!(
@@ -238,6 +350,8 @@ pub fn group_report(file: &str, g: &Group) -> Result<GroupReport, String> {
     }
 
     // Membership: given, or implied by a row with both a share and a count.
+    // The line whose share and count imply the membership, when the source gives none.
+    let mut defining_line = None;
     let membership = match g.membership {
         Some(m) => Membership {
             members: Figure::new(m, point(m)),
@@ -262,8 +376,9 @@ pub fn group_report(file: &str, g: &Group) -> Result<GroupReport, String> {
                     if s_iv.lo() <= 0.0 {
                         // Its printed rounding reaches 0%: any membership, however large, fits.
                         return Err(format!(
-                            "{}: share {s}% read with its printed rounding is {s_iv}%, which includes 0, so it cannot imply a membership; give the group's membership",
-                            at_row(r, "share_percent")
+                            "{}: share {s}% read with its printed rounding is {}%, which includes 0, so it cannot imply a membership; give the group's membership",
+                            at_row(r, "share_percent"),
+                            fmt_iv(&s_iv, &[0.0])
                         ));
                     }
                     let iv = c_iv
@@ -280,6 +395,7 @@ pub fn group_report(file: &str, g: &Group) -> Result<GroupReport, String> {
                         ));
                     }
                     let qual = q.phrase();
+                    defining_line = Some(r.line);
                     Membership {
                         members: Figure::new(v, iv),
                         origin: format!(
@@ -289,8 +405,8 @@ pub fn group_report(file: &str, g: &Group) -> Result<GroupReport, String> {
                             s,
                             n(v),
                             r.line,
-                            c_iv,
-                            s_iv
+                            fmt_iv(&c_iv, &[]),
+                            fmt_iv(&s_iv, &[])
                         ),
                     }
                 }
@@ -304,6 +420,70 @@ pub fn group_report(file: &str, g: &Group) -> Result<GroupReport, String> {
     };
     let m_iv = membership.members.interval();
     let m_pt = membership.members.value;
+
+    // Every other row that gives both a share and a count must agree with the membership:
+    // count = membership x share / 100 for some values within the intervals (the rounding of
+    // the share, the count's qualifier, a derived membership's interval), else the table
+    // contradicts itself and no figure of it can be trusted.
+    let mut checks = Vec::new();
+    let m_text = match defining_line {
+        Some(l) => format!(
+            "the membership implied by line {l}, {}",
+            membership.members.text()
+        ),
+        None => format!("the membership {}", membership.members.text()),
+    };
+    for r in g.rows.iter().filter(|r| Some(r.line) != defining_line) {
+        let (Some((s, d)), Some((c, q))) = (r.share_percent, r.count) else {
+            continue;
+        };
+        let s_iv = share_interval(s, d);
+        let c_iv = count_interval(c, q).map_err(|e| format!("{}: {e}", at_row(r, "count")))?;
+        let implied = m_iv * s_iv.scale(0.01).unwrap_or(s_iv);
+        let implied_pt = m_pt * s / 100.0;
+        let qual = q.phrase();
+        let c_text = if q == Qualifier::Exact {
+            n(c)
+        } else {
+            format!("{qual} {} ({})", n(c), fmt_iv(&c_iv, &[]))
+        };
+        // The membership this row implies on its own, when its share cannot be 0.
+        let own = c_iv
+            .try_div(&s_iv)
+            .and_then(|x| x.scale(100.0))
+            .ok()
+            .filter(|_| s_iv.lo() > 0.0)
+            .map(|iv| {
+                format!(
+                    "; on its own the row implies a membership of {}",
+                    fmt_iv(&iv, &[])
+                )
+            })
+            .unwrap_or_default();
+        if implied.intersect(&c_iv).is_none() {
+            return Err(format!(
+                "{}: share {s}% ({}%) of {m_text} is {} people, but the count is {c_text}: no value within the rounding fits both{own}; correct the share, the count or the membership",
+                at_row(r, "count"),
+                fmt_iv(&s_iv, &[]),
+                fmt_figure(implied_pt, Some(implied.lo()), Some(implied.hi()).filter(|h| h.is_finite()))
+            ));
+        }
+        let agree = implied.contains(c) || c_iv.contains(implied_pt);
+        checks.push(CheckOut {
+            check: "share-count-agree",
+            status: if agree { "ok" } else { "warning" },
+            message: format!(
+                "group \"{name}\", line {}: share {s}% of {m_text} is {} people, count {c_text}: {}",
+                r.line,
+                fmt_figure(implied_pt, Some(implied.lo()), Some(implied.hi()).filter(|h| h.is_finite())),
+                if agree {
+                    "they agree within rounding"
+                } else {
+                    "consistent only at the edges of the intervals"
+                }
+            ),
+        });
+    }
 
     let resolve = |r: &Row| -> Result<Resolved, String> {
         let (share, share_point, count, count_point, origin) = match (r.share_percent, r.count) {
@@ -326,7 +506,11 @@ pub fn group_report(file: &str, g: &Group) -> Result<GroupReport, String> {
                     s,
                     c_iv,
                     m_pt * s / 100.0,
-                    format!("reported: share {s:.prec$}% (printed with {d} decimals); count = membership x share", prec = d as usize),
+                    format!(
+                        "reported: share {s}% (as printed, so ±{}: {}%); count = membership x share",
+                        fmt_num(half_unit(d)).0,
+                        fmt_iv(&s_iv, &[s])
+                    ),
                 )
             }
             (None, Some((c, q))) => {
@@ -378,7 +562,7 @@ pub fn group_report(file: &str, g: &Group) -> Result<GroupReport, String> {
             let first = brackets[0].lower;
             if a.lower >= first {
                 return Err(format!(
-                    "{}: an `above` row must sit at the group's lowest threshold, below every bracket (the lowest bracket starts at {first}); the bracket [{}, {first}) is then derived by difference",
+                    "{}: the `above` row's threshold {} is not below the lowest bracket's lower threshold {first}; an `above` row sits at the group's lowest threshold, below every bracket (the bracket from it up to {first} is then derived by difference)",
                     at_row(a, "lower"),
                     a.lower
                 ));
@@ -397,15 +581,36 @@ pub fn group_report(file: &str, g: &Group) -> Result<GroupReport, String> {
             let sum_cp: f64 = brackets.iter().map(|b| b.count_point).sum();
             let sum_s = brackets.iter().fold(point(0.0), |acc, b| acc + b.share);
             let sum_sp: f64 = brackets.iter().map(|b| b.share_point).sum();
-            let cp = ra.count_point - sum_cp;
-            if cp < 0.0 {
+            let mut cp = ra.count_point - sum_cp;
+            if ra.count.hi() < sum_c.lo() {
+                let t = fmt_nums(&[ra.count.hi(), sum_c.lo()]);
                 return Err(format!(
-                    "{}: {} members at or above {} but the brackets above {first} already hold {}; correct the counts",
+                    "{}: {} members at or above {} (at most {}) but the brackets above {first} already hold {} (at least {}); no value within the intervals fits, correct the counts",
                     at_row(a, "count"),
                     n(ra.count_point),
                     a.lower,
-                    n(sum_cp)
+                    t[0],
+                    n(sum_cp),
+                    t[1]
                 ));
+            }
+            if cp < 0.0 {
+                // The points contradict, the intervals do not: the derived point is the nearest
+                // value the intervals allow, 0, and a warning says so.
+                checks.push(CheckOut {
+                    check: "difference-not-negative",
+                    status: "warning",
+                    message: format!(
+                        "group \"{name}\", line {}: N(>= {}) = {} is below the {} the brackets above {first} hold; the bracket [{}, {first}) is taken as 0 (its interval {} allows it), consistent only at the edges of the intervals",
+                        a.line,
+                        a.lower,
+                        n(ra.count_point),
+                        n(sum_cp),
+                        a.lower,
+                        fmt_iv(&(ra.count - sum_c).clamp_min(0.0).unwrap_or_else(|_| point(0.0)), &[])
+                    ),
+                });
+                cp = 0.0;
             }
             let terms: Vec<String> = brackets.iter().map(|b| n(b.count_point)).collect();
             let c_iv = (ra.count - sum_c)
@@ -443,7 +648,14 @@ pub fn group_report(file: &str, g: &Group) -> Result<GroupReport, String> {
             above_reported = Some(ra);
         }
     }
-    analyse(&g.name, &at_group, membership, brackets, above_reported)
+    analyse(
+        &g.name,
+        &at_group,
+        membership,
+        brackets,
+        above_reported,
+        checks,
+    )
 }
 
 /// A fit's error as the reason after `not computed: <method>: `, without repeating the method
@@ -468,8 +680,11 @@ fn analyse(
     membership: Membership,
     brackets: Vec<Resolved>,
     above_reported: Option<Resolved>,
+    mut checks: Vec<CheckOut>,
 ) -> Result<GroupReport, String> {
-    let mut checks = Vec::new();
+    // `name` is the group as given (for the output's `group`); messages show it escaped.
+    let group_name = name;
+    let name = short(&esc(name));
     let m_pt = membership.members.value;
     // 1. Shares sum to 100% within rounding; the remainder lies below the first threshold.
     let sum_s = brackets.iter().fold(point(0.0), |acc, b| acc + b.share);
@@ -477,9 +692,8 @@ fn analyse(
     let first = brackets.first().map_or(0.0, |b| b.lower);
     if sum_s.lo() > 100.0 + 1e-9 {
         return Err(format!(
-            "{at_group}: the brackets' shares sum to {}% (interval {}), over 100% even allowing for rounding; check the shares and the membership",
-            n(sum_sp),
-            sum_s
+            "{at_group}: the brackets' shares sum to {}, over 100% even allowing for rounding; check the shares and the membership",
+            fmt_figure_vs(sum_sp, &sum_s, &[100.0], "%")
         ));
     }
     if sum_s.contains(100.0) || (sum_s.hi() - 100.0).abs() < 1e-9 {
@@ -487,9 +701,8 @@ fn analyse(
             check: "shares-sum",
             status: "ok",
             message: format!(
-                "group \"{name}\": shares sum to {}% (interval {}), 100% within rounding",
-                n(sum_sp),
-                sum_s
+                "group \"{name}\": shares sum to {}, 100% within rounding",
+                fmt_figure_vs(sum_sp, &sum_s, &[], "%")
             ),
         });
     } else {
@@ -500,11 +713,9 @@ fn analyse(
             check: "shares-sum",
             status: "note",
             message: format!(
-                "group \"{name}\": the brackets hold {}% (interval {}); the remaining {}% (interval {}) is taken to earn below the first threshold, {first}",
-                n(sum_sp),
-                sum_s,
-                n(100.0 - sum_sp),
-                rest
+                "group \"{name}\": the brackets hold {}; the remaining {} is taken to earn below the first threshold, {first}",
+                fmt_figure_vs(sum_sp, &sum_s, &[100.0], "%"),
+                fmt_figure_vs((100.0 - sum_sp).clamp(rest.lo(), rest.hi()), &rest, &[], "%")
             ),
         });
     }
@@ -514,10 +725,9 @@ fn analyse(
     let m_iv = membership.members.interval();
     if sum_c.lo() > m_iv.hi() + 1e-9 {
         return Err(format!(
-            "{at_group}: the brackets' counts sum to {} (interval {}), more than the membership {}; check the counts and the membership",
-            n(sum_cp),
-            sum_c,
-            membership.members.text()
+            "{at_group}: the brackets' counts sum to {}, more than the membership {} even allowing for rounding; check the counts and the membership",
+            fmt_figure_vs(sum_cp, &sum_c, &[m_iv.hi()], ""),
+            fmt_figure_vs(m_pt, &m_iv, &[sum_c.lo()], "")
         ));
     }
     if sum_cp > m_pt * (1.0 + 1e-9) {
@@ -526,8 +736,8 @@ fn analyse(
             status: "warning",
             message: format!(
                 "group \"{name}\": counts sum to {}, above the membership {}; consistent only at the edges of rounding",
-                n(sum_cp),
-                n(m_pt)
+                fmt_figure_vs(sum_cp, &sum_c, &[m_pt], ""),
+                fmt_figure_vs(m_pt, &m_iv, &[sum_cp], "")
             ),
         });
     } else {
@@ -535,9 +745,8 @@ fn analyse(
             check: "counts-within-membership",
             status: "ok",
             message: format!(
-                "group \"{name}\": counts sum to {} (interval {}), within the membership {}",
-                n(sum_cp),
-                sum_c,
+                "group \"{name}\": counts sum to {}, within the membership {}",
+                fmt_figure_vs(sum_cp, &sum_c, &[], ""),
                 membership.members.text()
             ),
         });
@@ -560,14 +769,18 @@ fn analyse(
                 brackets[i..].iter().map(|b| b.share_point).sum(),
             ),
         };
+        // Nobody's share exceeds 100% and no count exceeds the membership: the intervals are
+        // cut there, and the points (printed shares may sum to 100.1%) kept inside them.
+        let s = s
+            .intersect(&Interval::new(0.0, 100.0).unwrap_or(s))
+            .unwrap_or_else(|| point(100.0));
+        let c = c
+            .intersect(&Interval::new(0.0, m_iv.hi()).unwrap_or(c))
+            .unwrap_or_else(|| point(m_iv.hi()));
         above.push(AboveOut {
             threshold: brackets[i].lower,
-            share_percent: Figure::new(
-                sp,
-                s.intersect(&Interval::new(0.0, 100.0).unwrap_or(s))
-                    .unwrap_or(s),
-            ),
-            count: Figure::new(cp, c),
+            share_percent: Figure::new(sp.clamp(s.lo(), s.hi()), s),
+            count: Figure::new(cp.clamp(c.lo(), c.hi()), c),
         });
     }
 
@@ -744,16 +957,16 @@ fn analyse(
                 status: "warning",
                 message: format!(
                     "group \"{name}\": the fitted Gini {} lies outside the bounds [{}, {}]",
-                    n(f),
-                    n(lo),
-                    n(hi)
+                    fmt_nums(&[f, lo, hi])[0],
+                    fmt_nums(&[f, lo, hi])[1],
+                    fmt_nums(&[f, lo, hi])[2]
                 ),
             });
         }
     }
 
     Ok(GroupReport {
-        group: name.to_string(),
+        group: group_name.to_string(),
         membership,
         brackets: brackets
             .into_iter()
@@ -849,6 +1062,7 @@ pub fn total_report(
         membership,
         brackets,
         None,
+        Vec::new(),
     )
     .map(Ok)
 }

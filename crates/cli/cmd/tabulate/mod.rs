@@ -11,7 +11,7 @@ use crate::error::{CliError, Result};
 use crate::output::{self, Format};
 use compute::{bracket_label, Figure, GroupReport};
 use serde::Serialize;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use wages_analysis::interval::fmt_num;
 
 /// Vovsi's 1924 survey as far as Pirani (2006) reports it: aggregate figures only.
@@ -72,19 +72,9 @@ pub fn run(_ctx: &Context, args: TabulateArgs) -> Result<()> {
             ("example:illustrative".to_string(), ILLUSTRATIVE.to_string())
         }
         (None, Some(path)) => {
-            let text = std::fs::read(path).map_err(|e| {
-                CliError::data(format!(
-                    "{}: cannot read the file: {e}; check the path",
-                    path.display()
-                ))
-            })?;
-            let text = String::from_utf8(text).map_err(|_| {
-                CliError::data(format!(
-                    "{}: not valid UTF-8; save the table as UTF-8 CSV",
-                    path.display()
-                ))
-            })?;
-            (path.display().to_string(), text)
+            let name = input_name(path);
+            let text = read_input(path, &name).map_err(CliError::data)?;
+            (name, text)
         }
         (None, None) => {
             return Err(CliError::usage(
@@ -111,17 +101,243 @@ pub fn run(_ctx: &Context, args: TabulateArgs) -> Result<()> {
         Format::Table => table_out(&report),
     };
     if let Some((dir, files, skipped)) = charts {
-        output::ensure_dir(dir)?;
-        for (file, bytes) in &files {
-            let path = dir.join(file);
-            output::write_atomic(&path, bytes)?;
-            eprintln!("wages: wrote {}", path.display());
+        for path in write_charts(dir, &files)? {
+            eprintln!(
+                "wages: wrote {}",
+                output::printable(&path.display().to_string())
+            );
         }
         for (g, why) in skipped {
-            eprintln!("wages: no chart for group \"{}\": {why}", parse::esc(&g));
+            eprintln!(
+                "wages: no chart for group \"{}\": {why}",
+                parse::short(&parse::esc(&g))
+            );
         }
     }
     output::print(&out)
+}
+
+/// Writes the chart files into `dir` all or nothing: every file goes to a temp file in `dir`
+/// first, and only when all are written are they renamed into place (a rename that fails
+/// removes the ones already renamed, and a folder this run created is removed again).
+/// Messages name `--chart DIR`, the option that chose the folder.
+fn write_charts(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<PathBuf>> {
+    use std::io::Write;
+    let shown = |p: &Path| output::printable(&p.display().to_string()).into_owned();
+    let existed = dir.exists();
+    if existed && !dir.is_dir() {
+        return Err(CliError::Output(format!(
+            "{}: not a folder; give --chart a folder to write the charts into",
+            shown(dir)
+        )));
+    }
+    std::fs::create_dir_all(dir).map_err(|e| {
+        CliError::Output(format!(
+            "{}: cannot create the chart folder: {e}; give --chart a writable folder",
+            shown(dir)
+        ))
+    })?;
+    let cleanup_dir = || {
+        if !existed {
+            let _ = std::fs::remove_dir(dir);
+        }
+    };
+    let mut temps = Vec::with_capacity(files.len());
+    for (file, bytes) in files {
+        let path = dir.join(file);
+        let fail = |e: std::io::Error| {
+            CliError::Output(format!(
+                "{}: cannot write the chart: {e}; give --chart a writable folder (nothing was written)",
+                shown(&path)
+            ))
+        };
+        let written = (|| {
+            let mut tmp = tempfile::Builder::new()
+                .prefix(".wages-")
+                .suffix(".tmp")
+                .tempfile_in(dir)?;
+            tmp.write_all(bytes)?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                tmp.as_file()
+                    .set_permissions(std::fs::Permissions::from_mode(0o644))?;
+            }
+            tmp.as_file().sync_all()?;
+            Ok(tmp)
+        })();
+        match written {
+            Ok(tmp) => temps.push((tmp, path)),
+            Err(e) => {
+                drop(temps);
+                cleanup_dir();
+                return Err(fail(e));
+            }
+        }
+    }
+    let mut done: Vec<PathBuf> = Vec::with_capacity(temps.len());
+    for (tmp, path) in temps {
+        if let Err(e) = tmp.persist(&path) {
+            for p in &done {
+                let _ = std::fs::remove_file(p);
+            }
+            cleanup_dir();
+            return Err(CliError::Output(format!(
+                "{}: cannot write the chart: {}; give --chart a writable folder (nothing was written)",
+                shown(&path),
+                e.error
+            )));
+        }
+        done.push(path);
+    }
+    Ok(done)
+}
+
+/// Most bytes read from a table file or stream: a bracket table is a few kilobytes, so a
+/// larger input is a wrong file (or a device that never ends, such as `/dev/zero`).
+pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// How FILE is named in messages: `stdin` for `-`, else the path with control characters
+/// escaped (a path holding a line break must not break a one-line error).
+fn input_name(path: &Path) -> String {
+    if path.as_os_str() == "-" {
+        "stdin".to_string()
+    } else {
+        output::printable(&path.display().to_string()).into_owned()
+    }
+}
+
+/// Whether `path` is, through its chain of symbolic links, an anonymous pipe or socket
+/// (`/dev/stdin` or `/dev/fd/63` from `<(zcat f)`, which link to `pipe:[...]`): a stream
+/// with a writer, so opening it cannot block. A named FIFO on disk is not one.
+#[cfg(unix)]
+fn is_anonymous_pipe(path: &Path) -> bool {
+    let mut p = path.to_path_buf();
+    for _ in 0..16 {
+        match std::fs::read_link(&p) {
+            Ok(t) => {
+                let ts = t.to_string_lossy();
+                if ts.starts_with("pipe:") || ts.starts_with("socket:") {
+                    return true;
+                }
+                p = if t.is_absolute() {
+                    t
+                } else {
+                    p.parent().unwrap_or(Path::new("/")).join(t)
+                };
+            }
+            Err(_) => return false,
+        }
+    }
+    false
+}
+
+/// Why a file that is not a regular file is refused, or `None` for a pipe that can be read
+/// (an anonymous pipe: standard input, process substitution).
+#[cfg(unix)]
+fn refused_kind(ft: &std::fs::FileType, path: &Path) -> Option<&'static str> {
+    use std::os::unix::fs::FileTypeExt;
+    if (ft.is_fifo() || ft.is_socket()) && is_anonymous_pipe(path) {
+        return None;
+    }
+    Some(if ft.is_fifo() {
+        "a named pipe (FIFO), which may never be written to"
+    } else if ft.is_char_device() {
+        "a character device (such as /dev/zero or a terminal), not a text file"
+    } else if ft.is_block_device() {
+        "a block device, not a text file"
+    } else if ft.is_socket() {
+        "a socket, not a text file"
+    } else {
+        "not a regular file"
+    })
+}
+
+#[cfg(not(unix))]
+fn refused_kind(_ft: &std::fs::FileType, _path: &Path) -> Option<&'static str> {
+    Some("not a regular file")
+}
+
+/// Reads FILE (or standard input for `-`) as UTF-8 text, never blocking on a named pipe
+/// nobody writes to, never reading more than [`MAX_INPUT_BYTES`] from a stream or device
+/// that does not end, and refusing devices, directories, UTF-16 and binary files with a
+/// one-line message. A UTF-8 byte-order mark is dropped; CR-only and CRLF line ends become LF.
+fn read_input(path: &Path, name: &str) -> std::result::Result<String, String> {
+    use std::io::Read;
+    let cap = MAX_INPUT_BYTES;
+    let too_big = || {
+        format!(
+            "{name}: more than {} MiB; a bracket table is a small CSV: check that this is the right file",
+            cap / (1024 * 1024)
+        )
+    };
+    let mut bytes = Vec::new();
+    if path.as_os_str() == "-" {
+        std::io::stdin()
+            .lock()
+            .take(cap + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("{name}: cannot read standard input: {e}"))?;
+    } else {
+        // The type is checked before opening: opening a FIFO without a writer blocks forever.
+        let meta = std::fs::metadata(path)
+            .map_err(|e| format!("{name}: cannot read the file: {e}; check the path"))?;
+        let ft = meta.file_type();
+        if ft.is_dir() {
+            return Err(format!(
+                "{name}: cannot read the file: it is a directory; give the table's CSV file"
+            ));
+        }
+        if !ft.is_file() {
+            if let Some(kind) = refused_kind(&ft, path) {
+                return Err(format!(
+                    "{name}: {kind}; give a CSV file, or pipe the table to `wages tabulate -`"
+                ));
+            }
+        } else if meta.len() > cap {
+            return Err(too_big());
+        }
+        std::fs::File::open(path)
+            .and_then(|f| f.take(cap + 1).read_to_end(&mut bytes))
+            .map_err(|e| format!("{name}: cannot read the file: {e}; check the path"))?;
+    }
+    if bytes.len() as u64 > cap {
+        return Err(too_big());
+    }
+    decode(name, bytes)
+}
+
+/// The bytes of a table as text: UTF-8 (a byte-order mark dropped), with every line end
+/// (CRLF, CR) made LF; UTF-16, NUL bytes and invalid UTF-8 are refused naming the line.
+fn decode(name: &str, bytes: Vec<u8>) -> std::result::Result<String, String> {
+    let line_of = |i: usize| 1 + bytes[..i].iter().filter(|&&b| b == b'\n').count();
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(format!(
+            "{name}: UTF-16 text (it starts with a UTF-16 byte-order mark); save the table as UTF-8 CSV"
+        ));
+    }
+    if let Some(i) = bytes.iter().position(|&b| b == 0) {
+        return Err(format!(
+            "{name}: line {}: a NUL byte, so this is not a UTF-8 text file (UTF-16, or binary?); save the table as UTF-8 CSV",
+            line_of(i)
+        ));
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let i = e.utf8_error().valid_up_to();
+            let line = 1 + e.as_bytes()[..i].iter().filter(|&&b| b == b'\n').count();
+            return Err(format!(
+                "{name}: not valid UTF-8 (line {line}); save the table as UTF-8 CSV"
+            ));
+        }
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    Ok(if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text.to_string()
+    })
 }
 
 fn build(name: &str, text: &str) -> std::result::Result<Report, String> {
@@ -242,10 +458,10 @@ fn summary_lines(g: &GroupReport) -> Vec<String> {
 fn table_out(r: &Report) -> String {
     let mut s = String::new();
     for n in &r.input_notes {
-        s.push_str(&format!("# {n}\n"));
+        s.push_str(&format!("# {}\n", output::printable(n)));
     }
     for g in all_groups(r) {
-        s.push_str(&format!("\nGroup \"{}\"\n", g.group));
+        s.push_str(&format!("\nGroup \"{}\"\n", output::printable(&g.group)));
         let mut t = output::terminal_table(&BRACKET_HEADER);
         for row in bracket_rows(g) {
             t.add_row(row);
@@ -263,22 +479,39 @@ fn table_out(r: &Report) -> String {
 }
 
 fn markdown_out(r: &Report) -> String {
-    let mut s = format!("# Bracket table: {}\n\n", output::markdown_cell(&r.input));
+    let md = |t: &str| output::markdown_cell(&output::printable(t));
+    let mut s = format!("# Bracket table: {}\n\n", md(&r.input));
     for n in &r.input_notes {
-        s.push_str(&format!("> {}\n", output::markdown_cell(n)));
+        s.push_str(&format!("> {}\n", md(n)));
     }
     for g in all_groups(r) {
-        s.push_str(&format!("\n## {}\n\n", output::markdown_cell(&g.group)));
+        s.push_str(&format!("\n## {}\n\n", md(&g.group)));
         s.push_str(&output::markdown_table(&BRACKET_HEADER, &bracket_rows(g)));
         s.push('\n');
         for l in summary_lines(g) {
-            s.push_str(&format!("- {}\n", output::markdown_cell(&l)));
+            s.push_str(&format!("- {}\n", md(&l)));
         }
     }
     if let Some(n) = &r.total_note {
-        s.push_str(&format!("\n{}\n", output::markdown_cell(n)));
+        s.push_str(&format!("\n{}\n", md(n)));
     }
     s
+}
+
+/// A label for a CSV cell: RFC 4180 quoting carries line feeds and tabs, which stay as they
+/// are (a label read back is the label written); every other control character (ESC, BEL,
+/// NUL, a carriage return) is written as its escape (`\u{1b}`), so that printing the CSV in a
+/// terminal cannot run a control sequence.
+fn csv_safe(s: &str) -> String {
+    s.split(['\n', '\t'])
+        .map(|part| output::printable(part).into_owned())
+        .zip(
+            s.matches(['\n', '\t'])
+                .map(Some)
+                .chain(std::iter::once(None)),
+        )
+        .map(|(part, sep)| part + sep.unwrap_or(""))
+        .collect()
 }
 
 fn csv_out(r: &Report) -> String {
@@ -308,7 +541,7 @@ fn csv_out(r: &Report) -> String {
         for (i, b) in g.brackets.iter().enumerate() {
             let a = &g.above[i];
             rows.push(vec![
-                g.group.clone(),
+                csv_safe(&g.group),
                 f(b.lower),
                 o(b.upper),
                 f(b.share_percent.value),

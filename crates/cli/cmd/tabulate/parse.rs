@@ -29,6 +29,29 @@ pub fn esc(s: &str) -> String {
     s.escape_debug().to_string()
 }
 
+/// Text shortened for a one-line message: at most `max` characters are kept (the start and
+/// the end, joined by `…`, with the full length), so that a 300-digit number or a 100 KB
+/// label cannot make a message of hundreds of characters.
+pub fn clip(s: &str, max: usize) -> String {
+    let n = s.chars().count();
+    if n <= max {
+        return s.to_string();
+    }
+    let head: String = s.chars().take(max * 2 / 3).collect();
+    let tail: String = s.chars().skip(n - max / 3).collect();
+    format!("{head}…{tail} ({n} characters)")
+}
+
+/// A name (group, column) as it appears in a message: escaped, at most 48 characters.
+pub fn short(s: &str) -> String {
+    clip(s, 48)
+}
+
+/// A field's text as it appears in a message: escaped, at most 24 characters.
+pub fn field(s: &str) -> String {
+    clip(&esc(s), 24)
+}
+
 /// What a row stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RowKind {
@@ -47,7 +70,7 @@ pub struct Row {
     pub lower: f64,
     pub upper: Option<f64>,
     /// Share of the group's membership, percent as printed, with its printed decimals.
-    pub share_percent: Option<(f64, u32)>,
+    pub share_percent: Option<(f64, i32)>,
     /// Head-count and the qualifier the source gives it.
     pub count: Option<(f64, Qualifier)>,
     pub mean: Option<f64>,
@@ -109,7 +132,21 @@ pub fn parse(file: &str, text: &str) -> Result<Vec<Group>, String> {
         .enumerate()
         .map(|(i, h)| (h.trim().to_ascii_lowercase(), i))
         .collect();
-    let existing = esc(&headers.iter().collect::<Vec<_>>().join(", "));
+    let existing = clip(&esc(&headers.iter().collect::<Vec<_>>().join(", ")), 200);
+    // Two columns with one name: which one holds the data is anybody's guess, so refuse.
+    let mut first_at: HashMap<String, usize> = HashMap::new();
+    for (i, h) in headers.iter().enumerate() {
+        let key = h.trim().to_ascii_lowercase();
+        if let Some(&j) = first_at.get(&key) {
+            return Err(format!(
+                "{file}: line 1: column `{}` appears twice (columns {} and {}); keep one of them (rename or delete the other)",
+                short(&esc(h.trim())),
+                j + 1,
+                i + 1
+            ));
+        }
+        first_at.insert(key, i);
+    }
     let mut missing: Vec<&str> = ["group", "lower", "upper"]
         .into_iter()
         .filter(|c| !col.contains_key(*c))
@@ -129,7 +166,7 @@ pub fn parse(file: &str, text: &str) -> Result<Vec<Group>, String> {
     {
         return Err(format!(
             "{file}: line 1: unknown column `{}`; known columns: {}",
-            esc(unknown),
+            short(&esc(unknown)),
             KNOWN.join(", ")
         ));
     }
@@ -161,30 +198,39 @@ pub fn parse(file: &str, text: &str) -> Result<Vec<Group>, String> {
         }
         let lower_text = get("lower");
         let upper_text = get("upper");
+        // An inverted pair ("[2, 1)") is not a bracket: name both thresholds instead.
+        let inverted = matches!(
+            (lower_text.parse::<f64>(), upper_text.parse::<f64>()),
+            (Ok(l), Ok(u)) if u <= l
+        );
         let bracket = if upper_text.is_empty() {
-            format!("[{}, +inf)", esc(lower_text))
-        } else {
-            format!("[{}, {})", esc(lower_text), esc(upper_text))
-        };
-        let group_esc = esc(&group);
-        let at = |field: &str| {
+            format!("bracket [{}, +inf)", field(lower_text))
+        } else if inverted {
             format!(
-                "{file}: line {line}: group \"{group_esc}\", bracket {bracket}, field `{field}`"
+                "row with lower {} and upper {}",
+                field(lower_text),
+                field(upper_text)
             )
+        } else {
+            format!("bracket [{}, {})", field(lower_text), field(upper_text))
+        };
+        let group_esc = short(&esc(&group));
+        let at = |field: &str| {
+            format!("{file}: line {line}: group \"{group_esc}\", {bracket}, field `{field}`")
         };
         let number = |field: &str, text: &str| -> Result<f64, String> {
             let v: f64 = text.replace('_', "").parse().map_err(|_| {
                 format!(
                     "{}: `{}` is not a number; write a plain decimal number such as 12.5 (no thousands separators or % sign)",
                     at(field),
-                    esc(text)
+                    self::field(text)
                 )
             })?;
             if !v.is_finite() {
                 return Err(format!(
                     "{}: `{}` is not a finite number; write the value as printed in the source",
                     at(field),
-                    esc(text)
+                    self::field(text)
                 ));
             }
             Ok(v)
@@ -196,7 +242,7 @@ pub fn parse(file: &str, text: &str) -> Result<Vec<Group>, String> {
                 return Err(format!(
                     "{}: {} is outside [{MIN_MULTIPLE:e}, {MAX_MULTIPLE:e}] multiples of the minimum; thresholds and means are pay divided by the minimum wage (check the unit)",
                     at(field),
-                    esc(get(field))
+                    self::field(get(field))
                 ));
             }
             Ok(v)
@@ -206,7 +252,7 @@ pub fn parse(file: &str, text: &str) -> Result<Vec<Group>, String> {
                 return Err(format!(
                     "{}: {} is outside [{MIN_PERSONS:e}, {MAX_PERSONS:e}] persons; give the number of members as printed in the source (check the unit)",
                     at(field),
-                    esc(get(field))
+                    self::field(get(field))
                 ));
             }
             Ok(v)
@@ -227,7 +273,7 @@ pub fn parse(file: &str, text: &str) -> Result<Vec<Group>, String> {
                 return Err(format!(
                     "{}: unknown kind `{}`; use `bracket` (members in [lower, upper)) or `above` (members at or above lower)",
                     at("kind"),
-                    esc(other)
+                    field(other)
                 ))
             }
         };
@@ -243,8 +289,9 @@ pub fn parse(file: &str, text: &str) -> Result<Vec<Group>, String> {
             .transpose()?;
         if lower <= 0.0 {
             return Err(format!(
-                "{}: {lower} is not positive; thresholds are positive multiples of the minimum",
-                at("lower")
+                "{}: {} is not positive; thresholds are positive multiples of the minimum",
+                at("lower"),
+                field(lower_text)
             ));
         }
         if let Some(u) = upper {
@@ -256,8 +303,10 @@ pub fn parse(file: &str, text: &str) -> Result<Vec<Group>, String> {
             }
             if u <= lower {
                 return Err(format!(
-                    "{}: {u} is not above the lower threshold {lower}; swap or correct the thresholds",
-                    at("upper")
+                    "{}: the upper threshold {} is not above the lower threshold {}; swap or correct the thresholds",
+                    at("upper"),
+                    field(upper_text),
+                    field(lower_text)
                 ));
             }
         }
@@ -268,21 +317,23 @@ pub fn parse(file: &str, text: &str) -> Result<Vec<Group>, String> {
             let v = number("share_percent", share_text)?;
             if v < 0.0 {
                 return Err(format!(
-                    "{}: {share_text} is negative; shares are percentages between 0 and 100",
-                    at("share_percent")
+                    "{}: {} is negative; shares are percentages between 0 and 100",
+                    at("share_percent"),
+                    field(share_text)
                 ));
             }
             if v > 100.0 {
                 return Err(format!(
-                    "{}: {share_text} is over 100; give the share as a percentage of the group's membership",
-                    at("share_percent")
+                    "{}: {} is over 100; give the share as a percentage of the group's membership",
+                    at("share_percent"),
+                    field(share_text)
                 ));
             }
             if v > 0.0 && v < MIN_SHARE_PERCENT {
                 return Err(format!(
                     "{}: {} is below {MIN_SHARE_PERCENT:e} percent (one person in {MAX_PERSONS:e}); give 0 or the share as printed",
                     at("share_percent"),
-                    esc(share_text)
+                    field(share_text)
                 ));
             }
             Some((v, printed_decimals(share_text)))
@@ -294,8 +345,9 @@ pub fn parse(file: &str, text: &str) -> Result<Vec<Group>, String> {
             None => None,
             Some(c) if c < 0.0 => {
                 return Err(format!(
-                    "{}: {c} is negative; a head-count cannot be below zero",
-                    at("count")
+                    "{}: {} is negative; a head-count cannot be below zero",
+                    at("count"),
+                    field(get("count"))
                 ))
             }
             Some(c) => {
@@ -307,7 +359,7 @@ pub fn parse(file: &str, text: &str) -> Result<Vec<Group>, String> {
                         format!(
                             "{}: unknown qualifier `{}`; use exact, about, more-than, at-least or at-most",
                             at("qualifier"),
-                            esc(q_text)
+                            field(q_text)
                         )
                     })?
                 };
@@ -341,8 +393,9 @@ pub fn parse(file: &str, text: &str) -> Result<Vec<Group>, String> {
         if let Some(m) = membership {
             if m <= 0.0 {
                 return Err(format!(
-                    "{}: {m} is not positive; give the group's total number of members",
-                    at("membership")
+                    "{}: {} is not positive; give the group's total number of members",
+                    at("membership"),
+                    field(get("membership"))
                 ));
             }
         }
