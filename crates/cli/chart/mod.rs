@@ -886,6 +886,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn chart_text_escapes_controls_but_line_breaks() {
+        assert_eq!(chart_text("a\nb"), "a\nb");
+        assert_eq!(chart_text("x\u{1}y\u{1b}z\t"), "x\\u{1}y\\u{1b}z\\t");
+        let f = Frame::new("t\u{7}").legend("l\nm\u{0}", palette::INK, Mark::Bar);
+        assert_eq!(f.title, "t\\u{7}");
+        assert_eq!(f.legend[0].label, "l\\nm\\0");
+    }
+
+    #[test]
+    fn svg_never_holds_a_character_xml_forbids() {
+        assert_eq!(
+            xml_safe("<text>a\u{1}b\tc\n</text>".into()),
+            "<text>a\u{fffd}b\tc\n</text>"
+        );
+        assert_eq!(xml_safe("\u{ffff}\u{0}".into()), "\u{fffd}\u{fffd}");
+        assert_eq!(xml_safe("ok é".into()), "ok é");
+    }
+
+    #[test]
     fn log_ticks_follow_1_2_5() {
         assert_eq!(
             log_ticks(1.0, 100.0, true),
