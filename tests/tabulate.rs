@@ -326,3 +326,185 @@ fn chart_draws_the_fit_and_the_bracket_points() {
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
     assert!(png.len() > 10_000);
 }
+
+/// Standard input that never ends (`-` on /dev/zero) is read up to the 64 MiB cap and
+/// refused in one line, without growing memory; a regular file over the cap is refused from
+/// its size, unread (a sparse 65 MiB file).
+#[test]
+fn endless_or_huge_input_is_refused_at_the_cap() {
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("wages"))
+        .args(["tabulate", "-"])
+        .stdin(std::fs::File::open("/dev/zero").unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("stdin: more than 64 MiB"), "{err}");
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.csv");
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(65 * 1024 * 1024)
+        .unwrap();
+    let out = wages().arg("tabulate").arg(&big).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("big.csv: more than 64 MiB"), "{err}");
+}
+
+/// Pipes are fair inputs: `-` and /dev/stdin on a pipe, and bash's process substitution
+/// `<(cat table.csv)` (a /dev/fd/N link to an anonymous pipe) all give the same report as the
+/// file. 10% of 1,000 printed with 0 decimals: count 100, interval [95, 105].
+#[test]
+fn pipes_and_process_substitution_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "t.csv",
+        "group,membership,lower,upper,share_percent\nA,1000,8,,10\n",
+    );
+    let text = std::fs::read_to_string(&file).unwrap();
+    let want = "A,8,,10,9.5,10.5,100,95,105";
+    for arg in ["-", "/dev/stdin"] {
+        let out = wages()
+            .args(["tabulate", arg, "--format", "csv"])
+            .write_stdin(text.clone())
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success() && stdout.contains(want),
+            "{arg}: {stdout}"
+        );
+    }
+    if Path::new("/bin/bash").exists() {
+        let bin = assert_cmd::cargo::cargo_bin("wages");
+        let out = std::process::Command::new("/bin/bash")
+            .arg("-c")
+            .arg(format!(
+                "'{}' tabulate <(cat '{}') --format csv",
+                bin.display(),
+                file
+            ))
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success() && stdout.contains(want),
+            "<(cat): {stdout} {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+/// A share and a count on one row must agree with the membership within their intervals:
+/// 50% of 1,000 printed with 0 decimals is 1,000 x [49.5%, 50.5%] = [495, 505] people, so
+/// a count of 900 contradicts it (error, exit 1, with the numbers); a count of 505 is at
+/// the edge of the interval, which agrees (check `share-count-agree` ok).
+#[test]
+fn share_and_count_must_agree_within_their_intervals() {
+    let dir = tempfile::tempdir().unwrap();
+    let head = "group,membership,lower,upper,share_percent,count\n";
+    let bad = write(dir.path(), "bad.csv", &format!("{head}A,1000,8,,50,900\n"));
+    let out = wages().args(["tabulate", &bad]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("is 500 [495, 505] people, but the count is 900"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
+    let ok = write(dir.path(), "ok.csv", &format!("{head}A,1000,8,,50,505\n"));
+    let j = json_of(&["tabulate", &ok, "--format", "json"]);
+    let checks = j["groups"][0]["checks"].as_array().unwrap();
+    let c = checks
+        .iter()
+        .find(|c| c["check"] == "share-count-agree")
+        .unwrap();
+    assert_eq!(c["status"], "ok", "{c}");
+    // No membership: 100 = 10% implies 100 / [0.095, 0.105] = [952.4, 1,052.6]; then 20%
+    // of that is [180.95, 221.05] (x [0.195, 0.205]), which 500 misses.
+    let rows = write(
+        dir.path(),
+        "rows.csv",
+        &format!("{head}A,,8,15,10,100\nA,,15,,20,500\n"),
+    );
+    let out = wages().args(["tabulate", &rows]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("the membership implied by line 2"), "{err}");
+}
+
+/// Printed shares 33.4 + 33.4 + 33.3 sum to 100.1, but nobody's share is over 100%: the
+/// share at or above the first threshold is [99.95, 100] (33.35 + 33.35 + 33.25 = 99.95, cut
+/// at 100) and its point is kept inside it (100, not 100.1); likewise the count, 1,000 x
+/// [99.95%, 100%] = [999.5, 1,000], point 1,000. Every printed point lies in its interval.
+#[test]
+fn every_point_lies_inside_its_interval() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "t.csv",
+        "group,membership,lower,upper,share_percent\nA,1000,8,15,33.4\nA,1000,15,30,33.4\nA,1000,30,,33.3\n",
+    );
+    let j = json_of(&["tabulate", &file, "--format", "json"]);
+    let a = &j["groups"][0]["above"][0];
+    assert!((f(&a["share_percent"]["lo"]) - 99.95).abs() < 1e-9);
+    assert_eq!(f(&a["share_percent"]["hi"]), 100.0);
+    assert_eq!(f(&a["share_percent"]["value"]), 100.0);
+    assert_eq!(f(&a["count"]["value"]), 1000.0);
+    assert!((f(&a["count"]["lo"]) - 999.5).abs() < 1e-9);
+    let inside = |fig: &Value| {
+        let v = f(&fig["value"]);
+        fig["lo"].as_f64().is_none_or(|lo| lo <= v) && fig["hi"].as_f64().is_none_or(|hi| v <= hi)
+    };
+    for g in j["groups"].as_array().unwrap() {
+        for b in g["brackets"].as_array().unwrap() {
+            assert!(inside(&b["share_percent"]) && inside(&b["count"]), "{b}");
+        }
+        for a in g["above"].as_array().unwrap() {
+            assert!(inside(&a["share_percent"]) && inside(&a["count"]), "{a}");
+        }
+    }
+}
+
+/// A group name with control characters (ESC, BEL, U+0001, a line break) is drawn escaped:
+/// every SVG parses as XML and holds no control character; the terminal table holds none.
+#[test]
+fn control_characters_never_reach_the_terminal_or_the_svg() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "A\u{1b}[31m\u{7}\u{1}\nB";
+    let mut text = String::from("group,membership,lower,upper,share_percent\n");
+    for (lo, hi, s) in [("8", "15", "10"), ("15", "30", "2"), ("30", "", "1")] {
+        text.push_str(&format!("\"{name}\",1000,{lo},{hi},{s}\n"));
+    }
+    let file = write(dir.path(), "t.csv", &text);
+    let charts = dir.path().join("charts");
+    let out = wages()
+        .args(["tabulate", &file, "--chart"])
+        .arg(&charts)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        !stdout.chars().any(|c| c.is_control() && c != '\n'),
+        "{stdout:?}"
+    );
+    assert!(
+        stdout.contains("Group \"A\\u{1b}[31m\\u{7}\\u{1}\\nB\""),
+        "{stdout}"
+    );
+    let mut svgs = 0;
+    for e in std::fs::read_dir(&charts).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "svg") {
+            let svg = std::fs::read_to_string(&p).unwrap();
+            roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            assert!(svg.contains("A\\u{1b}[31m\\u{7}\\u{1}\\nB"));
+            svgs += 1;
+        }
+    }
+    assert_eq!(svgs, 1);
+}

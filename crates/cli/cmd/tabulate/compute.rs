@@ -1066,3 +1066,44 @@ pub fn total_report(
     )
     .map(Ok)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Bounds that differ are printed differing: [99.9995, 100.0005] was `[100, 100]` with
+    /// fmt_num's 4 significant digits; at 3 decimals the three numbers print apart (each
+    /// rounded to the nearest 0.001: 99.9995 is 99.99949999... in binary), point inside.
+    #[test]
+    fn distinct_bounds_print_distinct() {
+        assert_eq!(
+            fmt_figure(100.0, Some(99.9995), Some(100.0005)),
+            "100 [99.999, 100.001]"
+        );
+        // Default digits where nothing collides: 12,000 x [13.75%, 13.85%] = [1,650, 1,662].
+        assert_eq!(
+            fmt_figure(1656.0, Some(1650.0), Some(1662.0)),
+            "1,656 [1,650, 1,662]"
+        );
+        assert_eq!(
+            fmt_figure(13.8, Some(13.75), Some(13.85)),
+            "13.8 [13.75, 13.85]"
+        );
+        // Counts of 1,000 or more get decimals only when needed: [999.5, 1,000.5].
+        assert_eq!(
+            fmt_figure(1000.0, Some(999.5), Some(1000.5)),
+            "1,000 [999.5, 1,000.5]"
+        );
+        // Unbounded ends.
+        assert_eq!(fmt_figure(600.0, Some(600.0), None), "600 [600, ∞)");
+        // A bound compared with 100 in a message: 100.00005 > 100 is shown above 100 (at 4
+        // decimals the three numbers print apart).
+        let iv = Interval::new(100.00005, 100.00015).unwrap();
+        assert_eq!(fmt_iv(&iv, &[100.0]), "[100.0001, 100.0002]");
+        // The same decimals for every number keep their order (value within its bounds).
+        let t = fmt_nums(&[0.64581, 0.64421, 0.64742]);
+        assert_eq!(t, vec!["0.6458", "0.6442", "0.6474"]);
+        assert_eq!(fmt_at(-1234.5, 1), "-1,234.5");
+        assert_eq!(fmt_at(-0.00001, 2), "0");
+    }
+}

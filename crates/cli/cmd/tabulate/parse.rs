@@ -492,6 +492,53 @@ mod tests {
         assert!(e.contains("unknown kind `x\\ty`"), "{e}");
     }
 
+    /// Two columns with one name (in any letter case) are refused, naming both positions.
+    #[test]
+    fn duplicate_columns_are_refused() {
+        for (head, name, cols) in [
+            (
+                "group,membership,lower,upper,share_percent,share_percent",
+                "share_percent",
+                "5 and 6",
+            ),
+            (
+                "group,Group,membership,lower,upper,share_percent",
+                "Group",
+                "1 and 2",
+            ),
+        ] {
+            let e = parse("t.csv", &format!("{head}\nA,A,1000,8,15,10\n")).unwrap_err();
+            assert!(
+                e.contains(&format!("column `{name}` appears twice (columns {cols})")),
+                "{e}"
+            );
+        }
+    }
+
+    /// Long fields are shortened in messages: a 301-digit number keeps 16 + 8 characters.
+    #[test]
+    fn long_fields_are_clipped_in_messages() {
+        let long = format!("-1{}", "0".repeat(300));
+        assert_eq!(
+            field(&long),
+            format!(
+                "-{}…{} (302 characters)",
+                "1".to_string() + &"0".repeat(14),
+                "0".repeat(8)
+            )
+        );
+        assert_eq!(field("12.5"), "12.5");
+        let e = parse(
+            "t.csv",
+            &format!("group,membership,lower,upper,share_percent\nA,1000,{long},,5\n"),
+        )
+        .unwrap_err();
+        assert!(
+            e.len() < 300 && e.contains("(302 characters) is not positive"),
+            "{e}"
+        );
+    }
+
     /// Membership 1e308 printed a count of `inf` with exit 0: implausible magnitudes are
     /// rejected when read, naming the field and the bounds (docs/tabulate.md).
     #[test]
