@@ -15,35 +15,49 @@
 //! tokenizer, never converted), and [`ParquetReader::with_columns`] decodes only their column
 //! chunks. That is all the work `wages analyze` needs from a query engine.
 //!
-//! # CSV: the plain fast path, then polars
+//! # CSV: the plain fast path, then the general reader
 //!
 //! A *plain* CSV (comma-separated, every line with the header's field count, numbers written
 //! plainly, quotes only around whole cells and never around a line break) is read by
 //! [`plain_csv`]: the memory-mapped file is cut into one range of lines per core and only the
 //! requested cells are parsed, with polars' own float parser. On the benchmark's
 //! 10-million-row payroll that takes 0.38 s against polars' 0.87-1.29 s for the same two
-//! columns. Any file the fast path does not recognise is read by polars, the reference, which
-//! also gives every error message; property tests read random files both ways and require the
-//! same bits.
+//! columns. Any file the fast path does not recognise is read by [`records`], the `csv` crate's
+//! RFC 4180 reader, record by record: quoted line breaks, blank lines (skipped), CR-only line
+//! ends, a byte-order mark, spaces around numbers. It knows the line of every record, so every
+//! error names the line and the column; both readers parse numbers with `fast_float2` (polars'
+//! parser) and give the same bits, which property tests check against polars itself.
+//! `WAGES_CSV_READER=general` skips the fast path (for the benchmark's comparison row).
 //!
-//! polars reads a CSV in 32 MiB pieces cut at line ends (outside quotes), each given the header
-//! and parsed with the same projection and types; the columns are appended and the piece's
-//! frame dropped. On a 10-million-row, 326 MiB payroll this bounds peak memory at about
-//! 250 MiB instead of about 700 MiB (the mapped file plus a text group column for every row).
-//! Any failure in a piece re-reads the file whole, so error messages carry file-wide row
-//! numbers. `WAGES_CSV_READER=polars` skips the fast path and `WAGES_CSV_READER=polars-whole`
-//! the pieces too (for benchmarks and comparisons). A row with more fields than the header is
-//! caught in the first 64 KiB (every column parsed there); later rows are checked by polars
-//! only when the last column is one that is read (the fast path checks every line).
+//! # Inputs that are not regular files
+//!
+//! `-` (standard input), a pipe (`/dev/stdin`, `<(zcat f.csv.gz)`) or a device is copied into an
+//! unnamed temporary file first ([`input`]), at most [`input::MAX_STREAM_BYTES`]; a stream of NUL
+//! bytes (`/dev/zero`) is refused at its first MiB. Without a format, the content tells it
+//! (Parquet's `PAR1` magic, else CSV). A gzip file is refused with the command that decompresses
+//! it. A file truncated by another program while it is mapped gives a one-line error and exit
+//! code 1, not a `SIGBUS`.
+//!
+//! # Parquet column types
+//!
+//! Pay and weight columns may have any numeric Arrow type (8- to 128-bit integers, signed or
+//! not, 16-, 32- and 64-bit floats, decimals of any precision and scale, booleans) or hold
+//! numbers as text; they are read as `f64`. A group column may be text, binary (if it is UTF-8),
+//! categorical, a number, a boolean or a date. Any other type (a date as pay, a list, a struct)
+//! is refused with the column's name and type, before any data is read.
 //!
 //! # Rows and lines
 //!
 //! Rows are reported 1-based in data order (the first row after the header is data row 1). For
-//! CSV the file line is also given, `line = row + 1` (the header is line 1); this assumes no
-//! quoted field spans several lines, which is true of payroll exports. Parquet has no lines.
+//! CSV the file line of each offending row is also given: exact, even after blank lines or
+//! quoted line breaks. Parquet has no lines.
 
 use polars::prelude::*;
+mod input;
 mod plain_csv;
+mod records;
+
+pub use input::{MAX_HEADER_BYTES, MAX_STREAM_BYTES};
 
 use std::fmt::Write as _;
 use std::fs::File;
@@ -77,10 +91,10 @@ impl InputFormat {
 /// What to read.
 #[derive(Debug, Clone)]
 pub struct Request<'a> {
-    /// The file.
+    /// The file; `-` is standard input.
     pub path: &'a Path,
-    /// Its format.
-    pub format: InputFormat,
+    /// Its format; `None`: told by the content (Parquet's magic bytes, else CSV).
+    pub format: Option<InputFormat>,
     /// Name of the pay column.
     pub pay: &'a str,
     /// Name of the group column, if any (read as text).
@@ -144,29 +158,75 @@ impl Role {
     }
 }
 
-/// Offending rows: 1-based data rows with the text or value found there, and how many in all.
+/// Offending rows: 1-based data rows, the file line where it has one (CSV), and the text or
+/// value found there; and how many rows offend in all.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rows {
-    /// CSV (rows have lines) or Parquet.
-    pub format: InputFormat,
-    /// The first [`ROWS_SHOWN`] offending rows (1-based) and what they hold.
-    pub first: Vec<(usize, String)>,
+    /// The first [`ROWS_SHOWN`] offending rows: (row, line, what it holds).
+    pub first: Vec<(usize, Option<u64>, String)>,
     /// How many rows offend in all.
     pub total: usize,
+}
+
+/// Longest cell text quoted in a message; longer text is cut (a 300-digit number or a
+/// paragraph in a pay cell would otherwise make a message of hundreds of characters).
+const CELL_SHOWN: usize = 40;
+
+/// A cell's text as a message quotes it: control characters escaped, cut after
+/// [`CELL_SHOWN`] characters.
+fn shown_cell(text: &str) -> String {
+    let mut out: String = text.chars().take(CELL_SHOWN).collect();
+    if text.chars().count() > CELL_SHOWN {
+        out.push_str("...");
+    }
+    format!("{out:?}")
+}
+
+/// A path as messages show it: standard input by name, control characters escaped.
+pub fn shown_path(path: &Path) -> String {
+    if path.as_os_str() == "-" {
+        return "<standard input>".to_string();
+    }
+    let text = path.display().to_string();
+    if text.chars().any(char::is_control) {
+        text.chars()
+            .flat_map(|c| {
+                let escaped: Vec<char> = if c.is_control() {
+                    c.escape_debug().collect()
+                } else {
+                    vec![c]
+                };
+                escaped
+            })
+            .collect()
+    } else {
+        text
+    }
+}
+
+/// Column names as a message lists them: each quoted with control characters escaped, at most
+/// 20 of them.
+fn shown_names(names: &[String]) -> String {
+    const SHOWN: usize = 20;
+    let mut s: Vec<String> = names.iter().take(SHOWN).map(|n| shown_cell(n)).collect();
+    if names.len() > SHOWN {
+        s.push(format!("and {} more", names.len() - SHOWN));
+    }
+    s.join(", ")
 }
 
 impl std::fmt::Display for Rows {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut s = String::new();
-        for (i, (row, value)) in self.first.iter().enumerate() {
+        for (i, (row, line, value)) in self.first.iter().enumerate() {
             if i > 0 {
                 s.push_str(", ");
             }
             let _ = write!(s, "row {row}");
-            if self.format == InputFormat::Csv {
-                let _ = write!(s, " (line {})", row + 1);
+            if let Some(line) = line {
+                let _ = write!(s, " (line {line})");
             }
-            let _ = write!(s, " {value:?}");
+            let _ = write!(s, " {}", shown_cell(value));
         }
         if self.total > self.first.len() {
             let _ = write!(s, " and {} more", self.total - self.first.len());
@@ -175,12 +235,60 @@ impl std::fmt::Display for Rows {
     }
 }
 
+/// The file line of each data row (CSV): `row + 1` until a blank line or a quoted line break
+/// moves the lines on; each such change is one entry. Parquet rows have no line.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct LineMap {
+    /// No lines at all (Parquet).
+    none: bool,
+    /// `(first row, line - row)`, ascending by row; before the first entry `line = row + 1`.
+    breaks: Vec<(usize, u64)>,
+}
+
+impl Default for LineMap {
+    fn default() -> Self {
+        LineMap {
+            none: false,
+            breaks: Vec::new(),
+        }
+    }
+}
+
+impl LineMap {
+    fn none() -> Self {
+        LineMap {
+            none: true,
+            breaks: Vec::new(),
+        }
+    }
+    /// Records that data row `row` (1-based, rows noted in order) starts on `line`.
+    pub(crate) fn note(&mut self, row: usize, line: u64) {
+        let offset = line.saturating_sub(row as u64);
+        let current = self.breaks.last().map_or(1, |b| b.1);
+        if offset != current {
+            self.breaks.push((row, offset));
+        }
+    }
+    /// The line of data row `row`.
+    pub(crate) fn line(&self, row: usize) -> Option<u64> {
+        if self.none {
+            return None;
+        }
+        let k = self.breaks.partition_point(|b| b.0 <= row);
+        let offset = if k == 0 { 1 } else { self.breaks[k - 1].1 };
+        Some(row as u64 + offset)
+    }
+}
+
 /// Everything that can be wrong with an input file. Each message is one line that names the
 /// file and says what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum TableError {
     /// The file cannot be opened or read.
-    #[error("{}: cannot read the file: {source}; check the path and its permissions", path.display())]
+    #[error(
+        "{}: cannot read the file: {source}; check the path and its permissions",
+        shown_path(path)
+    )]
     Open {
         /// The file.
         path: PathBuf,
@@ -188,29 +296,141 @@ pub enum TableError {
         source: std::io::Error,
     },
     /// The file has no bytes at all.
-    #[error("{}: the file is empty; give a CSV with a header line and data rows, or a Parquet file", path.display())]
+    #[error(
+        "{}: the file is empty; give a CSV with a header line and data rows, or a Parquet file",
+        shown_path(path)
+    )]
     Empty {
         /// The file.
         path: PathBuf,
     },
     /// A header (or schema) but no data rows.
-    #[error("{}: the file has no data rows, only the header; there is nothing to analyze", path.display())]
+    #[error(
+        "{}: the file has no data rows, only the header; there is nothing to analyze",
+        shown_path(path)
+    )]
     NoRows {
         /// The file.
         path: PathBuf,
     },
-    /// polars could not parse the file at all.
-    #[error("{}: cannot read the file as {format}: {message}; check that it is a {format} file (or set --input-format)", path.display())]
+    /// The Parquet reader could not read the file's structure (its footer, schema or pages).
+    #[error("{}: cannot read the file as Parquet: {message}; check that it is a Parquet file, or pass --input-format csv if it is a CSV", shown_path(path))]
     Unparsable {
         /// The file.
         path: PathBuf,
-        /// "CSV" or "Parquet".
-        format: &'static str,
-        /// polars' message, first line.
+        /// The reader's message, first line.
+        message: String,
+    },
+    /// The schema was read but the data of the named columns could not be decoded.
+    #[error("{}: cannot decode the Parquet column(s) {}: {message}; rewrite the file with standard column types (e.g. pandas' to_parquet, or Spark with default options)", shown_path(path), shown_names(columns))]
+    ParquetDecode {
+        /// The file.
+        path: PathBuf,
+        /// The columns being read.
+        columns: Vec<String>,
+        /// The reader's message, first line.
+        message: String,
+    },
+    /// Not a text file where a CSV was expected (NUL bytes, no line end), or a stream of NULs.
+    #[error("{}: not a CSV: {why}", shown_path(path))]
+    NotText {
+        /// The file.
+        path: PathBuf,
+        /// What gave it away, and what to do.
+        why: &'static str,
+    },
+    /// A stream (standard input, a pipe) longer than [`MAX_STREAM_BYTES`].
+    #[error("{}: the stream goes on past {} GiB, the most wages copies from standard input or a pipe; save it to a file and name the file", shown_path(path), limit >> 30)]
+    TooLong {
+        /// The stream.
+        path: PathBuf,
+        /// The limit, in bytes.
+        limit: u64,
+    },
+    /// A gzip-compressed file.
+    #[error("{}: the file is gzip-compressed; decompress it first (gunzip -k FILE), or pipe it in: zcat FILE | wages analyze - ...", shown_path(path))]
+    Compressed {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A header field that is not UTF-8.
+    #[error(
+        "{}: line 1: column {column} of the header is not valid UTF-8; save the file as UTF-8",
+        shown_path(path)
+    )]
+    HeaderNotUtf8 {
+        /// The file.
+        path: PathBuf,
+        /// 1-based column.
+        column: usize,
+    },
+    /// The same column name more than once: which one a name means is ambiguous.
+    #[error("{}: {}the column name(s) {} appear more than once in the {}; rename the copies so each column has its own name", shown_path(path), line.map_or(String::new(), |l| format!("line {l}: ")), shown_names(names), if line.is_some() { "header" } else { "schema" })]
+    DuplicateColumns {
+        /// The file.
+        path: PathBuf,
+        /// The names that repeat.
+        names: Vec<String>,
+        /// The header's line (CSV).
+        line: Option<u64>,
+    },
+    /// Records whose field count differs from the header's (too few or too many).
+    #[error("{}: {} where the header (line 1) has {expected}{}; every line needs one field per column: check for a missing field, an unquoted comma or an unclosed quote", shown_path(path), first.iter().map(|(l, n)| format!("line {l} has {n} field{}", if *n == 1 { "" } else { "s" })).collect::<Vec<_>>().join(", "), if *total > first.len() { format!(" (and {} more lines)", total - first.len()) } else { String::new() })]
+    Ragged {
+        /// The file.
+        path: PathBuf,
+        /// The header's field count.
+        expected: usize,
+        /// The first offending lines and their field counts.
+        first: Vec<(u64, usize)>,
+        /// How many records offend.
+        total: usize,
+    },
+    /// Group labels that are not UTF-8 text.
+    #[error("{}: column {column:?} (group) is not valid UTF-8 text at data {rows}; save the file as UTF-8", shown_path(path))]
+    LabelNotUtf8 {
+        /// The file.
+        path: PathBuf,
+        /// The column.
+        column: String,
+        /// Where.
+        rows: Rows,
+    },
+    /// A group column whose type cannot serve as a label (a list, a struct).
+    #[error("{}: column {column:?} (group) has type {dtype}; a group column must hold text, numbers, booleans or dates, one value per row", shown_path(path))]
+    GroupType {
+        /// The file.
+        path: PathBuf,
+        /// The column.
+        column: String,
+        /// Its type.
+        dtype: String,
+    },
+    /// A numeric Parquet type the reader cannot decode.
+    #[error(
+        "{}: column {column:?} has type {dtype}, which wages cannot read from Parquet yet; {fix}",
+        shown_path(path)
+    )]
+    UnsupportedType {
+        /// The file.
+        path: PathBuf,
+        /// The column.
+        column: String,
+        /// Its type.
+        dtype: String,
+        /// What to do.
+        fix: &'static str,
+    },
+    /// The Parquet reader failed inside (a bug in it, triggered by this file).
+    #[error("{}: the Parquet reader failed on this file ({message}); please report it, and try rewriting the file with another tool", shown_path(path))]
+    ReaderPanic {
+        /// The file.
+        path: PathBuf,
+        /// The panic's message.
         message: String,
     },
     /// A named column is not in the file.
-    #[error("{}: no column {name:?} (asked for by {}); the columns are: {}; name the {} column with {}", path.display(), role.option(), available.join(", "), role.noun(), role.option())]
+    #[error("{}: no column {name:?} (asked for by {}); the columns are: {}; name the {} column with {}", shown_path(path), role.option(), shown_names(available), role.noun(), role.option())]
     MissingColumn {
         /// The file.
         path: PathBuf,
@@ -222,7 +442,7 @@ pub enum TableError {
         available: Vec<String>,
     },
     /// The same column named for two roles.
-    #[error("{}: column {name:?} is named by both {} and {}; each role needs its own column", path.display(), first.option(), second.option())]
+    #[error("{}: column {name:?} is named by both {} and {}; each role needs its own column", shown_path(path), first.option(), second.option())]
     SameColumn {
         /// The file.
         path: PathBuf,
@@ -234,7 +454,7 @@ pub enum TableError {
         second: Role,
     },
     /// Cells of a numeric column that are not numbers.
-    #[error("{}: column {column:?} ({}) is not a number at data {rows}; fix or remove those rows", path.display(), role.noun())]
+    #[error("{}: column {column:?} ({}) is not a number at data {rows}; fix or remove those rows", shown_path(path), role.noun())]
     NotNumeric {
         /// The file.
         path: PathBuf,
@@ -245,8 +465,8 @@ pub enum TableError {
         /// Where.
         rows: Rows,
     },
-    /// A Parquet column whose type cannot hold numbers.
-    #[error("{}: column {column:?} ({}) has type {dtype}, not a number; store it as a numeric column", path.display(), role.noun())]
+    /// A pay or weight column whose type cannot hold numbers (a date, a list, a struct).
+    #[error("{}: column {column:?} ({}) has type {dtype}, not a number; store it as a numeric column (integer, float or decimal)", shown_path(path), role.noun())]
     NotNumericType {
         /// The file.
         path: PathBuf,
@@ -258,7 +478,7 @@ pub enum TableError {
         dtype: String,
     },
     /// Empty cells in the pay or weight column.
-    #[error("{}: column {column:?} ({}) is empty at data {rows}; fill in or remove those rows", path.display(), role.noun())]
+    #[error("{}: column {column:?} ({}) is empty at data {rows}; fill in or remove those rows", shown_path(path), role.noun())]
     Missing {
         /// The file.
         path: PathBuf,
@@ -270,7 +490,7 @@ pub enum TableError {
         rows: Rows,
     },
     /// NaN or infinite values.
-    #[error("{}: column {column:?} ({}) holds NaN or infinite values at data {rows}; {} must be finite numbers: fix or remove those rows", path.display(), role.noun(), role.noun())]
+    #[error("{}: column {column:?} ({}) holds NaN or infinite values at data {rows}; {} must be finite numbers: fix or remove those rows", shown_path(path), role.noun(), role.noun())]
     NonFinite {
         /// The file.
         path: PathBuf,
@@ -282,7 +502,7 @@ pub enum TableError {
         rows: Rows,
     },
     /// Zero or negative pay, without `drop_nonpositive`.
-    #[error("{}: {} rows of column {column:?} have zero or negative pay, at data {rows}; multiples of the minimum and the log-based measures need positive pay: fix those rows, or pass --drop-nonpositive to exclude them (the output then says how many)", path.display(), rows.total)]
+    #[error("{}: {} rows of column {column:?} have zero or negative pay, at data {rows}; multiples of the minimum and the log-based measures need positive pay: fix those rows, or pass --drop-nonpositive to exclude them (the output then says how many)", shown_path(path), rows.total)]
     NonPositivePay {
         /// The file.
         path: PathBuf,
@@ -292,7 +512,7 @@ pub enum TableError {
         rows: Rows,
     },
     /// Zero or negative weights.
-    #[error("{}: {} rows of column {column:?} have zero or negative weights, at data {rows}; weights must be positive: fix or remove those rows", path.display(), rows.total)]
+    #[error("{}: {} rows of column {column:?} have zero or negative weights, at data {rows}; weights must be positive: fix or remove those rows", shown_path(path), rows.total)]
     NonPositiveWeight {
         /// The file.
         path: PathBuf,
@@ -302,7 +522,7 @@ pub enum TableError {
         rows: Rows,
     },
     /// Every row was dropped by `drop_nonpositive`.
-    #[error("{}: all {dropped} rows have zero or negative pay; with --drop-nonpositive nothing is left to analyze", path.display())]
+    #[error("{}: all {dropped} rows have zero or negative pay; with --drop-nonpositive nothing is left to analyze", shown_path(path))]
     AllDropped {
         /// The file.
         path: PathBuf,
@@ -314,69 +534,42 @@ pub enum TableError {
 /// Reads and validates the requested columns. See the crate docs for what is checked.
 pub fn read(req: &Request) -> Result<Payroll, TableError> {
     let path = req.path;
-    let meta = std::fs::metadata(path).map_err(|source| TableError::Open {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    if meta.is_dir() {
-        return Err(TableError::Open {
-            path: path.to_path_buf(),
-            source: std::io::Error::other("it is a folder, not a file"),
-        });
-    }
-    if meta.len() == 0 {
+    check_roles(req)?;
+    let source = input::Source::open(path)?;
+    if source.len == 0 {
         return Err(TableError::Empty {
             path: path.to_path_buf(),
         });
     }
-    check_roles(req)?;
-    let mut clock = Phases::start();
-    let available = column_names(req)?;
-    for (role, name) in roles(req) {
-        if !available.iter().any(|c| c == name) {
-            return Err(TableError::MissingColumn {
-                path: path.to_path_buf(),
-                role,
-                name: name.to_string(),
-                available,
-            });
-        }
+    if input::is_gzip(&source.head) {
+        return Err(TableError::Compressed {
+            path: path.to_path_buf(),
+        });
     }
-    clock.lap("header");
-    // A plain CSV is read by the fast path; any other CSV by polars, in pieces (bounded
-    // memory); a piece that fails, or an empty file, is read again whole, which gives the
-    // exact error with file-wide row numbers. `WAGES_CSV_READER=polars` skips the fast path and
-    // `WAGES_CSV_READER=polars-whole` the pieces too, for comparing them in benchmarks.
-    let reader = std::env::var("WAGES_CSV_READER").unwrap_or_default();
-    let piecewise = match req.format {
-        InputFormat::Csv if reader.is_empty() || reader == "plain" => {
-            let plain = plain_csv::read(req, &available);
-            clock.lap(if plain.is_some() {
-                "plain CSV parse"
-            } else {
-                "plain CSV declined"
-            });
-            plain.or_else(|| read_csv_pieces(req, &mut clock, CSV_PIECE_BYTES).ok())
-        }
-        InputFormat::Csv if reader == "polars" => {
-            read_csv_pieces(req, &mut clock, CSV_PIECE_BYTES).ok()
-        }
-        InputFormat::Csv => None,
-        InputFormat::Parquet => None,
+    let format = req.format.unwrap_or(if input::is_parquet(&source.head) {
+        InputFormat::Parquet
+    } else {
+        InputFormat::Csv
+    });
+    // Both readers map the file: a truncation by another program while it is read is a
+    // clean error, not a SIGBUS.
+    let _guard = input::TruncationGuard::new(path);
+    let mut clock = Phases::start();
+    let columns = match format {
+        InputFormat::Csv => read_csv(req, &source, &mut clock)?,
+        InputFormat::Parquet => read_parquet(req, &source, &mut clock)?,
     };
     let Columns {
         pay,
         weight,
         groups,
         rows_read,
-    } = match piecewise {
-        Some(c) => c,
-        None => read_columns(req, &mut clock)?,
-    };
-    check_finite(req, Role::Pay, req.pay, &pay)?;
+        lines,
+    } = columns;
+    check_finite(req, Role::Pay, req.pay, &pay, &lines)?;
     if let (Some(w), Some(name)) = (&weight, req.weight) {
-        check_finite(req, Role::Weight, name, w)?;
-        let bad = offending(req.format, w, |x| x <= 0.0);
+        check_finite(req, Role::Weight, name, w, &lines)?;
+        let bad = offending(w, &lines, |x| x <= 0.0);
         if let Some(rows) = bad {
             return Err(TableError::NonPositiveWeight {
                 path: path.to_path_buf(),
@@ -392,7 +585,7 @@ pub fn read(req: &Request) -> Result<Payroll, TableError> {
         rows_read,
         dropped_nonpositive: 0,
     };
-    if let Some(rows) = offending(req.format, &payroll.pay, |x| x <= 0.0) {
+    if let Some(rows) = offending(&payroll.pay, &lines, |x| x <= 0.0) {
         if !req.drop_nonpositive {
             return Err(TableError::NonPositivePay {
                 path: path.to_path_buf(),
@@ -432,7 +625,6 @@ impl Phases {
         if let Some(t) = self.last {
             let now = std::time::Instant::now();
             let dt = (now - t).as_secs_f64();
-            // Repeated phases (one per CSV piece) add up.
             match self.laps.iter_mut().find(|(w, _)| *w == what) {
                 Some(lap) => lap.1 += dt,
                 None => self.laps.push((what, dt)),
@@ -453,24 +645,253 @@ impl Phases {
 }
 
 /// The validated-to-be-numeric columns of a file, before the finite/positive checks.
-struct Columns {
-    pay: Vec<f64>,
-    weight: Option<Vec<f64>>,
-    groups: Option<Groups>,
-    rows_read: usize,
+#[derive(Debug)]
+pub(crate) struct Columns {
+    pub(crate) pay: Vec<f64>,
+    pub(crate) weight: Option<Vec<f64>>,
+    pub(crate) groups: Option<Groups>,
+    pub(crate) rows_read: usize,
+    /// The file line of each row, for messages.
+    pub(crate) lines: LineMap,
 }
 
-/// The whole file at once: the requested columns of one polars frame.
-fn read_columns(req: &Request, clock: &mut Phases) -> Result<Columns, TableError> {
-    let mut df = read_frame(req)?;
-    clock.lap("parse");
-    let rows_read = df.height();
-    if rows_read == 0 {
-        return Err(TableError::NoRows {
+/// The first line of a CSV must end within [`MAX_HEADER_BYTES`] and hold no NUL byte: a
+/// binary file or a UTF-16 export is refused before the CSV reader buffers it as one huge
+/// record.
+fn check_csv_head(req: &Request, source: &input::Source) -> Result<(), TableError> {
+    use std::io::Read as _;
+    let mut head = Vec::with_capacity(64 * 1024);
+    File::open(&source.path)
+        .and_then(|f| f.take(MAX_HEADER_BYTES as u64).read_to_end(&mut head))
+        .map_err(|e| TableError::Open {
             path: req.path.to_path_buf(),
+            source: e,
+        })?;
+    let end = memchr::memchr2(b'\n', b'\r', &head);
+    if head[..end.unwrap_or(head.len())].contains(&0) {
+        return Err(TableError::NotText {
+            path: req.path.to_path_buf(),
+            why: "its first line holds NUL bytes (a UTF-16 export, or a binary file? save it as UTF-8 CSV, or pass --input-format parquet if it is Parquet)",
         });
     }
-    frame_columns(req, &mut df, clock)
+    if end.is_none() && (head.len() as u64) < source.len {
+        return Err(TableError::NotText {
+            path: req.path.to_path_buf(),
+            why: "no line end in its first MiB (a binary file? a CSV needs a header line)",
+        });
+    }
+    Ok(())
+}
+
+fn read_csv(
+    req: &Request,
+    source: &input::Source,
+    clock: &mut Phases,
+) -> Result<Columns, TableError> {
+    let open = || {
+        File::open(&source.path).map_err(|e| TableError::Open {
+            path: req.path.to_path_buf(),
+            source: e,
+        })
+    };
+    check_csv_head(req, source)?;
+    let available = records::header(req.path, open()?)?;
+    check_columns(req, &available)?;
+    clock.lap("header");
+    let reader = std::env::var("WAGES_CSV_READER").unwrap_or_default();
+    if reader != "general" {
+        let plain = plain_csv::read(req, &source.file, &available);
+        clock.lap(if plain.is_some() {
+            "plain CSV parse"
+        } else {
+            "plain CSV declined"
+        });
+        if let Some(c) = plain {
+            return Ok(c);
+        }
+    }
+    // SAFETY: a read-only private mapping, under the caller's `TruncationGuard` (a truncation
+    // by another program is a clean error, not a SIGBUS).
+    let map = unsafe { memmap2::Mmap::map(&source.file) }.map_err(|e| TableError::Open {
+        path: req.path.to_path_buf(),
+        source: e,
+    })?;
+    let c = records::read(req, &map)?;
+    clock.lap("general CSV parse");
+    Ok(c)
+}
+
+fn check_columns(req: &Request, available: &[String]) -> Result<(), TableError> {
+    for (role, name) in roles(req) {
+        if !available.iter().any(|c| c == name) {
+            return Err(TableError::MissingColumn {
+                path: req.path.to_path_buf(),
+                role,
+                name: name.to_string(),
+                available: available.to_vec(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Runs a call into polars; a panic inside it (a reader bug on an odd file) becomes
+/// [`TableError::ReaderPanic`] rather than ending the process. The default panic message is
+/// kept off the terminal while the call runs.
+fn guarded<T>(req: &Request, f: impl FnOnce() -> T) -> Result<T, TableError> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static QUIET: AtomicUsize = AtomicUsize::new(0);
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if QUIET.load(Ordering::SeqCst) == 0 {
+                default(info);
+            }
+        }));
+    });
+    QUIET.fetch_add(1, Ordering::SeqCst);
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    QUIET.fetch_sub(1, Ordering::SeqCst);
+    result.map_err(|payload| {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "an internal error".to_string());
+        TableError::ReaderPanic {
+            path: req.path.to_path_buf(),
+            message: first_line(&message),
+        }
+    })
+}
+
+fn first_line(message: &str) -> String {
+    let line = message.lines().next().unwrap_or("").trim();
+    let short: String = line.chars().take(200).collect();
+    shown_path(Path::new(&short))
+}
+
+fn read_parquet(
+    req: &Request,
+    source: &input::Source,
+    clock: &mut Phases,
+) -> Result<Columns, TableError> {
+    let path = req.path;
+    let clone = || {
+        source.file.try_clone().map_err(|e| TableError::Open {
+            path: path.to_path_buf(),
+            source: e,
+        })
+    };
+    let schema = guarded(req, || {
+        let mut r = ParquetReader::new(clone()?);
+        r.schema().map_err(|e| TableError::Unparsable {
+            path: path.to_path_buf(),
+            message: first_line(&e.to_string()),
+        })
+    })??;
+    let names: Vec<String> = schema.iter_names().map(|s| s.to_string()).collect();
+    let mut dups: Vec<String> = Vec::new();
+    for (i, n) in names.iter().enumerate() {
+        if names[..i].contains(n) && !dups.contains(n) {
+            dups.push(n.clone());
+        }
+    }
+    if !dups.is_empty() {
+        return Err(TableError::DuplicateColumns {
+            path: path.to_path_buf(),
+            names: dups,
+            line: None,
+        });
+    }
+    check_columns(req, &names)?;
+    // Types are checked from the schema, before any data is decoded.
+    for (role, name) in roles(req) {
+        let dtype = DataType::from_arrow_field(schema.get(name).expect("checked above"));
+        if let Some(fix) = undecodable(&dtype) {
+            return Err(TableError::UnsupportedType {
+                path: path.to_path_buf(),
+                column: name.to_string(),
+                dtype: dtype.to_string(),
+                fix,
+            });
+        }
+        let fits = match role {
+            Role::Pay | Role::Weight => numeric_type(&dtype) || dtype == DataType::String,
+            Role::Group => group_type(&dtype),
+        };
+        if !fits {
+            return Err(match role {
+                Role::Group => TableError::GroupType {
+                    path: path.to_path_buf(),
+                    column: name.to_string(),
+                    dtype: dtype.to_string(),
+                },
+                _ => TableError::NotNumericType {
+                    path: path.to_path_buf(),
+                    column: name.to_string(),
+                    role,
+                    dtype: dtype.to_string(),
+                },
+            });
+        }
+    }
+    clock.lap("header");
+    let cols: Vec<String> = roles(req).into_iter().map(|(_, n)| n.to_string()).collect();
+    let mut df = guarded(req, || {
+        ParquetReader::new(clone()?)
+            .with_columns(Some(cols.clone()))
+            .finish()
+            .map_err(|e| TableError::ParquetDecode {
+                path: path.to_path_buf(),
+                columns: cols.clone(),
+                message: first_line(&e.to_string()),
+            })
+    })??;
+    clock.lap("parse");
+    if df.height() == 0 {
+        return Err(TableError::NoRows {
+            path: path.to_path_buf(),
+        });
+    }
+    guarded(req, || frame_columns(req, &mut df, clock))?
+}
+
+/// Numeric types the Parquet reader (polars 0.55) cannot decode, with the way round it: a
+/// float16 column reaches an `unreachable!` inside it, and decimals are limited to 38 digits.
+fn undecodable(dtype: &DataType) -> Option<&'static str> {
+    match dtype {
+        DataType::Float16 => Some("cast it to float32 when writing the file (pandas: df.astype({\"COL\": \"float32\"}); pyarrow: pc.cast)"),
+        DataType::Decimal(p, _) if *p > 38 => Some("decimals of more than 38 digits cannot be read; cast the column to decimal(38, s) or float64 when writing the file"),
+        _ => None,
+    }
+}
+
+/// Types read as numbers: every integer, float and decimal type, and booleans (0 and 1).
+fn numeric_type(dtype: &DataType) -> bool {
+    dtype.is_primitive_numeric()
+        || matches!(
+            dtype,
+            DataType::Decimal(..) | DataType::Boolean | DataType::Null
+        )
+}
+
+/// Types a group label can come from.
+fn group_type(dtype: &DataType) -> bool {
+    numeric_type(dtype)
+        || matches!(
+            dtype,
+            DataType::String
+                | DataType::Binary
+                | DataType::BinaryOffset
+                | DataType::Categorical(..)
+                | DataType::Enum(..)
+                | DataType::Date
+                | DataType::Datetime(..)
+                | DataType::Time
+                | DataType::Duration(..)
+        )
 }
 
 /// Moves the requested columns out of `df` (pay and weight as `f64`, the group as codes).
@@ -491,7 +912,7 @@ fn frame_columns(
     };
     clock.lap("numeric columns");
     let groups = match req.group {
-        Some(name) => Some(group_codes(take(df, name, req)?)),
+        Some(name) => Some(group_codes(req, name, take(df, name, req)?)?),
         None => None,
     };
     clock.lap("group codes");
@@ -500,148 +921,8 @@ fn frame_columns(
         weight,
         groups,
         rows_read,
+        lines: LineMap::none(),
     })
-}
-
-/// Bytes of CSV parsed per piece by [`read_csv_pieces`].
-const CSV_PIECE_BYTES: usize = 32 * 1024 * 1024;
-
-/// Reads a CSV in pieces of about [`CSV_PIECE_BYTES`], each cut after a line end outside
-/// quotes and given the header line: each piece is parsed by polars (multi-threaded, the same
-/// projection and types as [`read_frame`]), its columns appended, its frame dropped. Peak
-/// memory is then the output vectors plus one piece, instead of the whole file mapped plus a
-/// text group column for every row (on 10 M rows: hundreds of MiB less). `Err(())` on any
-/// failure (the caller re-reads the file whole for the exact message) and on a file without
-/// data rows.
-fn read_csv_pieces(req: &Request, clock: &mut Phases, piece_bytes: usize) -> Result<Columns, ()> {
-    use std::io::Read as _;
-    let mut file = open(req).map_err(|_| ())?;
-    let size = file.metadata().map_err(|_| ())?.len() as usize;
-    let head = csv_head(req).map_err(|_| ())?;
-    let header_len = header_end(&head).ok_or(())?;
-    let header = head[..header_len].to_vec();
-    let mut skip = vec![0u8; header_len];
-    file.read_exact(&mut skip).map_err(|_| ())?;
-    let mut out = Columns {
-        pay: Vec::with_capacity(size / 16),
-        weight: req.weight.map(|_| Vec::new()),
-        groups: None,
-        rows_read: 0,
-    };
-    let mut labels: Vec<String> = Vec::new();
-    let mut index: PlHashMap<String, u32> = PlHashMap::default();
-    let mut codes: Vec<u32> = Vec::new();
-    // Bytes read but not yet parsed (the tail after the last cut), and the quote parity at
-    // their start.
-    let mut carry: Vec<u8> = Vec::new();
-    let mut eof = false;
-    // One buffer for every piece: its pages are faulted in once, not once per piece.
-    let mut piece: Vec<u8> = Vec::with_capacity(header.len() + piece_bytes);
-    while !eof || !carry.is_empty() {
-        piece.clear();
-        piece.extend_from_slice(&header);
-        piece.extend_from_slice(&carry);
-        carry.clear();
-        let want = piece_bytes.saturating_sub(piece.len() - header.len());
-        let start = piece.len();
-        piece.resize(start + want, 0);
-        let mut got = 0;
-        while got < want {
-            let n = file.read(&mut piece[start + got..]).map_err(|_| ())?;
-            if n == 0 {
-                eof = true;
-                break;
-            }
-            got += n;
-        }
-        piece.truncate(start + got);
-        if !eof {
-            // Cut after the last line end with an even number of quotes before it.
-            let body = &piece[header.len()..];
-            let mut quotes = body.iter().filter(|&&b| b == b'"').count();
-            let mut cut = None;
-            for (i, &b) in body.iter().enumerate().rev() {
-                if b == b'"' {
-                    quotes -= 1;
-                } else if b == b'\n' && quotes % 2 == 0 {
-                    cut = Some(header.len() + i + 1);
-                    break;
-                }
-            }
-            let cut = cut.ok_or(())?;
-            carry.extend_from_slice(&piece[cut..]);
-            piece.truncate(cut);
-        }
-        if piece.len() == header.len() {
-            continue;
-        }
-        let mut df = piece_frame(req, &piece)?;
-        clock.lap("parse");
-        let mut c = frame_columns(req, &mut df, clock).map_err(|_| ())?;
-        drop(df);
-        out.rows_read += c.rows_read;
-        out.pay.append(&mut c.pay);
-        if let (Some(all), Some(mut w)) = (out.weight.as_mut(), c.weight) {
-            all.append(&mut w);
-        }
-        if let Some(g) = c.groups {
-            let remap: Vec<u32> = g
-                .labels
-                .into_iter()
-                .map(|l| {
-                    let next = labels.len() as u32;
-                    *index.entry(l.clone()).or_insert_with(|| {
-                        labels.push(l);
-                        next
-                    })
-                })
-                .collect();
-            codes.extend(g.codes.iter().map(|&c| remap[c as usize]));
-        }
-        clock.lap("append");
-    }
-    if out.rows_read == 0 {
-        return Err(());
-    }
-    if req.group.is_some() {
-        // Renumber so codes follow the sorted labels.
-        let mut order: Vec<u32> = (0..labels.len() as u32).collect();
-        order.sort_by(|&a, &b| labels[a as usize].cmp(&labels[b as usize]));
-        let mut rank = vec![0u32; labels.len()];
-        for (r, &old) in order.iter().enumerate() {
-            rank[old as usize] = r as u32;
-        }
-        for c in &mut codes {
-            *c = rank[*c as usize];
-        }
-        out.groups = Some(Groups {
-            labels: order.iter().map(|&o| labels[o as usize].clone()).collect(),
-            codes,
-        });
-    }
-    Ok(out)
-}
-
-/// Where the header line of `head` ends (after its line end outside quotes).
-fn header_end(head: &[u8]) -> Option<usize> {
-    let mut quoted = false;
-    for (i, &b) in head.iter().enumerate() {
-        if b == b'"' {
-            quoted = !quoted;
-        } else if b == b'\n' && !quoted {
-            return Some(i + 1);
-        }
-    }
-    None
-}
-
-/// One piece (header line + whole lines) parsed like [`read_frame`] parses a whole file.
-fn piece_frame(req: &Request, piece: &[u8]) -> Result<DataFrame, ()> {
-    let cols: Vec<&str> = roles(req).into_iter().map(|(_, n)| n).collect();
-    csv_options(req, &cols, csv_schema(req))
-        .into_reader_with_file_handle(std::io::Cursor::new(piece))
-        .finish()
-        .map_err(|_| ())
 }
 
 fn roles<'a>(req: &Request<'a>) -> Vec<(Role, &'a str)> {
@@ -672,202 +953,51 @@ fn check_roles(req: &Request) -> Result<(), TableError> {
     Ok(())
 }
 
-fn unparsable(req: &Request, e: impl std::fmt::Display) -> TableError {
-    let message = e.to_string();
-    let first = message.lines().next().unwrap_or("").trim().to_string();
-    TableError::Unparsable {
+fn decode_error(req: &Request, name: &str, e: impl std::fmt::Display) -> TableError {
+    TableError::ParquetDecode {
         path: req.path.to_path_buf(),
-        format: match req.format {
-            InputFormat::Csv => "CSV",
-            InputFormat::Parquet => "Parquet",
-        },
-        message: first,
+        columns: vec![name.to_string()],
+        message: first_line(&e.to_string()),
     }
 }
 
-fn open(req: &Request) -> Result<File, TableError> {
-    File::open(req.path).map_err(|source| TableError::Open {
-        path: req.path.to_path_buf(),
-        source,
-    })
-}
-
-/// The file's column names, from the CSV header or the Parquet schema, without reading data.
-fn column_names(req: &Request) -> Result<Vec<String>, TableError> {
-    match req.format {
-        InputFormat::Csv => {
-            // polars is given the first 64 KiB only (every column parsed as text, so that a
-            // row with more fields than the header is an error here even when the last column is
-            // not read later). Handed the whole file, even with `n_rows = 0`, it spent 0.2-0.3 s
-            // on a 326 MiB CSV before returning the names.
-            let df = CsvReadOptions::default()
-                .with_infer_schema_length(Some(0))
-                .into_reader_with_file_handle(std::io::Cursor::new(csv_head(req)?))
-                .finish()
-                .map_err(|e| unparsable(req, e))?;
-            Ok(df
-                .get_column_names()
-                .into_iter()
-                .map(|s| s.to_string())
-                .collect())
-        }
-        InputFormat::Parquet => {
-            let mut r = ParquetReader::new(open(req)?);
-            let schema = r.schema().map_err(|e| unparsable(req, e))?;
-            Ok(schema.iter_names().map(|s| s.to_string()).collect())
-        }
-    }
-}
-
-/// How much of a CSV [`column_names`] parses with every column (as text): the header and the
-/// whole lines in the first 64 KiB.
-const CSV_HEAD_BYTES: usize = 64 * 1024;
-
-/// The first bytes of a CSV: the header and the whole lines within the first
-/// [`CSV_HEAD_BYTES`] (at least the header line, however long; the whole file if it is shorter),
-/// cut after a line end outside double quotes.
-fn csv_head(req: &Request) -> Result<Vec<u8>, TableError> {
-    use std::io::Read as _;
-    let mut file = open(req)?;
-    let mut head = Vec::new();
-    let mut block = [0u8; 8192];
-    let mut quoted = false;
-    let mut cut = None;
-    loop {
-        let n = file.read(&mut block).map_err(|source| TableError::Open {
-            path: req.path.to_path_buf(),
-            source,
-        })?;
-        if n == 0 {
-            return Ok(head);
-        }
-        for (i, &b) in block[..n].iter().enumerate() {
-            if b == b'"' {
-                quoted = !quoted;
-            } else if b == b'\n' && !quoted {
-                cut = Some(head.len() + i + 1);
-            }
-        }
-        head.extend_from_slice(&block[..n]);
-        if let Some(c) = cut.filter(|_| head.len() >= CSV_HEAD_BYTES) {
-            head.truncate(c);
-            return Ok(head);
-        }
-    }
-}
-
-/// Reads only the requested columns: pay and weight as Float64 and group as text (CSV), or as
-/// stored (Parquet).
-fn read_frame(req: &Request) -> Result<DataFrame, TableError> {
-    let cols: Vec<&str> = roles(req).into_iter().map(|(_, n)| n).collect();
-    match req.format {
-        InputFormat::Csv => {
-            let result = csv_options(req, &cols, csv_schema(req))
-                .into_reader_with_file_handle(open(req)?)
-                .finish();
-            match result {
-                Ok(df) => Ok(df),
-                Err(e) => Err(explain_csv_failure(req, e)),
-            }
-        }
-        InputFormat::Parquet => ParquetReader::new(open(req)?)
-            .with_columns(Some(cols.iter().map(|s| s.to_string()).collect()))
-            .finish()
-            .map_err(|e| unparsable(req, e)),
-    }
-}
-
-/// The types the CSV reader is told: pay and weight `Float64`, the group text.
-fn csv_schema(req: &Request) -> Schema {
-    let mut schema = Schema::default();
-    schema.with_column(req.pay.into(), DataType::Float64);
-    if let Some(w) = req.weight {
-        schema.with_column(w.into(), DataType::Float64);
-    }
-    if let Some(g) = req.group {
-        schema.with_column(g.into(), DataType::String);
-    }
-    schema
-}
-
-fn csv_options(req: &Request, cols: &[&str], schema: Schema) -> CsvReadOptions {
-    let _ = req;
-    CsvReadOptions::default()
-        .with_columns(Some(cols.iter().map(|&s| PlSmallStr::from(s)).collect()))
-        .with_schema_overwrite(Some(Arc::new(schema)))
-}
-
-/// polars failed to parse the CSV with pay (and weight) as numbers: re-read each numeric column
-/// as text, which is cheap, and find the rows that are not numbers.
-fn explain_csv_failure(req: &Request, e: PolarsError) -> TableError {
-    let mut numeric = vec![(Role::Pay, req.pay)];
-    if let Some(w) = req.weight {
-        numeric.push((Role::Weight, w));
-    }
-    for (role, name) in numeric {
-        let mut schema = Schema::default();
-        schema.with_column(name.into(), DataType::String);
-        let Ok(file) = open(req) else { break };
-        let Ok(df) = csv_options(req, &[name], schema)
-            .into_reader_with_file_handle(file)
-            .finish()
-        else {
-            break;
-        };
-        let Ok(col) = df.column(name).and_then(|c| c.str().cloned()) else {
-            break;
-        };
-        if let Some(rows) = bad_text(req.format, col.iter()) {
-            return TableError::NotNumeric {
-                path: req.path.to_path_buf(),
-                column: name.to_string(),
-                role,
-                rows,
-            };
-        }
-    }
-    unparsable(req, e)
-}
-
-/// Rows whose text is present but is not a number (Rust's `f64` grammar, which accepts what
-/// polars' CSV parser accepts: `1.5`, `-2`, `3e4`, `NaN`, `inf`).
-fn bad_text<'a>(format: InputFormat, cells: impl Iterator<Item = Option<&'a str>>) -> Option<Rows> {
+/// Rows whose text is present but is not a number (after trimming spaces), as the CSV readers
+/// parse numbers.
+fn bad_text<'a>(cells: impl Iterator<Item = Option<&'a str>>) -> Option<Rows> {
     let mut first = Vec::new();
     let mut total = 0;
     for (i, cell) in cells.enumerate() {
         if let Some(s) = cell {
-            if s.trim().parse::<f64>().is_err() {
+            let t = s.trim_matches([' ', '\t']);
+            if t.is_empty() || fast_float2::parse::<f64, _>(t).is_err() {
                 total += 1;
                 if first.len() < ROWS_SHOWN {
-                    first.push((i + 1, s.to_string()));
+                    first.push((i + 1, None, s.to_string()));
                 }
             }
         }
     }
-    (total > 0).then_some(Rows {
-        format,
-        first,
-        total,
-    })
+    (total > 0).then_some(Rows { first, total })
 }
 
 fn take(df: &mut DataFrame, name: &str, req: &Request) -> Result<Column, TableError> {
     // The names were checked against the file's columns before reading.
-    df.drop_in_place(name).map_err(|e| unparsable(req, e))
+    df.drop_in_place(name)
+        .map_err(|e| decode_error(req, name, e))
 }
 
-/// A numeric column as `Vec<f64>`: numbers are cast, text (Parquet) is parsed, empty cells and
+/// A numeric column as `Vec<f64>`: numbers are cast, text is parsed, empty cells and
 /// non-numbers are errors naming the rows.
 fn numeric(req: &Request, role: Role, name: &str, col: Column) -> Result<Vec<f64>, TableError> {
     let dtype = col.dtype().clone();
     let col = if dtype == DataType::Float64 {
         col
-    } else if dtype.is_primitive_numeric() || dtype == DataType::Boolean {
+    } else if numeric_type(&dtype) {
         col.cast(&DataType::Float64)
-            .map_err(|e| unparsable(req, e))?
+            .map_err(|e| decode_error(req, name, e))?
     } else if dtype == DataType::String {
-        let ca = col.str().map_err(|e| unparsable(req, e))?;
-        if let Some(rows) = bad_text(req.format, ca.iter()) {
+        let ca = col.str().map_err(|e| decode_error(req, name, e))?;
+        if let Some(rows) = bad_text(ca.iter()) {
             return Err(TableError::NotNumeric {
                 path: req.path.to_path_buf(),
                 column: name.to_string(),
@@ -875,8 +1005,11 @@ fn numeric(req: &Request, role: Role, name: &str, col: Column) -> Result<Vec<f64
                 rows,
             });
         }
-        col.cast(&DataType::Float64)
-            .map_err(|e| unparsable(req, e))?
+        let values: Vec<Option<f64>> = ca
+            .iter()
+            .map(|c| c.and_then(|s| fast_float2::parse(s.trim_matches([' ', '\t'])).ok()))
+            .collect();
+        Column::new(name.into(), values)
     } else {
         return Err(TableError::NotNumericType {
             path: req.path.to_path_buf(),
@@ -885,12 +1018,12 @@ fn numeric(req: &Request, role: Role, name: &str, col: Column) -> Result<Vec<f64
             dtype: dtype.to_string(),
         });
     };
-    let ca = col.f64().map_err(|e| unparsable(req, e))?;
+    let ca = col.f64().map_err(|e| decode_error(req, name, e))?;
     if ca.null_count() > 0 {
         let mut first = Vec::new();
         for (i, v) in ca.iter().enumerate() {
             if v.is_none() && first.len() < ROWS_SHOWN {
-                first.push((i + 1, String::new()));
+                first.push((i + 1, None, String::new()));
             }
         }
         return Err(TableError::Missing {
@@ -898,7 +1031,6 @@ fn numeric(req: &Request, role: Role, name: &str, col: Column) -> Result<Vec<f64
             column: name.to_string(),
             role,
             rows: Rows {
-                format: req.format,
                 first,
                 total: ca.null_count(),
             },
@@ -912,8 +1044,17 @@ fn numeric(req: &Request, role: Role, name: &str, col: Column) -> Result<Vec<f64
     Ok(out)
 }
 
-/// 1-based rows where `bad(value)` holds, with the values, or `None`.
-fn offending(format: InputFormat, values: &[f64], bad: impl Fn(f64) -> bool) -> Option<Rows> {
+/// A value as a message shows it: short (`1e300`, not three hundred digits).
+fn shown_value(x: f64) -> String {
+    if x != 0.0 && (x.abs() >= 1e15 || x.abs() < 1e-6) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
+/// 1-based rows where `bad(value)` holds, with the values and lines, or `None`.
+fn offending(values: &[f64], lines: &LineMap, bad: impl Fn(f64) -> bool) -> Option<Rows> {
     if !values.iter().any(|&x| bad(x)) {
         return None;
     }
@@ -923,19 +1064,21 @@ fn offending(format: InputFormat, values: &[f64], bad: impl Fn(f64) -> bool) -> 
         if bad(x) {
             total += 1;
             if first.len() < ROWS_SHOWN {
-                first.push((i + 1, format!("{x}")));
+                first.push((i + 1, lines.line(i + 1), shown_value(x)));
             }
         }
     }
-    Some(Rows {
-        format,
-        first,
-        total,
-    })
+    Some(Rows { first, total })
 }
 
-fn check_finite(req: &Request, role: Role, name: &str, v: &[f64]) -> Result<(), TableError> {
-    match offending(req.format, v, |x| !x.is_finite()) {
+fn check_finite(
+    req: &Request,
+    role: Role,
+    name: &str,
+    v: &[f64],
+    lines: &LineMap,
+) -> Result<(), TableError> {
+    match offending(v, lines, |x| !x.is_finite()) {
         None => Ok(()),
         Some(rows) => Err(TableError::NonFinite {
             path: req.path.to_path_buf(),
@@ -972,15 +1115,20 @@ fn drop_nonpositive(p: &mut Payroll) {
 /// local labels are merged, sorted, and each range's codes renumbered in place, again in
 /// parallel. On 10 M interleaved rows this is a fraction of the single-threaded SipHash pass it
 /// replaces.
-fn group_codes(col: Column) -> Groups {
-    let col = if col.dtype() == &DataType::String {
-        col
-    } else {
-        col.cast(&DataType::String)
-            .unwrap_or_else(|_| Column::new_empty(col.name().clone(), &DataType::String))
+fn group_codes(req: &Request, name: &str, col: Column) -> Result<Groups, TableError> {
+    let dtype = col.dtype().clone();
+    let col = match dtype {
+        DataType::String => col,
+        DataType::Binary | DataType::BinaryOffset => binary_labels(req, name, &col)?,
+        _ => col
+            .cast(&DataType::String)
+            .map_err(|_| TableError::GroupType {
+                path: req.path.to_path_buf(),
+                column: name.to_string(),
+                dtype: dtype.to_string(),
+            })?,
     };
-    let empty = StringChunked::default();
-    let ca = col.str().unwrap_or(&empty);
+    let ca = col.str().map_err(|e| decode_error(req, name, e))?;
     let n = ca.len();
     let threads = std::thread::available_parallelism()
         .map(|t| t.get())
@@ -1030,10 +1178,44 @@ fn group_codes(col: Column) -> Groups {
             });
         }
     });
-    Groups {
+    Ok(Groups {
         labels: labels.iter().map(|l| l.to_string()).collect(),
         codes,
+    })
+}
+
+/// A binary group column as text, if every value is UTF-8 (Spark and Hive may store text as
+/// binary without marking it); the rows that are not are an error.
+fn binary_labels(req: &Request, name: &str, col: &Column) -> Result<Column, TableError> {
+    let cast = col
+        .cast(&DataType::Binary)
+        .map_err(|e| decode_error(req, name, e))?;
+    let ca = cast.binary().map_err(|e| decode_error(req, name, e))?;
+    let mut bad = Vec::new();
+    let mut total = 0;
+    let mut labels: Vec<Option<&str>> = Vec::with_capacity(ca.len());
+    for (i, v) in ca.iter().enumerate() {
+        match v.map(std::str::from_utf8) {
+            None => labels.push(None),
+            Some(Ok(s)) => labels.push(Some(s)),
+            Some(Err(_)) => {
+                total += 1;
+                if bad.len() < ROWS_SHOWN {
+                    let bytes = v.unwrap_or_default();
+                    bad.push((i + 1, None, String::from_utf8_lossy(bytes).into_owned()));
+                }
+                labels.push(None);
+            }
+        }
     }
+    if total > 0 {
+        return Err(TableError::LabelNotUtf8 {
+            path: req.path.to_path_buf(),
+            column: name.to_string(),
+            rows: Rows { first: bad, total },
+        });
+    }
+    Ok(Column::new(name.into(), labels))
 }
 
 /// Codes `part` (a contiguous range of rows) into `out` against a local label table; returns
@@ -1113,63 +1295,52 @@ mod tests {
     #[test]
     fn rows_display_names_rows_and_lines() {
         let r = Rows {
-            format: InputFormat::Csv,
-            first: vec![(2, "abc".into()), (5, "".into())],
+            first: vec![(2, Some(3), "abc".into()), (5, Some(9), "".into())],
             total: 4,
         };
         assert_eq!(
             r.to_string(),
-            "row 2 (line 3) \"abc\", row 5 (line 6) \"\" and 2 more"
+            "row 2 (line 3) \"abc\", row 5 (line 9) \"\" and 2 more"
         );
         let r = Rows {
-            format: InputFormat::Parquet,
+            first: vec![(2, None, "abc".into()), (5, None, "a\nb".into())],
             ..r
         };
-        assert_eq!(r.to_string(), "row 2 \"abc\", row 5 \"\" and 2 more");
+        assert_eq!(r.to_string(), "row 2 \"abc\", row 5 \"a\\nb\" and 2 more");
+        let long = "9".repeat(300);
+        let r = Rows {
+            first: vec![(1, Some(2), long)],
+            total: 1,
+        };
+        assert_eq!(r.to_string().len(), "row 1 (line 2) \"\"...".len() + 40);
     }
 
     #[test]
     fn group_codes_follow_sorted_labels() {
         let col = Column::new("g".into(), &[Some("b"), Some("a"), None, Some("b")]);
-        let g = group_codes(col);
+        let req = Request {
+            path: Path::new("t.parquet"),
+            format: Some(InputFormat::Parquet),
+            pay: "pay",
+            group: Some("g"),
+            weight: None,
+            drop_nonpositive: false,
+        };
+        let g = group_codes(&req, "g", col).unwrap();
         assert_eq!(g.labels, vec!["", "a", "b"]);
         assert_eq!(g.codes, vec![2, 1, 0, 2]);
     }
 
     #[test]
-    fn pieces_read_what_the_whole_file_reads() {
-        // Quoted fields with commas, quotes and a line end, cut into pieces of 40 bytes.
-        let mut text = String::from("id,\"group, name\",pay\n");
-        for i in 0..200 {
-            let g = match i % 4 {
-                0 => "\"a, \"\"x\"\"\"".to_string(),
-                1 => "\"b\nc\"".to_string(),
-                2 => String::new(),
-                _ => format!("g{}", i % 7),
-            };
-            text.push_str(&format!("{i},{g},{}.5\n", 100 + i));
+    fn line_map_follows_breaks() {
+        let mut m = LineMap::default();
+        for (row, line) in [(1, 2), (2, 3), (3, 6), (4, 7), (5, 9)] {
+            m.note(row, line);
         }
-        let path =
-            std::env::temp_dir().join(format!("wages-table-pieces-{}.csv", std::process::id()));
-        std::fs::write(&path, &text).unwrap();
-        let req = Request {
-            path: &path,
-            format: InputFormat::Csv,
-            pay: "pay",
-            group: Some("group, name"),
-            weight: None,
-            drop_nonpositive: false,
-        };
-        let mut clock = Phases::start();
-        let whole = read_columns(&req, &mut clock).unwrap();
-        for piece in [40, 100, 1 << 20] {
-            let p = read_csv_pieces(&req, &mut clock, piece).unwrap();
-            assert_eq!(p.rows_read, 200);
-            assert_eq!(p.pay, whole.pay);
-            assert_eq!(p.groups, whole.groups);
-        }
-        assert_eq!(whole.groups.as_ref().unwrap().labels.len(), 10);
-        std::fs::remove_file(&path).unwrap();
+        let got: Vec<_> = (1..=5).map(|r| m.line(r).unwrap()).collect();
+        assert_eq!(got, [2, 3, 6, 7, 9]);
+        assert_eq!(m.breaks.len(), 2);
+        assert_eq!(LineMap::none().line(1), None);
     }
 
     /// A string view names its bytes by buffer index and offset within its own array: in a

@@ -29,7 +29,7 @@
 //! Memory: the mapped pages of each 32 MiB block are released once the block is parsed, so the
 //! resident size is the output vectors plus about one block per core, not the whole file.
 
-use crate::{Columns, Groups, Request};
+use crate::{Columns, Groups, LineMap, Request};
 use memmap2::{Mmap, UncheckedAdvice};
 use std::borrow::Cow;
 use std::fs::File;
@@ -65,14 +65,14 @@ struct Part {
 }
 
 /// Reads the requested columns of a plain CSV, or `None` if the file is not plain (see the
-/// module docs) or cannot be mapped; the caller then reads it with polars. `columns` are the
+/// module docs) or cannot be mapped; the caller then reads it with the general reader. `columns` are the
 /// file's column names as polars reads them from the header: the fast path declines unless the
 /// header splits into exactly those names.
-pub(crate) fn read(req: &Request, columns: &[String]) -> Option<Columns> {
-    let file = File::open(req.path).ok()?;
-    // SAFETY: a read-only private mapping. As with polars, which maps CSV files the same way,
-    // the file must not be truncated by another process while it is read.
-    let map = unsafe { Mmap::map(&file) }.ok()?;
+pub(crate) fn read(req: &Request, file: &File, columns: &[String]) -> Option<Columns> {
+    // SAFETY: a read-only private mapping. A file truncated by another process while it is
+    // read raises SIGBUS on the lost pages; the caller holds a `TruncationGuard`, which turns
+    // that into a clean error and exit code 1.
+    let map = unsafe { Mmap::map(file) }.ok()?;
     let bytes: &[u8] = &map;
     let header_len = memchr::memchr(b'\n', bytes)? + 1;
     let header = strip_cr(&bytes[..header_len - 1]);
@@ -515,39 +515,101 @@ fn merge(parts: Vec<Part>, req: &Request) -> Option<Columns> {
         }),
         None => None,
     };
+    // The fast path declines blank lines and quoted line breaks: row r is on line r + 1.
     Some(Columns {
         pay,
         weight,
         groups,
         rows_read,
+        lines: LineMap::default(),
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{column_names, read_columns, InputFormat, Phases};
+    use crate::InputFormat;
+    use polars::prelude::*;
     use proptest::prelude::*;
     use std::path::Path;
 
-    /// Both readers on `text`: the fast path's columns (if it accepts the file) and polars'.
-    fn both(text: &[u8], weight: bool) -> (Option<Columns>, Option<Columns>) {
+    /// polars' CSV reader on `path`: pay and weight as `Float64`, the group as text, an empty
+    /// group cell as `""` (the reference the CSV readers of this crate are held to).
+    fn polars_columns(req: &Request) -> Option<Columns> {
+        let mut schema = Schema::default();
+        schema.with_column(req.pay.into(), DataType::Float64);
+        let mut cols = vec![PlSmallStr::from(req.pay)];
+        if let Some(w) = req.weight {
+            schema.with_column(w.into(), DataType::Float64);
+            cols.push(w.into());
+        }
+        if let Some(g) = req.group {
+            schema.with_column(g.into(), DataType::String);
+            cols.push(g.into());
+        }
+        let df = CsvReadOptions::default()
+            .with_columns(Some(cols.into()))
+            .with_schema_overwrite(Some(Arc::new(schema)))
+            .try_into_reader_with_file_path(Some(req.path.to_path_buf()))
+            .ok()?
+            .finish()
+            .ok()?;
+        let floats = |name: &str| -> Option<Vec<f64>> {
+            let ca = df.column(name).ok()?.f64().ok()?.clone();
+            ca.iter().collect()
+        };
+        let pay = floats(req.pay)?;
+        let weight = match req.weight {
+            Some(w) => Some(floats(w)?),
+            None => None,
+        };
+        let groups = match req.group {
+            Some(g) => {
+                let ca = df.column(g).ok()?.str().ok()?.clone();
+                let cells: Vec<String> = ca.iter().map(|c| c.unwrap_or("").to_string()).collect();
+                let mut labels = cells.clone();
+                labels.sort();
+                labels.dedup();
+                let codes = cells
+                    .iter()
+                    .map(|c| labels.binary_search(c).unwrap() as u32)
+                    .collect();
+                Some(Groups { labels, codes })
+            }
+            None => None,
+        };
+        Some(Columns {
+            rows_read: pay.len(),
+            pay,
+            weight,
+            groups,
+            lines: LineMap::default(),
+        })
+    }
+
+    /// The three readers on `text`: the fast path's columns (if it accepts the file), the
+    /// general reader's and polars'.
+    fn all_three(text: &[u8], weight: bool) -> (Option<Columns>, Option<Columns>, Option<Columns>) {
         let dir = std::env::temp_dir().join(format!("wages-plain-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join(format!("{:x}.csv", fingerprint(text)));
         std::fs::write(&path, text).unwrap();
         let req = Request {
             path: Path::new(&path),
-            format: InputFormat::Csv,
+            format: Some(InputFormat::Csv),
             pay: "pay",
             group: Some("group"),
             weight: weight.then_some("w"),
             drop_nonpositive: false,
         };
-        let fast = column_names(&req).ok().and_then(|names| read(&req, &names));
-        let reference = read_columns(&req, &mut Phases::start()).ok();
+        let file = File::open(&path).unwrap();
+        let fast = crate::records::header(&path, File::open(&path).unwrap())
+            .ok()
+            .and_then(|names| read(&req, &file, &names));
+        let general = crate::records::read(&req, text).ok();
+        let reference = polars_columns(&req);
         std::fs::remove_file(&path).unwrap();
-        (fast, reference)
+        (fast, general, reference)
     }
 
     fn fingerprint(text: &[u8]) -> u64 {
@@ -718,10 +780,11 @@ mod tests {
             text.push_str(&format!("{n},{label},{}.{:02}\r\n", pay / 100, pay % 100));
             n += 1;
         }
-        let (fast, reference) = both(text.as_bytes(), false);
-        let (fast, reference) = (fast.unwrap(), reference.unwrap());
+        let (fast, general, reference) = all_three(text.as_bytes(), false);
+        let (fast, general, reference) = (fast.unwrap(), general.unwrap(), reference.unwrap());
         assert_eq!(fast.rows_read, n);
         assert!(same(&fast, &reference));
+        assert!(same(&general, &reference));
         assert!(line_ranges(&text.as_bytes()[14..], 2).len() == 2);
     }
 
@@ -730,17 +793,19 @@ mod tests {
 
         /// Plain files are read by the fast path, with the same bits as polars.
         #[test]
-        fn plain_files_read_as_polars_reads_them(
+        fn plain_files_read_as_polars_reads_them_by_both_readers(
             rows in proptest::collection::vec((plain_group(), plain_pay(), plain_pay()), 1..60),
             crlf in any::<bool>(),
             final_end in any::<bool>(),
             shape in 0u8..9,
             weight in any::<bool>(),
         ) {
-            let (fast, reference) = both(&csv(&rows, crlf, final_end, shape), weight);
+            let (fast, general, reference) = all_three(&csv(&rows, crlf, final_end, shape), weight);
             let fast = fast.expect("a plain file is read by the fast path");
+            let general = general.expect("the general reader reads a plain file");
             let reference = reference.expect("polars reads a plain file");
             prop_assert!(same(&fast, &reference));
+            prop_assert!(same(&general, &reference));
         }
 
         /// Any file: whatever the fast path accepts, it reads as polars does.
@@ -759,10 +824,12 @@ mod tests {
                 let at = at + text[at..].iter().position(|&b| b == b'\n').unwrap_or(0);
                 text.insert(at, b'\n');
             }
-            let (fast, reference) = both(&text, weight);
+            let (fast, general, reference) = all_three(&text, weight);
             if let Some(fast) = fast {
                 let reference = reference.expect("polars reads what the fast path reads");
+                let general = general.expect("the general reader reads what the fast path reads");
                 prop_assert!(same(&fast, &reference));
+                prop_assert!(same(&general, &reference));
             }
         }
 

@@ -102,7 +102,8 @@ fn group_label(label: &str) -> String {
     if s.len() < label.len() {
         s.push('…');
     }
-    s
+    // A control character is not XML: an SVG <text> with U+0001 would not open.
+    crate::output::printable(&s).into_owned()
 }
 
 // --- Lorenz ----------------------------------------------------------------------------------
@@ -141,7 +142,11 @@ fn lorenz_chart(args: &AnalyzeArgs, a: &Analysis, data: &ChartData) -> (Frame, L
         let g = &a.groups[*i];
         let colour = GROUP_COLOURS[k % GROUP_COLOURS.len()];
         frame = frame.legend(
-            format!("{}: Gini {:.3}", group_label(&g.label), g.summary.gini),
+            format!(
+                "{}: Gini {:.3}",
+                group_label(&g.label),
+                g.summary.as_ref().map_or(f64::NAN, |s| s.gini)
+            ),
             colour,
             Mark::Line,
         );

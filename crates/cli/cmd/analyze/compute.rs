@@ -23,8 +23,25 @@ pub enum MinimumSource {
 pub struct GroupSummary {
     /// The group's label (`""` for empty cells).
     pub label: String,
-    /// Its statistics.
-    pub summary: Summary,
+    /// Its statistics; `None` when no row of the group is left (every one had zero or negative
+    /// pay and `--drop-nonpositive` excluded it).
+    pub summary: Option<Summary>,
+}
+
+/// Why the statistics cannot be computed.
+#[derive(Debug, thiserror::Error)]
+pub enum AnalyzeError {
+    /// From the statistics core.
+    #[error(transparent)]
+    Inequality(#[from] InequalityError),
+    /// A cap whose threshold overflows.
+    #[error("--caps {k}: the threshold {k} x the minimum ({minimum:e}) is not a finite number; give a smaller cap, or a --minimum")]
+    InfiniteThreshold {
+        /// The cap.
+        k: f64,
+        /// The minimum.
+        minimum: f64,
+    },
 }
 
 /// Everything `wages analyze` reports.
@@ -324,7 +341,7 @@ pub fn analyze(
     minimum: Option<f64>,
     caps: &[f64],
     chart: bool,
-) -> Result<Analysis, InequalityError> {
+) -> Result<Analysis, AnalyzeError> {
     let Payroll {
         pay,
         weight,
@@ -357,6 +374,17 @@ pub fn analyze(
             MinimumSource::SmallestPay,
         ),
     };
+    // Without --minimum the threshold k x (smallest pay) can still overflow: never print an
+    // infinite threshold.
+    if let Some(&k) = caps.iter().find(|&&k| !(k * minimum).is_finite()) {
+        return Err(AnalyzeError::InfiniteThreshold { k, minimum });
+    }
+    // A group with no row left (all dropped by --drop-nonpositive) is reported as empty; the
+    // others are summarized. `kept[j]` is the group of job j.
+    let kept: Vec<usize> = (0..jobs.len())
+        .filter(|&i| !jobs[i].pay.is_empty())
+        .collect();
+    let mut jobs: Vec<Job> = jobs.into_iter().filter(|j| !j.pay.is_empty()).collect();
     if chart {
         // The largest groups by weighted count (ties: label order) get a Lorenz curve.
         let size = |j: &Job| {
@@ -386,12 +414,16 @@ pub fn analyze(
             group_lorenz: results
                 .iter_mut()
                 .enumerate()
-                .filter_map(|(i, r)| r.lorenz.take().map(|c| (i, c)))
+                .filter_map(|(j, r)| r.lorenz.take().map(|c| (kept[j], c)))
                 .collect(),
             histogram,
         }),
         _ => None,
     };
+    let mut summaries: Vec<Option<Summary>> = vec![None; labels.len()];
+    for (j, r) in results.into_iter().enumerate() {
+        summaries[kept[j]] = Some(r.summary);
+    }
     Ok(Analysis {
         charts,
         rows_read,
@@ -402,11 +434,8 @@ pub fn analyze(
         all,
         groups: labels
             .into_iter()
-            .zip(results)
-            .map(|(label, r)| GroupSummary {
-                label,
-                summary: r.summary,
-            })
+            .zip(summaries)
+            .map(|(label, summary)| GroupSummary { label, summary })
             .collect(),
     })
 }
@@ -557,8 +586,8 @@ mod tests {
         let direct = |v: Vec<f64>| Sample::new(v, None).unwrap().summary(1.0, &[2.0]);
         assert_eq!(a.all, direct(vec![3.0, 1.0, 4.0, 1.5, 9.0, 2.0]));
         assert_eq!(a.groups[0].label, "a");
-        assert_eq!(a.groups[0].summary, direct(vec![3.0, 4.0, 9.0]));
-        assert_eq!(a.groups[1].summary, direct(vec![1.0, 1.5, 2.0]));
+        assert_eq!(a.groups[0].summary, Some(direct(vec![3.0, 4.0, 9.0])));
+        assert_eq!(a.groups[1].summary, Some(direct(vec![1.0, 1.5, 2.0])));
     }
 
     fn pseudo_random(n: usize, seed: u64) -> Vec<f64> {

@@ -32,7 +32,7 @@ pub enum InputFormatArg {
     after_help = "Multiples are pay / minimum. Without --minimum the smallest pay in the file is the reference, and the output says so. Statistics, JSON keys and the weighted quantile rule: docs/analyze.md."
 )]
 pub struct AnalyzeArgs {
-    /// The payroll: a CSV file with a header line, or a Parquet file.
+    /// The payroll: a CSV file with a header line, or a Parquet file; `-` reads standard input.
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
 
@@ -124,6 +124,21 @@ fn check_usage(args: &AnalyzeArgs) -> Result<()> {
             "--caps: {k} is not a positive multiple of the minimum; give e.g. --caps 5,8,15,30"
         )));
     }
+    // The same cap twice (`5,5.0`) would give two identical rows and duplicate CSV columns.
+    for (i, k) in args.caps.iter().enumerate() {
+        if args.caps[..i].contains(k) {
+            return Err(CliError::usage(format!(
+                "--caps lists {k} more than once; give each multiple once, e.g. --caps 5,8,15,30"
+            )));
+        }
+    }
+    if let Some(m) = args.minimum {
+        if let Some(k) = args.caps.iter().find(|k| !(**k * m).is_finite()) {
+            return Err(CliError::usage(format!(
+                "--caps {k} with --minimum {m}: the threshold {k} x {m} is not a finite number; give a smaller cap or minimum"
+            )));
+        }
+    }
     Ok(())
 }
 
@@ -140,15 +155,20 @@ pub fn run(_ctx: &Context, args: AnalyzeArgs) -> Result<()> {
 pub fn run(_ctx: &Context, args: AnalyzeArgs) -> Result<()> {
     use wages_table::InputFormat;
     check_usage(&args)?;
+    // `-` (standard input) and streams (`/dev/stdin`, `<(zcat f.csv.gz)`) have no telling
+    // extension: their content tells the format (Parquet's magic bytes, else CSV).
+    let stream = args.file.as_os_str() == "-"
+        || std::fs::metadata(&args.file).is_ok_and(|m| !m.is_file() && !m.is_dir());
     let format = match args.input_format {
-        Some(InputFormatArg::Csv) => InputFormat::Csv,
-        Some(InputFormatArg::Parquet) => InputFormat::Parquet,
-        None => InputFormat::from_path(&args.file).ok_or_else(|| {
+        Some(InputFormatArg::Csv) => Some(InputFormat::Csv),
+        Some(InputFormatArg::Parquet) => Some(InputFormat::Parquet),
+        None if stream => None,
+        None => Some(InputFormat::from_path(&args.file).ok_or_else(|| {
             CliError::usage(format!(
                 "{}: cannot tell the format from the file name; name it .csv or .parquet, or pass --input-format csv|parquet",
-                args.file.display()
+                wages_table::shown_path(&args.file)
             ))
-        })?,
+        })?),
     };
     let progress = compute::Progress::start(&args.file);
     progress.say(format!("reading {}", args.file.display()));

@@ -5,7 +5,7 @@ use super::compute::{Analysis, MinimumSource};
 use super::AnalyzeArgs;
 use crate::error::{CliError, Result};
 use crate::output::{self, Format};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 use wages_analysis::inequality::Summary;
 
 /// The output text for `args.format`.
@@ -17,24 +17,29 @@ pub fn render(args: &AnalyzeArgs, a: &Analysis) -> Result<String> {
     }
 }
 
-fn scopes(a: &Analysis) -> Vec<(String, &Summary)> {
-    let mut v = vec![("(all rows)".to_string(), &a.all)];
+/// The rows of the human tables: the whole table, then each group (a group left without rows
+/// by `--drop-nonpositive` has no summary). Labels are shown with control characters escaped.
+fn scopes(a: &Analysis) -> Vec<(String, Option<&Summary>)> {
+    let mut v = vec![("(all rows)".to_string(), Some(&a.all))];
     for g in &a.groups {
         let label = if g.label.is_empty() {
             "(blank)".to_string()
         } else {
-            g.label.clone()
+            output::printable(&g.label).into_owned()
         };
-        v.push((label, &g.summary));
+        v.push((label, g.summary.as_ref()));
     }
     v
 }
+
+/// What a table cell says for a group without rows.
+const NO_ROWS: &str = "-";
 
 /// The notes printed above the tables: what was read, the minimum and where it came from.
 pub fn notes(args: &AnalyzeArgs, a: &Analysis) -> Vec<String> {
     let mut n = vec![format!(
         "{}: {} data rows; pay column {:?}{}{}",
-        args.file.display(),
+        wages_table::shown_path(&args.file),
         a.rows_read,
         args.pay,
         args.weight
@@ -50,6 +55,29 @@ pub fn notes(args: &AnalyzeArgs, a: &Analysis) -> Vec<String> {
         n.push(format!(
             "{} rows with zero or negative pay excluded (--drop-nonpositive); {} rows analyzed",
             a.dropped_nonpositive, a.all.n
+        ));
+    }
+    let empty: Vec<String> = a
+        .groups
+        .iter()
+        .filter(|g| g.summary.is_none())
+        .map(|g| format!("{:?}", g.label))
+        .collect();
+    if !empty.is_empty() {
+        const SHOWN: usize = 10;
+        let mut names = empty
+            .iter()
+            .take(SHOWN)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ");
+        if empty.len() > SHOWN {
+            names.push_str(&format!(" and {} more", empty.len() - SHOWN));
+        }
+        n.push(format!(
+            "{} group(s) have no rows left, every row having zero or negative pay: {}; they are listed with 0 rows and no statistics",
+            empty.len(),
+            output::printable(&names)
         ));
     }
     n.push(match a.minimum_source {
@@ -113,9 +141,21 @@ fn sections(a: &Analysis) -> Vec<Section> {
         levels_h.push("weighted n");
     }
     levels_h.extend(["min", "P10", "median", "mean", "P90", "max"]);
+    // A group without rows: its label, 0 rows and a dash in every other cell.
+    let empty_row = |label: &str, cells: usize, rows: bool| {
+        let mut r = vec![label.to_string()];
+        if rows {
+            r.push("0".to_string());
+        }
+        r.resize(cells, NO_ROWS.to_string());
+        r
+    };
     let levels: Vec<Vec<String>> = sc
         .iter()
         .map(|(l, s)| {
+            let Some(s) = s else {
+                return empty_row(l, levels_h.len(), true);
+            };
             let mut r = vec![l.clone(), s.n.to_string()];
             if a.weighted {
                 r.push(count(s.weighted_n));
@@ -127,6 +167,9 @@ fn sections(a: &Analysis) -> Vec<Section> {
     let ratios: Vec<Vec<String>> = sc
         .iter()
         .map(|(l, s)| {
+            let Some(s) = s else {
+                return empty_row(l, 7, false);
+            };
             vec![
                 l.clone(),
                 ratio(s.max_min_ratio),
@@ -141,6 +184,9 @@ fn sections(a: &Analysis) -> Vec<Section> {
     let ineq: Vec<Vec<String>> = sc
         .iter()
         .map(|(l, s)| {
+            let Some(s) = s else {
+                return empty_row(l, 11, false);
+            };
             vec![
                 l.clone(),
                 index(s.gini),
@@ -163,6 +209,7 @@ fn sections(a: &Analysis) -> Vec<Section> {
     caps_h.extend(["share above", "pay above threshold"]);
     let mut caps = Vec::new();
     for (l, s) in &sc {
+        let Some(s) = s else { continue };
         for c in &s.caps {
             let mut r = vec![
                 l.clone(),
@@ -241,42 +288,91 @@ fn human(args: &AnalyzeArgs, a: &Analysis) -> String {
     s
 }
 
+/// The JSON document. Keys are in sorted order (as a `serde_json::Map` writes them) and the
+/// groups are serialized one at a time straight into the output, so memory grows with the
+/// output and not with a tree of every group's values (100,000 groups: about the output's
+/// size, not ten times it).
 fn json_text(args: &AnalyzeArgs, a: &Analysis) -> Result<String> {
-    let to_value = |s: &Summary| {
-        serde_json::to_value(s)
-            .map_err(|e| CliError::Output(format!("cannot serialize the summary: {e}")))
-    };
-    let mut groups = Vec::new();
-    for g in &a.groups {
-        let mut m = Map::new();
-        m.insert("group".into(), Value::String(g.label.clone()));
-        if let Value::Object(o) = to_value(&g.summary)? {
-            m.extend(o);
+    use serde::ser::{SerializeSeq, Serializer};
+    use serde::Serialize;
+    let fail =
+        |e: serde_json::Error| CliError::Output(format!("cannot serialize the summary: {e}"));
+
+    /// One group: its label and its summary's keys, in sorted order.
+    struct Group<'a>(&'a super::compute::GroupSummary);
+    impl Serialize for Group<'_> {
+        fn serialize<S: Serializer>(&self, ser: S) -> std::result::Result<S::Ok, S::Error> {
+            let mut m = Map::new();
+            m.insert("group".into(), Value::String(self.0.label.clone()));
+            match &self.0.summary {
+                Some(s) => {
+                    if let Value::Object(o) =
+                        serde_json::to_value(s).map_err(serde::ser::Error::custom)?
+                    {
+                        m.extend(o);
+                    }
+                }
+                None => {
+                    m.insert("n".into(), Value::from(0));
+                    m.insert(
+                        "note".into(),
+                        Value::String(
+                            "no rows left: every row of the group has zero or negative pay (--drop-nonpositive)"
+                                .into(),
+                        ),
+                    );
+                }
+            }
+            m.serialize(ser)
         }
-        groups.push(Value::Object(m));
     }
-    let v = json!({
-        "file": args.file.display().to_string(),
-        "pay_column": args.pay,
-        "group_column": args.group,
-        "weight_column": args.weight,
-        "rows_read": a.rows_read,
-        "rows_analyzed": a.all.n,
-        "dropped_nonpositive": a.dropped_nonpositive,
-        "minimum": a.minimum,
-        "minimum_source": match a.minimum_source {
+    struct Groups<'a>(&'a [super::compute::GroupSummary]);
+    impl Serialize for Groups<'_> {
+        fn serialize<S: Serializer>(&self, ser: S) -> std::result::Result<S::Ok, S::Error> {
+            let mut seq = ser.serialize_seq(Some(self.0.len()))?;
+            for g in self.0 {
+                seq.serialize_element(&Group(g))?;
+            }
+            seq.end()
+        }
+    }
+    /// The document's fields, declared in sorted key order.
+    #[derive(Serialize)]
+    struct Document<'a> {
+        all: Value,
+        caps: &'a [f64],
+        dropped_nonpositive: usize,
+        file: String,
+        group_column: &'a Option<String>,
+        groups: Groups<'a>,
+        minimum: f64,
+        minimum_source: &'static str,
+        pay_column: &'a str,
+        rows_analyzed: usize,
+        rows_read: usize,
+        weight_column: &'a Option<String>,
+    }
+    let doc = Document {
+        all: serde_json::to_value(&a.all).map_err(fail)?,
+        caps: &args.caps,
+        dropped_nonpositive: a.dropped_nonpositive,
+        file: args.file.display().to_string(),
+        group_column: &args.group,
+        groups: Groups(&a.groups),
+        minimum: a.minimum,
+        minimum_source: match a.minimum_source {
             MinimumSource::Given => "given",
             MinimumSource::SmallestPay => "smallest_pay",
         },
-        "caps": args.caps,
-        "all": to_value(&a.all)?,
-        "groups": groups,
-    });
-    serde_json::to_string_pretty(&v)
-        .map(|mut s| {
-            s.push('\n');
-            s
-        })
+        pay_column: &args.pay,
+        rows_analyzed: a.all.n,
+        rows_read: a.rows_read,
+        weight_column: &args.weight,
+    };
+    let mut out = Vec::with_capacity(4096 + a.groups.len() * 1600);
+    serde_json::to_writer_pretty(&mut out, &doc).map_err(fail)?;
+    out.push(b'\n');
+    String::from_utf8(out)
         .map_err(|e| CliError::Output(format!("cannot serialize the summary: {e}")))
 }
 
@@ -328,13 +424,19 @@ fn csv(args: &AnalyzeArgs, a: &Analysis) -> String {
         MinimumSource::Given => "given",
         MinimumSource::SmallestPay => "smallest_pay",
     };
-    let mut scopes: Vec<(&str, &str, &Summary)> = vec![("all", "", &a.all)];
+    let mut scopes: Vec<(&str, &str, Option<&Summary>)> = vec![("all", "", Some(&a.all))];
     for g in &a.groups {
-        scopes.push(("group", &g.label, &g.summary));
+        scopes.push(("group", &g.label, g.summary.as_ref()));
     }
     let rows: Vec<Vec<String>> = scopes
         .into_iter()
         .map(|(scope, label, s)| {
+            let Some(s) = s else {
+                // A group without rows: 0 rows, every statistic empty.
+                let mut r = vec![scope.to_string(), label.to_string(), "0".to_string()];
+                r.resize(header.len(), String::new());
+                return r;
+            };
             let mut r = vec![scope.to_string(), label.to_string(), s.n.to_string()];
             r.extend(
                 [

@@ -1,0 +1,391 @@
+//! The general CSV reader: every CSV the plain fast path ([`crate::plain_csv`]) declines is read
+//! here, record by record, with the `csv` crate (RFC 4180: quoted cells may hold commas, quotes
+//! and line breaks; lines end in `\n`, `\r\n` or `\r`; a UTF-8 byte-order mark is dropped;
+//! blank lines are skipped, as R's `read.csv` and pandas skip them).
+//!
+//! Because it knows the line every record starts on, each problem it finds names the line in
+//! the user's file and the column: a record with too few or too many fields (both are errors:
+//! a short row is never read as empty cells), an empty or non-numeric pay or weight cell, a
+//! group label that is not UTF-8. All problems of one kind are counted in one pass and the
+//! first few shown.
+//!
+//! Numbers are parsed by `fast_float2::parse` (polars' CSV parser, which the fast path also
+//! uses, so both readers give the same bits), after trimming spaces and tabs around the cell:
+//! ` 1200 ` is 1200. `inf` and `NaN` parse, and are refused later as non-finite with their rows.
+
+use crate::{shown_path, Columns, Groups, LineMap, Request, Role, Rows, TableError};
+use std::io::Read;
+
+/// What a field of a record is read as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    Skip,
+    Pay,
+    Weight,
+    Group,
+}
+
+/// The header of a CSV: its column names, checked (UTF-8, no NUL, no duplicates), and the line
+/// after it.
+pub(crate) fn header(path: &std::path::Path, bytes: impl Read) -> Result<Vec<String>, TableError> {
+    let mut rdr = reader(bytes);
+    let mut rec = csv::ByteRecord::new();
+    let got = rdr
+        .read_byte_record(&mut rec)
+        .map_err(|e| io_error(path, e))?;
+    if !got {
+        return Err(TableError::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    header_names(path, &rec)
+}
+
+fn header_names(path: &std::path::Path, rec: &csv::ByteRecord) -> Result<Vec<String>, TableError> {
+    let mut names = Vec::with_capacity(rec.len());
+    for (i, field) in rec.iter().enumerate() {
+        if field.contains(&0) {
+            return Err(TableError::NotText {
+                path: path.to_path_buf(),
+                why: "its header line holds NUL bytes (a UTF-16 export? save it as UTF-8 CSV)",
+            });
+        }
+        match std::str::from_utf8(field) {
+            Ok(s) => names.push(s.to_string()),
+            Err(_) => {
+                return Err(TableError::HeaderNotUtf8 {
+                    path: path.to_path_buf(),
+                    column: i + 1,
+                })
+            }
+        }
+    }
+    let mut seen: Vec<&str> = Vec::new();
+    let mut dups: Vec<String> = Vec::new();
+    for n in &names {
+        if seen.contains(&n.as_str()) {
+            if !dups.contains(n) {
+                dups.push(n.clone());
+            }
+        } else {
+            seen.push(n);
+        }
+    }
+    if !dups.is_empty() {
+        return Err(TableError::DuplicateColumns {
+            path: path.to_path_buf(),
+            names: dups,
+            line: Some(1),
+        });
+    }
+    Ok(names)
+}
+
+fn reader<R: Read>(bytes: R) -> csv::Reader<R> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .buffer_capacity(1 << 20)
+        .from_reader(bytes)
+}
+
+fn io_error(path: &std::path::Path, e: csv::Error) -> TableError {
+    match e.into_kind() {
+        csv::ErrorKind::Io(source) => TableError::Open {
+            path: path.to_path_buf(),
+            source,
+        },
+        other => TableError::Open {
+            path: path.to_path_buf(),
+            source: std::io::Error::other(format!("{other:?}")),
+        },
+    }
+}
+
+/// Offending cells of one kind, as [`Rows`] collects them.
+struct Offenders {
+    first: Vec<(usize, Option<u64>, String)>,
+    total: usize,
+}
+
+impl Offenders {
+    fn new() -> Self {
+        Offenders {
+            first: Vec::new(),
+            total: 0,
+        }
+    }
+    fn push(&mut self, row: usize, line: u64, text: &[u8]) {
+        self.total += 1;
+        if self.first.len() < crate::ROWS_SHOWN {
+            self.first
+                .push((row, Some(line), String::from_utf8_lossy(text).into_owned()));
+        }
+    }
+    fn rows(self) -> Option<Rows> {
+        (self.total > 0).then_some(Rows {
+            first: self.first,
+            total: self.total,
+        })
+    }
+}
+
+/// Reads the requested columns of a CSV (the header included) from `bytes`, the whole file.
+pub(crate) fn read(req: &Request, bytes: &[u8]) -> Result<Columns, TableError> {
+    let path = req.path;
+    let mut rdr = reader(bytes);
+    let mut rec = csv::ByteRecord::new();
+    if !rdr
+        .read_byte_record(&mut rec)
+        .map_err(|e| io_error(path, e))?
+    {
+        return Err(TableError::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    let names = header_names(path, &rec)?;
+    let mut slots = vec![Slot::Skip; names.len()];
+    let mut place = |role: Role, name: &str, slot: Slot| -> Result<(), TableError> {
+        match names.iter().position(|n| n == name) {
+            Some(i) => {
+                slots[i] = slot;
+                Ok(())
+            }
+            None => Err(TableError::MissingColumn {
+                path: path.to_path_buf(),
+                role,
+                name: name.to_string(),
+                available: names.clone(),
+            }),
+        }
+    };
+    place(Role::Pay, req.pay, Slot::Pay)?;
+    if let Some(w) = req.weight {
+        place(Role::Weight, w, Slot::Weight)?;
+    }
+    if let Some(g) = req.group {
+        place(Role::Group, g, Slot::Group)?;
+    }
+    let fields = names.len();
+    let mut pay = Vec::new();
+    let mut weight = req.weight.map(|_| Vec::new());
+    let mut codes: Vec<u32> = Vec::new();
+    let mut labels: Vec<Box<[u8]>> = Vec::new();
+    let mut index: foldhash::HashMap<Box<[u8]>, u32> = foldhash::HashMap::default();
+    let mut lines = LineMap::default();
+    let mut ragged = Vec::new();
+    let mut ragged_total = 0usize;
+    let mut empty = [Offenders::new(), Offenders::new()];
+    let mut not_numbers = [Offenders::new(), Offenders::new()];
+    let mut not_utf8 = Offenders::new();
+    let mut row = 0usize;
+    // The line of a record's first byte: line ends counted up to it. The reader's own
+    // position is taken before the line ends it skips (blank lines, the `\n` of a `\r\n`), so
+    // the start is found by stepping over them.
+    let (mut counted_to, mut line) = (0usize, 1u64);
+    loop {
+        match rdr.read_byte_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(io_error(path, e)),
+        }
+        row += 1;
+        let mut start = rec.position().map_or(counted_to, |p| p.byte() as usize);
+        while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        let start = start.max(counted_to).min(bytes.len());
+        line += memchr::memchr_iter(b'\n', &bytes[counted_to..start]).count() as u64;
+        counted_to = start;
+        let line = line;
+        lines.note(row, line);
+        if rec.len() != fields {
+            ragged_total += 1;
+            if ragged.len() < crate::ROWS_SHOWN {
+                ragged.push((line, rec.len()));
+            }
+            continue;
+        }
+        for (field, slot) in rec.iter().zip(&slots) {
+            match slot {
+                Slot::Skip => {}
+                Slot::Pay | Slot::Weight => {
+                    let k = usize::from(*slot == Slot::Weight);
+                    let text = trim(field);
+                    let value = if text.is_empty() {
+                        empty[k].push(row, line, field);
+                        0.0
+                    } else {
+                        match fast_float2::parse::<f64, _>(text) {
+                            Ok(v) => v,
+                            Err(_) => {
+                                not_numbers[k].push(row, line, field);
+                                0.0
+                            }
+                        }
+                    };
+                    if k == 0 {
+                        pay.push(value);
+                    } else if let Some(w) = weight.as_mut() {
+                        w.push(value);
+                    }
+                }
+                Slot::Group => {
+                    let code = match index.get(field) {
+                        Some(&c) => c,
+                        None => {
+                            if std::str::from_utf8(field).is_err() {
+                                not_utf8.push(row, line, field);
+                            }
+                            let c = labels.len() as u32;
+                            labels.push(field.into());
+                            index.insert(field.into(), c);
+                            c
+                        }
+                    };
+                    codes.push(code);
+                }
+            }
+        }
+    }
+    if ragged_total > 0 {
+        return Err(TableError::Ragged {
+            path: path.to_path_buf(),
+            expected: fields,
+            first: ragged,
+            total: ragged_total,
+        });
+    }
+    let roles = [
+        (Role::Pay, req.pay),
+        (Role::Weight, req.weight.unwrap_or("")),
+    ];
+    for (k, offenders) in not_numbers.into_iter().enumerate() {
+        if let Some(rows) = offenders.rows() {
+            return Err(TableError::NotNumeric {
+                path: path.to_path_buf(),
+                column: roles[k].1.to_string(),
+                role: roles[k].0,
+                rows,
+            });
+        }
+    }
+    for (k, offenders) in empty.into_iter().enumerate() {
+        if let Some(rows) = offenders.rows() {
+            return Err(TableError::Missing {
+                path: path.to_path_buf(),
+                column: roles[k].1.to_string(),
+                role: roles[k].0,
+                rows,
+            });
+        }
+    }
+    if let Some(rows) = not_utf8.rows() {
+        return Err(TableError::LabelNotUtf8 {
+            path: path.to_path_buf(),
+            column: req.group.unwrap_or("").to_string(),
+            rows,
+        });
+    }
+    if row == 0 {
+        return Err(TableError::NoRows {
+            path: path.to_path_buf(),
+        });
+    }
+    let groups = req.group.map(|_| {
+        // Renumber so codes follow the sorted labels.
+        let mut order: Vec<u32> = (0..labels.len() as u32).collect();
+        order.sort_by(|&a, &b| labels[a as usize].cmp(&labels[b as usize]));
+        let mut rank = vec![0u32; labels.len()];
+        for (r, &old) in order.iter().enumerate() {
+            rank[old as usize] = r as u32;
+        }
+        for c in &mut codes {
+            *c = rank[*c as usize];
+        }
+        Groups {
+            // Checked to be UTF-8 above.
+            labels: order
+                .iter()
+                .map(|&o| String::from_utf8_lossy(&labels[o as usize]).into_owned())
+                .collect(),
+            codes: std::mem::take(&mut codes),
+        }
+    });
+    let _ = shown_path;
+    Ok(Columns {
+        pay,
+        weight,
+        groups,
+        rows_read: row,
+        lines,
+    })
+}
+
+/// The cell without the spaces and tabs around it.
+fn trim(cell: &[u8]) -> &[u8] {
+    let start = cell
+        .iter()
+        .position(|&b| b != b' ' && b != b'\t')
+        .unwrap_or(cell.len());
+    let end = cell
+        .iter()
+        .rposition(|&b| b != b' ' && b != b'\t')
+        .map_or(start, |i| i + 1);
+    &cell[start..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::InputFormat;
+    use std::path::Path;
+
+    fn req(group: bool) -> Request<'static> {
+        Request {
+            path: Path::new("t.csv"),
+            format: Some(InputFormat::Csv),
+            pay: "pay",
+            group: group.then_some("g"),
+            weight: None,
+            drop_nonpositive: false,
+        }
+    }
+
+    #[test]
+    fn quoted_line_breaks_blank_lines_and_cr_line_ends() {
+        let text = b"\xEF\xBB\xBFg,pay\r\n\"a\nb\",1.5\r\n\r\nc, 2 \r\n\r\n";
+        let c = read(&req(true), &text[..]).unwrap();
+        assert_eq!(c.pay, vec![1.5, 2.0]);
+        let g = c.groups.unwrap();
+        assert_eq!(g.labels, vec!["a\nb", "c"]);
+        // Row 2 starts on line 5: the quoted break and the blank line moved it.
+        assert_eq!(c.lines.line(1), Some(2));
+        assert_eq!(c.lines.line(2), Some(5));
+        let cr = read(&req(false), &b"pay\r1\r2\r"[..]).unwrap();
+        assert_eq!(cr.pay, vec![1.0, 2.0]);
+    }
+
+    #[test]
+    fn short_and_long_rows_are_both_errors_with_lines() {
+        let e = read(&req(true), &b"g,pay\na,1\n200\nb,2,3\n"[..]).unwrap_err();
+        let msg = e.to_string();
+        assert!(msg.contains("line 3 has 1 field"), "{msg}");
+        assert!(msg.contains("line 4 has 3 fields"), "{msg}");
+    }
+
+    #[test]
+    fn bad_numbers_name_their_lines() {
+        let e = read(&req(false), &b"pay\n1\n\"x\ny\"\n2 3\n"[..]).unwrap_err();
+        let msg = e.to_string();
+        assert!(msg.contains("row 2 (line 3)"), "{msg}");
+        assert!(msg.contains("row 3 (line 5)"), "{msg}");
+    }
+
+    #[test]
+    fn duplicate_header_names_are_refused() {
+        let e = read(&req(false), &b"pay,x,pay\n1,2,3\n"[..]).unwrap_err();
+        assert!(e.to_string().contains("\"pay\""), "{e}");
+        assert!(matches!(e, TableError::DuplicateColumns { .. }));
+    }
+}
