@@ -936,7 +936,7 @@ impl Validator {
                     ctx,
                     Some(&id),
                     "rounding",
-                    &r.to_string(),
+                    &num(r),
                     "must be positive",
                     "the unit of the last printed digit, e.g. 0.1 for \"13.8\"",
                 );
@@ -957,8 +957,8 @@ impl Validator {
                     ctx,
                     Some(&id),
                     "low",
-                    &lo.to_string(),
-                    &format!("greater than high = {hi}"),
+                    &num(lo),
+                    &format!("greater than high = {}", num(hi)),
                     "put the smaller number in low",
                 );
                 None
@@ -1093,14 +1093,7 @@ impl Validator {
             _ => None,
         };
         if let Some((problem, expected)) = problem {
-            self.invalid(
-                ctx,
-                Some(id),
-                field,
-                &crate::model::format_number(lo),
-                &problem,
-                &expected,
-            );
+            self.invalid(ctx, Some(id), field, &num_grouped(lo), &problem, &expected);
         }
     }
 
@@ -1144,7 +1137,7 @@ impl Validator {
                     ctx,
                     Some(&id),
                     "threshold_multiple",
-                    &m.to_string(),
+                    &num(m),
                     "must be positive",
                     "e.g. 1.5 for 'one-and-a-half times the 17th grade'",
                 );
@@ -1254,7 +1247,7 @@ impl Validator {
                             ctx,
                             Some(&id),
                             "coefficient",
-                            &c.to_string(),
+                            &num(c),
                             "must be positive",
                             "a coefficient relative to grade 1 (or an amount)",
                         ),
@@ -1289,8 +1282,8 @@ impl Validator {
                         ctx,
                         Some(&id),
                         "coefficient",
-                        &c.to_string(),
-                        &format!("grade {g} is below grade {pg} ({pc})"),
+                        &num(c),
+                        &format!("grade {g} is below grade {pg} ({})", num(pc)),
                         "coefficients rise with the grade",
                     );
                 }
@@ -1358,6 +1351,25 @@ fn line_at(text: &str, at: usize) -> usize {
     1 + (0..b.len())
         .filter(|&i| b[i] == b'\n' || (b[i] == b'\r' && text.as_bytes().get(i + 1) != Some(&b'\n')))
         .count()
+}
+
+/// A number for a message: as Rust prints it, but in scientific notation when that would take
+/// more than 15 digits (`1e300`, not 301 digits; `1.5e-9`).
+fn num(x: f64) -> String {
+    if x != 0.0 && x.is_finite() && (x.abs() >= 1e15 || x.abs() < 1e-6) {
+        format!("{x:e}")
+    } else {
+        x.to_string()
+    }
+}
+
+/// [`num`] with thousands separators, as the data files' figures are shown.
+fn num_grouped(x: f64) -> String {
+    if x != 0.0 && x.is_finite() && (x.abs() >= 1e15 || x.abs() < 1e-6) {
+        format!("{x:e}")
+    } else {
+        crate::model::format_number(x)
+    }
 }
 
 /// At most `MAX_SHOWN` characters of a value in a message, so a 100 KB string does not make a

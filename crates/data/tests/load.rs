@@ -483,3 +483,25 @@ fn thousands_of_records_with_long_text_load_in_one_pass() {
         errs[4999]
     );
 }
+
+#[test]
+fn huge_and_tiny_numbers_are_short_in_messages() {
+    let errs = errors_for(&GOOD.replace("value = 80000", "value = -1e300"));
+    assert_eq!(errs.len(), 1, "{errs:#?}");
+    assert!(errs[0].contains("value = -1e300: not a whole"), "{errs:#?}");
+    let errs = errors_for(
+        &GOOD
+            .replace("value = 80000", "low = 2e300\nhigh = 1e300")
+            .replace("more-than", "range"),
+    );
+    assert!(
+        errs[0].contains("low = 2e300: greater than high = 1e300"),
+        "{errs:#?}"
+    );
+    assert!(errs[0].len() < 300, "{errs:#?}");
+    let errs = errors_for(&GOOD.replace("value = 80000", "value = 80000\nrounding = -1e-300"));
+    assert!(
+        errs[0].contains("rounding = -1e-300: must be positive"),
+        "{errs:#?}"
+    );
+}
