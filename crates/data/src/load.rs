@@ -22,6 +22,10 @@ pub struct SourceFile {
 /// `/dev/zero`, a growing log) must not take all memory.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
+/// The most read from all the files of one dataset together, so that a folder of many large
+/// files cannot take all memory either.
+pub const MAX_DATASET_BYTES: u64 = 256 * 1024 * 1024;
+
 /// The files of a dataset directory that could be read, and a problem for each that could not.
 pub struct ReadFiles {
     pub files: Vec<SourceFile>,
@@ -194,6 +198,17 @@ fn kind_of(t: &std::fs::FileType) -> &'static str {
 
 /// Reads one dataset file; on failure records why and returns false.
 fn read_one(root: &Path, path: &Path, out: &mut ReadFiles) -> bool {
+    let read: usize = out.files.iter().map(|f| f.bytes.len()).sum();
+    if read as u64 >= MAX_DATASET_BYTES {
+        out.errors.push(DataError::Io {
+            path: path.to_path_buf(),
+            message: format!(
+                "the dataset's files before it already hold {} MiB, more than a dataset can; remove the files that are not dataset files",
+                MAX_DATASET_BYTES / (1024 * 1024)
+            ),
+        });
+        return false;
+    }
     match read_capped(path) {
         Ok(bytes) => {
             out.files.push(SourceFile {

@@ -505,3 +505,30 @@ fn huge_and_tiny_numbers_are_short_in_messages() {
         "{errs:#?}"
     );
 }
+
+#[test]
+fn the_whole_dataset_is_capped_too() {
+    // 17 files of 16 MiB each (sparse, all NUL): 272 MiB in all. Each file alone is allowed;
+    // past 256 MiB the rest are refused unread.
+    let dir = dataset_with(GOOD);
+    for i in 0..17 {
+        let f = std::fs::File::create(dir.path().join(format!("figures/big-{i:02}.toml"))).unwrap();
+        f.set_len(16 * 1024 * 1024).unwrap();
+    }
+    let errs = errors_in(dir.path());
+    // Problems met reading come first (big-16 and test.toml, after it), then those of the
+    // files read.
+    assert_eq!(errs.len(), 18, "{errs:#?}");
+    let refused = "cannot read: the dataset's files before it already hold 256 MiB";
+    assert!(
+        errs[0].contains(&format!("big-16.toml: {refused}")),
+        "{}",
+        errs[0]
+    );
+    assert!(
+        errs[1].contains(&format!("test.toml: {refused}")),
+        "{}",
+        errs[1]
+    );
+    assert!(errs[2].contains("big-00.toml:1: a NUL byte"), "{}", errs[2]);
+}
