@@ -38,7 +38,7 @@ pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// A terminal table with the house style: no outer frame clutter, wraps to the terminal width.
-pub fn terminal_table(header: &[&str]) -> comfy_table::Table {
+pub fn terminal_table(header: &[&str]) -> TerminalTable {
     let mut t = comfy_table::Table::new();
     t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(comfy_table::ContentArrangement::Dynamic)
@@ -48,7 +48,49 @@ pub fn terminal_table(header: &[&str]) -> comfy_table::Table {
     } else {
         t.set_width(160);
     }
-    t
+    TerminalTable(t)
+}
+
+/// Longest cell that is wrapped to the terminal width. comfy-table's wrapping takes time
+/// quadratic in a cell's length (a 100 KB label took minutes); a table holding a longer cell
+/// is printed unwrapped instead, in time linear in its size.
+const MAX_WRAPPED_CELL: usize = 2000;
+
+/// A [`comfy_table::Table`] (everything of it through `Deref`) whose `Display` stays linear in
+/// the size of its cells: see [`MAX_WRAPPED_CELL`].
+pub struct TerminalTable(comfy_table::Table);
+
+impl std::ops::Deref for TerminalTable {
+    type Target = comfy_table::Table;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for TerminalTable {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
+}
+
+impl std::fmt::Display for TerminalTable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let long = self
+            .0
+            .row_iter()
+            .flat_map(|r| r.cell_iter())
+            .any(|c| c.content().len() > MAX_WRAPPED_CELL);
+        if long {
+            let mut t = self.0.clone();
+            t.set_content_arrangement(comfy_table::ContentArrangement::Disabled);
+            for c in t.column_iter_mut() {
+                c.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
+            }
+            write!(f, "{t}")
+        } else {
+            write!(f, "{}", self.0)
+        }
+    }
 }
 
 fn terminal_width() -> Option<(u16, u16)> {
@@ -157,12 +199,21 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
             path.display()
         ))
     };
+    interrupt::install();
     let mut tmp = tempfile::Builder::new()
         .prefix(".wages-")
         .suffix(".tmp")
         .tempfile_in(dir)
         .map_err(|e| fail("create a file there", e))?;
+    // Removed by the signal handler if the run is interrupted before the rename.
+    let _pending = interrupt::Pending::new(tmp.path());
     tmp.write_all(bytes).map_err(|e| fail("write", e))?;
+    if let Some(ms) = std::env::var_os("WAGES_TEST_HOLD_TEMP_MS") {
+        // Test hook (tests/signals.rs): hold the temp file so an interrupt can be sent while
+        // it exists.
+        let ms = ms.to_string_lossy().parse().unwrap_or(0);
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+    }
     // tempfile creates 0600; an output file should be readable like any other (0644).
     #[cfg(unix)]
     {
@@ -175,6 +226,82 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     tmp.persist(path)
         .map_err(|e| fail("rename into place", e.error))?;
     Ok(())
+}
+
+/// Interrupts (Ctrl-C, `kill`, a closed terminal) must not leave `.wages-*.tmp` files: while a
+/// temp file exists its path is held in a slot, and a handler for SIGINT, SIGTERM and SIGHUP
+/// removes the held files and then ends the process as the signal would have.
+mod interrupt {
+    use std::sync::atomic::{AtomicPtr, Ordering};
+
+    const SLOTS: usize = 16;
+    static HELD: [AtomicPtr<libc::c_char>; SLOTS] =
+        [const { AtomicPtr::new(std::ptr::null_mut()) }; SLOTS];
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+
+    extern "C" fn on_signal(sig: libc::c_int) {
+        for slot in &HELD {
+            let p = slot.swap(std::ptr::null_mut(), Ordering::SeqCst);
+            if !p.is_null() {
+                // SAFETY: unlink is async-signal-safe; `p` is a NUL-terminated path leaked by
+                // `Pending::new` and never freed while held.
+                unsafe { libc::unlink(p) };
+            }
+        }
+        // SAFETY: async-signal-safe calls; the default action ends the process with `sig`.
+        unsafe {
+            libc::signal(sig, libc::SIG_DFL);
+            libc::raise(sig);
+        }
+    }
+
+    pub fn install() {
+        INSTALL.call_once(|| {
+            for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+                // SAFETY: the handler only makes async-signal-safe calls.
+                unsafe {
+                    libc::signal(sig, on_signal as *const () as libc::sighandler_t);
+                }
+            }
+        });
+    }
+
+    /// A temp file's path, held for the handler until dropped.
+    pub struct Pending(Option<usize>);
+
+    impl Pending {
+        pub fn new(path: &std::path::Path) -> Pending {
+            use std::os::unix::ffi::OsStrExt;
+            let Ok(c) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+                return Pending(None);
+            };
+            let p = c.into_raw();
+            for (i, slot) in HELD.iter().enumerate() {
+                if slot
+                    .compare_exchange(std::ptr::null_mut(), p, Ordering::SeqCst, Ordering::SeqCst)
+                    .is_ok()
+                {
+                    return Pending(Some(i));
+                }
+            }
+            // SAFETY: `p` came from `into_raw` above and was not stored.
+            drop(unsafe { std::ffi::CString::from_raw(p) });
+            Pending(None)
+        }
+    }
+
+    impl Drop for Pending {
+        fn drop(&mut self) {
+            if let Some(i) = self.0 {
+                let p = HELD[i].swap(std::ptr::null_mut(), Ordering::SeqCst);
+                if !p.is_null() {
+                    // SAFETY: stored by `new` from `into_raw`; swapped out, so the handler can
+                    // no longer see it.
+                    drop(unsafe { std::ffi::CString::from_raw(p) });
+                }
+            }
+        }
+    }
 }
 
 /// Creates the output folder if needed, with a one-line error when it cannot.
