@@ -858,11 +858,10 @@ fn read_parquet(
     guarded(req, || frame_columns(req, &mut df, clock))?
 }
 
-/// Numeric types the Parquet reader (polars 0.55) cannot decode, with the way round it: a
-/// float16 column reaches an `unreachable!` inside it, and decimals are limited to 38 digits.
+/// Numeric types the Parquet reader (polars 0.55) cannot decode, with the way round it:
+/// decimals are limited to 38 digits.
 fn undecodable(dtype: &DataType) -> Option<&'static str> {
     match dtype {
-        DataType::Float16 => Some("cast it to float32 when writing the file (pandas: df.astype({\"COL\": \"float32\"}); pyarrow: pc.cast)"),
         DataType::Decimal(p, _) if *p > 38 => Some("decimals of more than 38 digits cannot be read; cast the column to decimal(38, s) or float64 when writing the file"),
         _ => None,
     }

@@ -32,7 +32,8 @@ pub enum InputFormatArg {
     after_help = "Multiples are pay / minimum. Without --minimum the smallest pay in the file is the reference, and the output says so. Statistics, JSON keys and the weighted quantile rule: docs/analyze.md."
 )]
 pub struct AnalyzeArgs {
-    /// The payroll: a CSV file with a header line, or a Parquet file; `-` reads standard input.
+    /// The payroll: a CSV file with a header line, or a Parquet file; `-` reads standard input
+    /// (the format is then told by the content, as for a name without an extension).
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
 
@@ -87,12 +88,22 @@ pub struct AnalyzeArgs {
     pub chart_height: u32,
 }
 
+/// A number as a message shows it: `1e300`, not three hundred digits.
+fn short(x: f64) -> String {
+    if x != 0.0 && x.is_finite() && (x.abs() >= 1e15 || x.abs() < 1e-6) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
 /// Checks the options that do not need the file.
 fn check_usage(args: &AnalyzeArgs) -> Result<()> {
     if let Some(m) = args.minimum {
         if !(m.is_finite() && m > 0.0) {
             return Err(CliError::usage(format!(
-                "--minimum {m}: the reference minimum must be a positive number"
+                "--minimum {}: the reference minimum must be a positive number",
+                short(m)
             )));
         }
     }
@@ -121,21 +132,27 @@ fn check_usage(args: &AnalyzeArgs) -> Result<()> {
     }
     if let Some(k) = args.caps.iter().find(|k| !(k.is_finite() && **k > 0.0)) {
         return Err(CliError::usage(format!(
-            "--caps: {k} is not a positive multiple of the minimum; give e.g. --caps 5,8,15,30"
+            "--caps: {} is not a positive multiple of the minimum; give e.g. --caps 5,8,15,30",
+            short(*k)
         )));
     }
     // The same cap twice (`5,5.0`) would give two identical rows and duplicate CSV columns.
     for (i, k) in args.caps.iter().enumerate() {
         if args.caps[..i].contains(k) {
             return Err(CliError::usage(format!(
-                "--caps lists {k} more than once; give each multiple once, e.g. --caps 5,8,15,30"
+                "--caps lists {} more than once; give each multiple once, e.g. --caps 5,8,15,30",
+                short(*k)
             )));
         }
     }
     if let Some(m) = args.minimum {
         if let Some(k) = args.caps.iter().find(|k| !(**k * m).is_finite()) {
             return Err(CliError::usage(format!(
-                "--caps {k} with --minimum {m}: the threshold {k} x {m} is not a finite number; give a smaller cap or minimum"
+                "--caps {} with --minimum {}: the threshold {} x {} is not a finite number; give a smaller cap or minimum",
+                short(*k),
+                short(m),
+                short(*k),
+                short(m)
             )));
         }
     }
@@ -157,7 +174,9 @@ pub fn run(_ctx: &Context, args: AnalyzeArgs) -> Result<()> {
     check_usage(&args)?;
     // `-` (standard input) and streams (`/dev/stdin`, `<(zcat f.csv.gz)`) have no telling
     // extension: their content tells the format (Parquet's magic bytes, else CSV).
+    // A name without an extension (`/dev/stdin` redirected from a file, `/dev/fd/3`) too.
     let stream = args.file.as_os_str() == "-"
+        || args.file.extension().is_none()
         || std::fs::metadata(&args.file).is_ok_and(|m| !m.is_file() && !m.is_dir());
     let format = match args.input_format {
         Some(InputFormatArg::Csv) => Some(InputFormat::Csv),
