@@ -539,13 +539,22 @@ pub fn group_report(file: &str, g: &Group) -> Result<GroupReport, String> {
             }
             (None, None) => unreachable_row(),
         };
+        // No share exceeds 100% and no count the membership: an `at least` count or a share
+        // from a count is cut there, and its point kept inside (a point beyond is also
+        // flagged by the counts-within-membership check).
+        let share = share
+            .intersect(&Interval::new(0.0, 100.0).unwrap_or(share))
+            .unwrap_or(share);
+        let count = count
+            .intersect(&Interval::new(0.0, m_iv.hi()).unwrap_or(count))
+            .unwrap_or(count);
         Ok(Resolved {
             lower: r.lower,
             upper: r.upper,
             share,
-            share_point,
+            share_point: share_point.clamp(share.lo(), share.hi()),
             count,
-            count_point,
+            count_point: count_point.clamp(count.lo(), count.hi()),
             mean: r.mean,
             origin,
         })
