@@ -47,7 +47,7 @@ def machine():
 
 
 def split_env(cmd):
-    """`cmd` may start with VAR=value words (e.g. WAGES_CSV_READER=polars): (env additions, argv)."""
+    """`cmd` may start with VAR=value words (e.g. WAGES_CSV_READER=general): (env additions, argv)."""
     env = {}
     while cmd and re.match(r"^[A-Z_]+=", cmd[0]):
         k, v = cmd[0].split("=", 1)
@@ -162,9 +162,9 @@ def main():
         ]
         if ext.startswith("csv"):
             # wages reads a plain CSV with its own fast path; this row is the same binary with
-            # polars' CSV reader (WAGES_CSV_READER=polars, what any other CSV gets), to show
+            # the general CSV reader (WAGES_CSV_READER=general, what any other CSV gets), to show
             # what the fast path is worth.
-            cmds.append(("wages-polars-csv", ["WAGES_CSV_READER=polars"] + cmds[0][1]))
+            cmds.append(("wages-general-csv", ["WAGES_CSV_READER=general"] + cmds[0][1]))
         worst, groups = agreement(cmds)
         notes.append(f"{ext}: {groups} groups; largest relative difference from wages on "
                      + ", ".join(f"{k} {v:.1e}" for k, v in worst.items()))
@@ -176,11 +176,11 @@ def main():
             loads.append(os.getloadavg()[0])
         t, how = times(cmds, a.runs)
         loads.append(os.getloadavg()[0])
-        if "wages-polars-csv" in t:
-            r = t["python-polars"][0] / t["wages-polars-csv"][0]
+        if "wages-general-csv" in t:
+            r = t["python-polars"][0] / t["wages-general-csv"][0]
             verdicts.append(f"{ext}: (with polars' CSV reader instead of the fast path: "
                             f"{r:.2f}x faster than python-polars, "
-                            f"{rss['wages-polars-csv']:.0f} MiB)")
+                            f"{rss['wages-general-csv']:.0f} MiB)")
         extra = " (extra input, not an issue target)" if ext == "csv-quoted" else ""
         for name, k in want.items():
             r = t[name][0] / t["wages"][0]

@@ -303,7 +303,7 @@ fn missing_column_lists_the_columns() {
     let (code, e) = fails("p.csv", Some(b"id,salary\n1,100\n"), &[]);
     assert_eq!(code, 1);
     assert!(e.contains("no column \"pay\""), "{e}");
-    assert!(e.contains("the columns are: id, salary"), "{e}");
+    assert!(e.contains("the columns are: \"id\", \"salary\""), "{e}");
     assert!(e.contains("--pay"), "{e}");
     let (_, e) = fails(
         "p.csv",

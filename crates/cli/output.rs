@@ -186,6 +186,9 @@ pub fn print(text: &str) -> Result<()> {
     }
 }
 
+// Only `analyze --chart` writes through it now (chart and tabulate stage their files
+// themselves), and analyze needs the `table` feature.
+#[cfg_attr(not(feature = "table"), allow(dead_code))]
 /// Writes `bytes` to `path` atomically: a temp file in the same folder, then a rename, so the
 /// file appears whole or not at all, and a failed run leaves nothing behind.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {

@@ -237,21 +237,12 @@ impl std::fmt::Display for Rows {
 
 /// The file line of each data row (CSV): `row + 1` until a blank line or a quoted line break
 /// moves the lines on; each such change is one entry. Parquet rows have no line.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub(crate) struct LineMap {
     /// No lines at all (Parquet).
     none: bool,
     /// `(first row, line - row)`, ascending by row; before the first entry `line = row + 1`.
     breaks: Vec<(usize, u64)>,
-}
-
-impl Default for LineMap {
-    fn default() -> Self {
-        LineMap {
-            none: false,
-            breaks: Vec::new(),
-        }
-    }
 }
 
 impl LineMap {

@@ -13,7 +13,7 @@
 //! uses, so both readers give the same bits), after trimming spaces and tabs around the cell:
 //! ` 1200 ` is 1200. `inf` and `NaN` parse, and are refused later as non-finite with their rows.
 
-use crate::{shown_path, Columns, Groups, LineMap, Request, Role, Rows, TableError};
+use crate::{Columns, Groups, LineMap, Request, Role, Rows, TableError};
 use std::io::Read;
 
 /// What a field of a record is read as.
@@ -312,7 +312,6 @@ pub(crate) fn read(req: &Request, bytes: &[u8]) -> Result<Columns, TableError> {
             codes: std::mem::take(&mut codes),
         }
     });
-    let _ = shown_path;
     Ok(Columns {
         pay,
         weight,
