@@ -707,7 +707,7 @@ fn read_csv(
         path: req.path.to_path_buf(),
         source: e,
     })?;
-    let c = records::read(req, &map)?;
+    let c = records::read(req, &map, |from, to| plain_csv::release(&map, from, to))?;
     clock.lap("general CSV parse");
     Ok(c)
 }

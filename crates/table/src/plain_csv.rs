@@ -227,7 +227,7 @@ fn parse_part(map: &Mmap, range: std::ops::Range<usize>, slots: &[Slot]) -> Opti
 
 /// Drops the resident pages wholly inside `map[from..to]` (they were read and are not needed
 /// again), so the mapping does not add the whole file to the resident size.
-fn release(map: &Mmap, from: usize, to: usize) {
+pub(crate) fn release(map: &Mmap, from: usize, to: usize) {
     const PAGE: usize = 4096;
     let from = from.div_ceil(PAGE) * PAGE;
     let to = to / PAGE * PAGE;
@@ -606,7 +606,7 @@ mod tests {
         let fast = crate::records::header(&path, File::open(&path).unwrap())
             .ok()
             .and_then(|names| read(&req, &file, &names));
-        let general = crate::records::read(&req, text).ok();
+        let general = crate::records::read(&req, text, |_, _| {}).ok();
         let reference = polars_columns(&req);
         std::fs::remove_file(&path).unwrap();
         (fast, general, reference)

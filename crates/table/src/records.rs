@@ -130,8 +130,17 @@ impl Offenders {
     }
 }
 
+/// Bytes read between two calls of the `release` callback of [`read`].
+const RELEASE_BYTES: usize = 32 << 20;
+
 /// Reads the requested columns of a CSV (the header included) from `bytes`, the whole file.
-pub(crate) fn read(req: &Request, bytes: &[u8]) -> Result<Columns, TableError> {
+/// `release(from, to)` is called as reading moves on, with ranges of `bytes` that are not
+/// read again (the caller drops the mapped pages, so the file does not add to the resident size).
+pub(crate) fn read(
+    req: &Request,
+    bytes: &[u8],
+    mut release: impl FnMut(usize, usize),
+) -> Result<Columns, TableError> {
     let path = req.path;
     let mut rdr = reader(bytes);
     let mut rec = csv::ByteRecord::new();
@@ -183,6 +192,7 @@ pub(crate) fn read(req: &Request, bytes: &[u8]) -> Result<Columns, TableError> {
     // position is taken before the line ends it skips (blank lines, the `\n` of a `\r\n`), so
     // the start is found by stepping over them.
     let (mut counted_to, mut line) = (0usize, 1u64);
+    let mut released_to = 0usize;
     loop {
         match rdr.read_byte_record(&mut rec) {
             Ok(true) => {}
@@ -196,6 +206,10 @@ pub(crate) fn read(req: &Request, bytes: &[u8]) -> Result<Columns, TableError> {
         }
         let start = start.max(counted_to).min(bytes.len());
         line += memchr::memchr_iter(b'\n', &bytes[counted_to..start]).count() as u64;
+        if start - released_to >= RELEASE_BYTES {
+            release(released_to, start);
+            released_to = start;
+        }
         counted_to = start;
         let line = line;
         lines.note(row, line);
@@ -354,20 +368,20 @@ mod tests {
     #[test]
     fn quoted_line_breaks_blank_lines_and_cr_line_ends() {
         let text = b"\xEF\xBB\xBFg,pay\r\n\"a\nb\",1.5\r\n\r\nc, 2 \r\n\r\n";
-        let c = read(&req(true), &text[..]).unwrap();
+        let c = read(&req(true), &text[..], |_, _| {}).unwrap();
         assert_eq!(c.pay, vec![1.5, 2.0]);
         let g = c.groups.unwrap();
         assert_eq!(g.labels, vec!["a\nb", "c"]);
         // Row 2 starts on line 5: the quoted break and the blank line moved it.
         assert_eq!(c.lines.line(1), Some(2));
         assert_eq!(c.lines.line(2), Some(5));
-        let cr = read(&req(false), &b"pay\r1\r2\r"[..]).unwrap();
+        let cr = read(&req(false), &b"pay\r1\r2\r"[..], |_, _| {}).unwrap();
         assert_eq!(cr.pay, vec![1.0, 2.0]);
     }
 
     #[test]
     fn short_and_long_rows_are_both_errors_with_lines() {
-        let e = read(&req(true), &b"g,pay\na,1\n200\nb,2,3\n"[..]).unwrap_err();
+        let e = read(&req(true), &b"g,pay\na,1\n200\nb,2,3\n"[..], |_, _| {}).unwrap_err();
         let msg = e.to_string();
         assert!(msg.contains("line 3 has 1 field"), "{msg}");
         assert!(msg.contains("line 4 has 3 fields"), "{msg}");
@@ -375,7 +389,7 @@ mod tests {
 
     #[test]
     fn bad_numbers_name_their_lines() {
-        let e = read(&req(false), &b"pay\n1\n\"x\ny\"\n2 3\n"[..]).unwrap_err();
+        let e = read(&req(false), &b"pay\n1\n\"x\ny\"\n2 3\n"[..], |_, _| {}).unwrap_err();
         let msg = e.to_string();
         assert!(msg.contains("row 2 (line 3)"), "{msg}");
         assert!(msg.contains("row 3 (line 5)"), "{msg}");
@@ -383,7 +397,7 @@ mod tests {
 
     #[test]
     fn duplicate_header_names_are_refused() {
-        let e = read(&req(false), &b"pay,x,pay\n1,2,3\n"[..]).unwrap_err();
+        let e = read(&req(false), &b"pay,x,pay\n1,2,3\n"[..], |_, _| {}).unwrap_err();
         assert!(e.to_string().contains("\"pay\""), "{e}");
         assert!(matches!(e, TableError::DuplicateColumns { .. }));
     }
