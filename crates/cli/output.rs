@@ -20,21 +20,10 @@ pub enum Format {
 /// Text from a user's file (a label, a column name, a quote) made safe to show on one line of a
 /// terminal, in a message, in a table cell or in an SVG `<text>`: every control character (C0,
 /// DEL and C1: a line break, a tab, ESC, BEL, NUL) is written as its Rust escape (`\n`, `\t`,
-/// `\u{1b}`), and a backslash that would make such an escape ambiguous stays as it is. Printable
-/// text, non-ASCII letters included, is returned unchanged without a copy.
+/// `\u{1b}`). Printable text, non-ASCII letters included, is returned unchanged without a copy.
+/// One rule for the whole program: the dataset loader's messages use the same function.
 pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s.chars().any(char::is_control) {
-        return std::borrow::Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        if c.is_control() {
-            out.extend(c.escape_debug());
-        } else {
-            out.push(c);
-        }
-    }
-    std::borrow::Cow::Owned(out)
+    wages_data::escape_text(s)
 }
 
 /// A terminal table with the house style: no outer frame clutter, wraps to the terminal width.

@@ -635,6 +635,15 @@ impl Phases {
     }
 }
 
+/// What a field of a CSV record is read as (both CSV readers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Slot {
+    Skip,
+    Pay,
+    Weight,
+    Group,
+}
+
 /// The validated-to-be-numeric columns of a file, before the finite/positive checks.
 #[derive(Debug)]
 pub(crate) struct Columns {

@@ -29,7 +29,7 @@
 //! Memory: the mapped pages of each 32 MiB block are released once the block is parsed, so the
 //! resident size is the output vectors plus about one block per core, not the whole file.
 
-use crate::{Columns, Groups, LineMap, Request};
+use crate::{Columns, Groups, LineMap, Request, Slot};
 use memmap2::{Mmap, UncheckedAdvice};
 use std::borrow::Cow;
 use std::fs::File;
@@ -40,15 +40,6 @@ const BLOCK_BYTES: usize = if cfg!(test) { 4 << 10 } else { 32 << 20 };
 
 /// Below this many bytes per thread, one thread reads the whole file.
 const MIN_PART_BYTES: usize = 1 << 20;
-
-/// What a field of a line is read as.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Slot {
-    Skip,
-    Pay,
-    Weight,
-    Group,
-}
 
 /// One thread's share of the file: its rows' values, in file order, with group codes local to
 /// the thread (`labels[code]`). Labels are copied out of the map, whose pages are released.

@@ -13,17 +13,8 @@
 //! uses, so both readers give the same bits), after trimming spaces and tabs around the cell:
 //! ` 1200 ` is 1200. `inf` and `NaN` parse, and are refused later as non-finite with their rows.
 
-use crate::{Columns, Groups, LineMap, Request, Role, Rows, TableError};
+use crate::{Columns, Groups, LineMap, Request, Role, Rows, Slot, TableError};
 use std::io::Read;
-
-/// What a field of a record is read as.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Slot {
-    Skip,
-    Pay,
-    Weight,
-    Group,
-}
 
 /// The header of a CSV: its column names, checked (UTF-8, no NUL, no duplicates), and the line
 /// after it.
