@@ -138,9 +138,28 @@ pub fn markdown_table(header: &[&str], rows: &[Vec<String>]) -> String {
     s
 }
 
-/// CSV text from a header and rows, quoted per RFC 4180 by the csv crate's rules.
+/// CSV text from a header and rows, quoted per RFC 4180 by the csv crate's rules. Line breaks
+/// and tabs inside a field are kept (quoting carries them); every other control character (ESC,
+/// BEL, NUL) is escaped, so no command's CSV can carry one to a terminal or a spreadsheet.
 pub fn csv_text(header: &[&str], rows: &[Vec<String>]) -> String {
     fn field(s: &str) -> String {
+        let escaped;
+        let s = if s
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        {
+            escaped = s
+                .chars()
+                .map(|c| match c {
+                    '\n' | '\r' | '\t' => c.to_string(),
+                    c if c.is_control() => c.escape_debug().to_string(),
+                    c => c.to_string(),
+                })
+                .collect::<String>();
+            escaped.as_str()
+        } else {
+            s
+        };
         if s.contains([',', '"', '\n', '\r']) {
             format!("\"{}\"", s.replace('"', "\"\""))
         } else {
@@ -318,5 +337,14 @@ mod tests {
         assert_eq!(printable("\u{1b}[31mred\u{7}"), "\\u{1b}[31mred\\u{7}");
         assert_eq!(printable("nul\0"), "nul\\0");
         assert_eq!(printable("c1\u{85}"), "c1\\u{85}");
+    }
+
+    #[test]
+    fn csv_keeps_line_breaks_and_tabs_and_escapes_other_controls() {
+        let text = csv_text(
+            &["g"],
+            &[vec!["a\nb\tc".into()], vec!["\u{1b}x\u{7}".into()]],
+        );
+        assert_eq!(text, "g\n\"a\nb\tc\"\n\\u{1b}x\\u{7}\n");
     }
 }
