@@ -24,9 +24,14 @@ for target in $(cargo +nightly fuzz list); do
     scratch="$(mktemp -d)"
     echo "== fuzz $target (${seconds}s)"
     status=0
+    # parquet_schema calls wages_table::read once per input, and each read leaks its SIGBUS
+    # message on purpose (a few hundred bytes, see crates/table/src/input.rs): leak checks off.
+    leaks=1
+    if [ "$target" = parquet_schema ]; then leaks=0; fi
+    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=$leaks" \
     cargo +nightly fuzz run "$target" "$scratch" "corpus/$target" -- \
         -max_total_time="$seconds" -rss_limit_mb=2048 -print_final_stats=1 \
-        >"$scratch.log" 2>&1 || status=$?
+        -detect_leaks="$leaks" >"$scratch.log" 2>&1 || status=$?
     grep -E '^(stat::number_of_executed_units|==[0-9]+== ERROR|SUMMARY|error)' "$scratch.log" || true
     if [ "$status" != 0 ]; then tail -n 30 "$scratch.log"; fi
     rm -f "$scratch.log"
