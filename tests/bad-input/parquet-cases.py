@@ -50,6 +50,7 @@ def pay_cases():
         "float16": float16(PAY),
         "float32": pa.array(PAY, pa.float32()),
         "string-numbers": pa.array([str(v) for v in PAY], pa.string()),
+        "boolean": pa.array([True, True, False, True], pa.bool_()),
         "date32": pa.array(
             [datetime.date(2024, 1, d) for d in (1, 2, 3, 4)], pa.date32()
         ),

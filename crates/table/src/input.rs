@@ -186,31 +186,42 @@ fn fd_path(_file: &File) -> PathBuf {
 
 /// While alive, a `SIGBUS` (what touching a mapped page past the end of a file that another
 /// process truncated raises) ends the process with exit code 1 and a one-line message naming
-/// the file, instead of killing it with the signal. Readers map files (the plain-CSV fast
-/// path, and polars' Parquet reader): a file rewritten while it is read cannot be read
-/// reliably, and nothing has been written by then, so stopping is the clean answer.
+/// the file, instead of killing it with the signal. Readers map files (the CSV readers, and
+/// polars' Parquet reader): a file rewritten while it is read cannot be read reliably, and
+/// nothing has been written by then, so stopping is the clean answer. Guards are taken one at a
+/// time (a lock held while alive), so the message buffer is never written while armed.
 pub(crate) struct TruncationGuard {
-    _private: (),
+    #[cfg(unix)]
+    _turn: std::sync::MutexGuard<'static, ()>,
 }
 
 #[cfg(unix)]
 mod sigbus {
-    use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
-    use std::sync::Once;
+    use std::cell::UnsafeCell;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::{Mutex, Once};
 
-    /// The message to print (a leaked, NUL-free byte string) and its length; null when no
-    /// guard is alive.
-    pub static MESSAGE: AtomicPtr<u8> = AtomicPtr::new(std::ptr::null_mut());
+    /// Longest message kept (a longer path is cut).
+    pub const CAPACITY: usize = 4096;
+
+    /// The message the handler prints. Written only by the holder of [`TURN`] while
+    /// [`ARMED`] is false; read only by the handler while it is true.
+    pub struct Buffer(pub UnsafeCell<[u8; CAPACITY]>);
+    // SAFETY: access is ordered by `TURN` and `ARMED` as described above.
+    unsafe impl Sync for Buffer {}
+    pub static MESSAGE: Buffer = Buffer(UnsafeCell::new([0; CAPACITY]));
     pub static LENGTH: AtomicUsize = AtomicUsize::new(0);
+    pub static ARMED: AtomicBool = AtomicBool::new(false);
+    pub static TURN: Mutex<()> = Mutex::new(());
     static INSTALL: Once = Once::new();
 
     extern "C" fn on_sigbus(sig: libc::c_int) {
-        let msg = MESSAGE.load(Ordering::SeqCst);
-        let len = LENGTH.load(Ordering::SeqCst);
-        // SAFETY: only async-signal-safe calls (write, _exit, signal, raise).
+        // SAFETY: only async-signal-safe calls (write, _exit, signal, raise); the buffer is not
+        // written while armed.
         unsafe {
-            if !msg.is_null() {
-                libc::write(2, msg as *const libc::c_void, len);
+            if ARMED.load(Ordering::SeqCst) {
+                let len = LENGTH.load(Ordering::SeqCst);
+                libc::write(2, MESSAGE.0.get() as *const libc::c_void, len);
                 libc::_exit(1);
             }
             // Not ours: the default action, as if no handler had been installed.
@@ -240,30 +251,39 @@ impl TruncationGuard {
         {
             use std::sync::atomic::Ordering;
             sigbus::install();
+            let turn = sigbus::TURN.lock().unwrap_or_else(|e| e.into_inner());
             let text = format!(
                 "wages: error: {}: the file changed while it was read (it was truncated or rewritten by another program); read it again once nothing is writing to it\n",
                 crate::shown_path(path)
-            )
-            .replace('\0', "");
-            let leaked: &'static mut [u8] = Box::leak(text.into_bytes().into_boxed_slice());
-            sigbus::LENGTH.store(leaked.len(), Ordering::SeqCst);
-            sigbus::MESSAGE.store(leaked.as_mut_ptr(), Ordering::SeqCst);
+            );
+            let bytes = text.as_bytes();
+            let len = bytes.len().min(sigbus::CAPACITY);
+            // SAFETY: we hold TURN and the guard is disarmed (the previous holder disarmed it
+            // before releasing TURN), so the handler does not read the buffer now.
+            unsafe {
+                std::ptr::copy_nonoverlapping(
+                    bytes.as_ptr(),
+                    sigbus::MESSAGE.0.get() as *mut u8,
+                    len,
+                );
+            }
+            sigbus::LENGTH.store(len, Ordering::SeqCst);
+            sigbus::ARMED.store(true, Ordering::SeqCst);
+            TruncationGuard { _turn: turn }
         }
         #[cfg(not(unix))]
-        let _ = path;
-        TruncationGuard { _private: () }
+        {
+            let _ = path;
+            TruncationGuard {}
+        }
     }
 }
 
 impl Drop for TruncationGuard {
     fn drop(&mut self) {
         #[cfg(unix)]
-        {
-            use std::sync::atomic::Ordering;
-            // The message stays leaked (a few hundred bytes per read): a handler running on
-            // another thread may still be printing it.
-            sigbus::MESSAGE.store(std::ptr::null_mut(), Ordering::SeqCst);
-        }
+        sigbus::ARMED.store(false, std::sync::atomic::Ordering::SeqCst);
+        // `_turn` is released after this, with the guard disarmed.
     }
 }
 

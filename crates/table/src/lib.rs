@@ -41,8 +41,7 @@
 //! # Parquet column types
 //!
 //! Pay and weight columns may have any numeric Arrow type (8- to 128-bit integers, signed or
-//! not, 16-, 32- and 64-bit floats, decimals of any precision and scale, booleans) or hold
-//! numbers as text; they are read as `f64`. A group column may be text, binary (if it is UTF-8),
+//! not, 16-, 32- and 64-bit floats, decimals of up to 38 digits) or hold numbers as text; they are read as `f64`. A group column may be text, binary (if it is UTF-8),
 //! categorical, a number, a boolean or a date. Any other type (a date as pay, a list, a struct)
 //! is refused with the column's name and type, before any data is read.
 //!
@@ -818,7 +817,10 @@ fn read_parquet(
             });
         }
         let fits = match role {
-            Role::Pay | Role::Weight => numeric_type(&dtype) || dtype == DataType::String,
+            // A boolean is not an amount: `true` would be read as pay of 1.
+            Role::Pay | Role::Weight => {
+                (numeric_type(&dtype) && dtype != DataType::Boolean) || dtype == DataType::String
+            }
             Role::Group => group_type(&dtype),
         };
         if !fits {
@@ -867,7 +869,8 @@ fn undecodable(dtype: &DataType) -> Option<&'static str> {
     }
 }
 
-/// Types read as numbers: every integer, float and decimal type, and booleans (0 and 1).
+/// Types read as numbers: every integer, float and decimal type (and, for group labels only,
+/// booleans).
 fn numeric_type(dtype: &DataType) -> bool {
     dtype.is_primitive_numeric()
         || matches!(
