@@ -9,8 +9,10 @@
 //!   paper's derivations: multiples, effective ratios, extrapolation, Pareto tails, checks, caps.
 //! - [`inequality`]: statistics on individual (optionally weighted) pay data.
 //! - [`tabulation`]: bracket tables to counts and fitted distributions.
+//! - [`ledger`]: derived lines and checks written as formulas over figures (the ledger engine).
 
 pub mod derived;
 pub mod inequality;
 pub mod interval;
+pub mod ledger;
 pub mod tabulation;
