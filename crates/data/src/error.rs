@@ -49,6 +49,20 @@ pub enum DataError {
         problem: String,
         expected: String,
     },
+
+    /// A formula, claim or label template of a `derivations/` file is wrong at a column, or a
+    /// derived line is wrong as a whole (a cycle, a unit clash).
+    #[error("{}: {} = {}: {}", Location { path, line: *line, column: *column, record: record.as_deref() }, field, value, escape_text(message))]
+    Formula {
+        path: PathBuf,
+        line: Option<usize>,
+        /// 1-based column in the file's line, where it can be known.
+        column: Option<usize>,
+        record: Option<String>,
+        field: String,
+        value: String,
+        message: String,
+    },
 }
 
 impl DataError {
@@ -57,7 +71,8 @@ impl DataError {
         match self {
             DataError::Io { path, .. }
             | DataError::Syntax { path, .. }
-            | DataError::Invalid { path, .. } => path,
+            | DataError::Invalid { path, .. }
+            | DataError::Formula { path, .. } => path,
         }
     }
 }
@@ -66,12 +81,18 @@ impl DataError {
 struct Location<'a> {
     path: &'a std::path::Path,
     line: Option<usize>,
+    column: Option<usize>,
     record: Option<&'a str>,
 }
 
 impl<'a> Location<'a> {
     fn new(path: &'a std::path::Path, line: Option<usize>, record: Option<&'a str>) -> Self {
-        Location { path, line, record }
+        Location {
+            path,
+            line,
+            column: None,
+            record,
+        }
     }
 }
 
@@ -80,6 +101,9 @@ impl fmt::Display for Location<'_> {
         write!(f, "{}", escape_text(&self.path.display().to_string()))?;
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
+            if let Some(column) = self.column {
+                write!(f, ":{column}")?;
+            }
         }
         if let Some(record) = self.record {
             write!(f, ": record `{}`", escape_text(record))?;

@@ -5,6 +5,7 @@
 //! binary works from any folder; [`load_dir`] loads another directory of the same layout.
 
 mod error;
+pub mod ledger;
 mod load;
 mod model;
 
@@ -30,6 +31,7 @@ fn collect_embedded(dir: &Dir<'static>, out: &mut Vec<load::SourceFile>) {
         let wanted = p.extension().is_some_and(|e| e == "toml")
             && (p.starts_with("figures")
                 || p.starts_with("scales")
+                || p.starts_with("derivations")
                 || p == Path::new("grade-rules.toml"));
         if wanted {
             out.push(load::SourceFile {
@@ -41,6 +43,29 @@ fn collect_embedded(dir: &Dir<'static>, out: &mut Vec<load::SourceFile>) {
     for d in dir.dirs() {
         collect_embedded(d, out);
     }
+}
+
+/// The bracket tables shipped in the binary: every `tabulations/*.csv` of the embedded
+/// `data/`, as `(path relative to the dataset root, bytes)` pairs sorted by path (e.g.
+/// `("tabulations/vovsi-1924.csv", ...)`). Only the folder's own files, as on disk: `wages data
+/// check` reads a directory's `tabulations/*.csv` without descending into sub-folders.
+pub fn embedded_tabulations() -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = EMBEDDED
+        .get_dir("tabulations")
+        .map(|d| {
+            d.files()
+                .filter(|f| f.path().extension().is_some_and(|e| e == "csv"))
+                .map(|f| {
+                    (
+                        f.path().to_string_lossy().into_owned(),
+                        f.contents().to_vec(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
 }
 
 /// Loads and validates a dataset directory laid out like `data/`. On failure, returns every

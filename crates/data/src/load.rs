@@ -3,7 +3,11 @@
 //! Layout (see `data/README.md`):
 //! - `figures/*.toml`: `[[figure]]` records,
 //! - `grade-rules.toml` (optional): `[[rule]]` records,
-//! - `scales/*.toml` (optional): one `[scale]` table with `[[scale.grade]]` rows each.
+//! - `scales/*.toml` (optional): one `[scale]` table with `[[scale.grade]]` rows each,
+//! - `derivations/*.toml` (optional): the ledger (`[[section]]`, `[[assumption]]`,
+//!   `[[derived]]`, `[[check]]`, `[[chart]]`), validated against the whole dataset.
+
+mod derivations;
 
 use crate::error::{escape_text, DataError, DataErrors};
 use crate::model::*;
@@ -66,7 +70,7 @@ pub fn read_dir_files(dir: &Path) -> Result<ReadFiles, DataErrors> {
             }]))
         }
     }
-    for sub in ["figures", "scales"] {
+    for sub in ["figures", "scales", "derivations"] {
         let subdir = dir.join(sub);
         match std::fs::metadata(&subdir) {
             Ok(m) if m.is_dir() => {}
@@ -328,6 +332,7 @@ pub fn parse_read_files(
         ..Dataset::default()
     };
     let mut seen_ids: HashMap<String, PathBuf> = HashMap::new();
+    let mut texts: HashMap<String, String> = HashMap::new();
     let figure_files = files
         .iter()
         .filter(|f| f.rel_path.starts_with("figures"))
@@ -347,7 +352,10 @@ pub fn parse_read_files(
         };
         let text = String::from_utf8_lossy(&file.bytes);
         let ctx = FileCtx::new(&path, &text, file.rel_path.to_string_lossy().into_owned());
-        if file.rel_path.starts_with("figures") {
+        if file.rel_path.starts_with("derivations") {
+            v.derivations(&ctx, &doc, &mut dataset.derivations, &mut seen_ids);
+            texts.insert(ctx.rel.clone(), text.clone().into_owned());
+        } else if file.rel_path.starts_with("figures") {
             for (table, index) in v.array_of_tables(&ctx, &doc, "figure", &["figure"]) {
                 if let Some(f) = v.figure(&ctx, table, index) {
                     v.unique(&ctx, &mut seen_ids, &f.id);
@@ -390,6 +398,7 @@ pub fn parse_read_files(
             }
         }
     }
+    derivations::validate(&mut v, &dataset, &texts, display_root);
     if v.errors.is_empty() {
         Ok(dataset)
     } else {

@@ -486,6 +486,9 @@ pub struct Dataset {
     pub figures: Vec<Figure>,
     pub rules: Vec<GradeRule>,
     pub scales: Vec<PayScale>,
+    /// The ledger: derived lines, checks, assumptions, sections and charts (`derivations/`).
+    #[serde(skip)]
+    pub derivations: crate::ledger::Derivations,
     /// Where it came from: "embedded" or a directory path.
     pub origin: String,
 }

@@ -48,6 +48,24 @@ pub struct Quantity {
     pub assumptions: Vec<String>,
 }
 
+/// What formulas may refer to: known quantities, and keys a dataset defines but cannot give a
+/// value for (a pay scale without that grade), with the reason. A line that refers to an absent
+/// key is not available, with that reason; it is not a mistake in the dataset.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Inputs {
+    pub known: BTreeMap<String, Quantity>,
+    pub absent: BTreeMap<String, String>,
+}
+
+impl From<BTreeMap<String, Quantity>> for Inputs {
+    fn from(known: BTreeMap<String, Quantity>) -> Self {
+        Inputs {
+            known,
+            absent: BTreeMap::new(),
+        }
+    }
+}
+
 /// How a derived line computes its value.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Body {
@@ -341,10 +359,12 @@ pub fn nearest<'a>(id: &str, candidates: impl IntoIterator<Item = &'a str>) -> O
 /// (with the nearest id), references to checks, unknown units, unit clashes, misplaced bounds
 /// and cycles. Returns `(index of the spec, problem)` pairs in spec order.
 pub fn validate(
-    inputs: &BTreeMap<String, Quantity>,
+    inputs: &Inputs,
     assumptions: &[String],
     specs: &[Spec],
 ) -> Vec<(usize, Problem)> {
+    let absent = &inputs.absent;
+    let inputs = &inputs.known;
     let derived: HashMap<&str, usize> = specs
         .iter()
         .enumerate()
@@ -391,6 +411,7 @@ pub fn validate(
             for r in e.refs() {
                 let key = r.key();
                 if inputs.contains_key(&key)
+                    || absent.contains_key(&key)
                     || (r.field.is_none() && derived.contains_key(key.as_str()))
                 {
                     continue;
@@ -709,6 +730,7 @@ struct Var {
 
 struct Engine<'a> {
     inputs: &'a BTreeMap<String, Quantity>,
+    absent: &'a BTreeMap<String, String>,
     specs: &'a [Spec],
     derived: HashMap<&'a str, usize>,
     vars: Vec<Var>,
@@ -828,6 +850,9 @@ impl<'a> Engine<'a> {
                             return Err(format!("`{key}` is not available ({why})"))
                         }
                     }
+                } else if let Some(why) = self.absent.get(&key) {
+                    push_unique(&mut acc.inputs, &key);
+                    return Err(why.clone());
                 } else {
                     return Err(format!("`{key}` names nothing in the dataset"));
                 }
@@ -1211,7 +1236,9 @@ fn leaf_keys(n: &Node, vars: &[Var]) -> Vec<String> {
 
 /// Evaluates every spec, in dependency order, and returns one outcome per spec in spec order.
 /// Run [`validate`] first: a spec with an unknown id or in a cycle comes back unavailable.
-pub fn evaluate(inputs: &BTreeMap<String, Quantity>, specs: &[Spec]) -> Vec<Outcome> {
+pub fn evaluate(inputs: &Inputs, specs: &[Spec]) -> Vec<Outcome> {
+    let absent = &inputs.absent;
+    let inputs = &inputs.known;
     let derived = specs
         .iter()
         .enumerate()
@@ -1220,6 +1247,7 @@ pub fn evaluate(inputs: &BTreeMap<String, Quantity>, specs: &[Spec]) -> Vec<Outc
         .collect();
     let mut e = Engine {
         inputs,
+        absent,
         specs,
         derived,
         vars: Vec::new(),

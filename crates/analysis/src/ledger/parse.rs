@@ -642,7 +642,7 @@ pub fn parse_template(src: &str) -> Result<Vec<Piece>, ParseError> {
                 Some((a, b)) => (a.to_string(), Some(b.to_string())),
                 None => (inner.clone(), None),
             };
-            if id.is_empty() || !id.chars().all(id_char) {
+            if id.is_empty() || !id.chars().all(|c| id_char(c) || c == '.') {
                 return Err(ParseError {
                     column: i + 1,
                     message: format!("`{{{inner}}}` is not a reference: write {{figure-id}} or {{figure-id:text}}"),

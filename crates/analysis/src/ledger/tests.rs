@@ -99,8 +99,8 @@ fn derived_lines_rest_on_the_underlying_figures_not_on_intermediate_intervals() 
         derived("pop", "{t} / ({s} / 100)", "persons"),
         derived("rest", "{t} - {b} - {c}", "persons"),
     ];
-    assert!(validate(&inputs, &[], &specs).is_empty());
-    let out = evaluate(&inputs, &specs);
+    assert!(validate(&inputs.clone().into(), &[], &specs).is_empty());
+    let out = evaluate(&inputs.clone().into(), &specs);
     let alpha = value(&out[1]);
     // point: ln(16,900 / 1,500) / ln 2
     assert!(close(
@@ -148,7 +148,7 @@ fn non_monotone_formulas_give_an_enclosure_that_contains_the_sampled_range() {
         derived("bump", "{x} * (1 - {x}) * {y}", "number"),
         derived("dip", "({x} - 0.5) ^ 2 + min({y}, 2)", "number"),
     ];
-    let out = evaluate(&inputs, &specs);
+    let out = evaluate(&inputs.clone().into(), &specs);
     for (o, f) in out.iter().zip([
         (|x: &[f64]| x[0] * (1.0 - x[0]) * x[1]) as fn(&[f64]) -> f64,
         |x: &[f64]| (x[0] - 0.5).powi(2) + x[1].min(2.0),
@@ -179,7 +179,7 @@ fn checks_are_three_valued() {
         check("exact-ne", "645 == 430 * 1.49"),
         check("point-ties", "12 >= 90000 / 7500"),
     ];
-    let out = evaluate(&inputs, &specs);
+    let out = evaluate(&inputs.clone().into(), &specs);
     assert_eq!(verdict(&out[0]).verdict, Verdict::Pass);
     assert!(
         verdict(&out[0])
@@ -208,7 +208,7 @@ fn an_uncertain_equality_is_undecided_and_a_cancelling_one_passes() {
         check("eq", "{c} == 1500"),
         check("same", "{c} * 2 == {c} + {c}"),
     ];
-    let out = evaluate(&inputs, &specs);
+    let out = evaluate(&inputs.clone().into(), &specs);
     assert_eq!(verdict(&out[0]).verdict, Verdict::Undecided);
     // the difference is identically 0 on the box: holds for every value
     assert_eq!(verdict(&out[1]).verdict, Verdict::Pass);
@@ -225,7 +225,7 @@ fn division_by_a_value_that_can_be_zero_is_unavailable_and_the_rest_still_evalua
         derived("log", "ln({m})", "number"),
         derived("fine", "{b} + {c}", "persons"),
     ];
-    let out = evaluate(&inputs, &specs);
+    let out = evaluate(&inputs.clone().into(), &specs);
     let Outcome::Unavailable(u) = &out[0] else {
         panic!("{:?}", out[0])
     };
@@ -278,7 +278,7 @@ fn windows_have_no_point_and_lo_hi_read_interval_ends() {
         check("nonempty", "lo({w}) <= hi({w})"),
         derived("uses-point", "{m} * 2", "number"),
     ];
-    let out = evaluate(&inputs, &specs);
+    let out = evaluate(&inputs.clone().into(), &specs);
     let w = value(&out[0]);
     assert_eq!(w.point, None);
     assert_eq!((w.interval.lo, w.interval.hi), (645.0 / 50.0, 300.0 / 20.0));
@@ -303,8 +303,8 @@ fn assumptions_are_inherited_through_every_level() {
         derived("b2", "{a} * 2", "persons"),
         check("k", "{b2} > 0"),
     ];
-    assert!(validate(&inputs, &["same-people".into()], &specs).is_empty());
-    let out = evaluate(&inputs, &specs);
+    assert!(validate(&inputs.clone().into(), &["same-people".into()], &specs).is_empty());
+    let out = evaluate(&inputs.clone().into(), &specs);
     assert_eq!(
         value(&out[0]).assumptions,
         ["same-people", "more-than-upper"]
@@ -334,7 +334,7 @@ fn validation_names_unknown_ids_cycles_units_and_bounds() {
         check("chk", "{b} < {s}"),
         derived("refers-check", "{chk} + 1", "number"),
     ];
-    let problems = validate(&inputs, &[], &specs);
+    let problems = validate(&inputs.clone().into(), &[], &specs);
     let text: Vec<String> = problems
         .iter()
         .map(|(i, p)| format!("{}: {p}", specs[*i].id()))
@@ -371,7 +371,7 @@ fn validation_names_unknown_ids_cycles_units_and_bounds() {
         "{all}"
     );
     // Evaluating anyway makes the cycle unavailable, not a hang.
-    let out = evaluate(&inputs, &specs);
+    let out = evaluate(&inputs.clone().into(), &specs);
     assert!(matches!(out[1], Outcome::Unavailable(_)));
 }
 
@@ -384,4 +384,18 @@ fn nearest_suggests_only_likely_typos() {
     );
     assert_eq!(nearest("ratio-1991", ids).as_deref(), Some("ratio-1919"));
     assert_eq!(nearest("completely-else", ids), None);
+}
+
+#[test]
+fn an_absent_input_makes_the_line_unavailable_with_its_reason_not_a_problem() {
+    let inputs = Inputs {
+        known: vovsi(),
+        absent: [("scale.grade-12".to_string(), "the scale gives no grade 12".to_string())].into(),
+    };
+    let specs = vec![derived("x", "{scale.grade-12} * 1.5", "number")];
+    assert!(validate(&inputs, &[], &specs).is_empty());
+    let out = evaluate(&inputs, &specs);
+    let Outcome::Unavailable(u) = &out[0] else { panic!("{:?}", out[0]) };
+    assert_eq!(u.reason, "the scale gives no grade 12");
+    assert_eq!(u.inputs, ["scale.grade-12"]);
 }
