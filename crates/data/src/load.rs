@@ -7,6 +7,7 @@
 //! - `derivations/*.toml` (optional): the ledger (`[[section]]`, `[[assumption]]`,
 //!   `[[derived]]`, `[[check]]`, `[[chart]]`), validated against the whole dataset.
 
+mod charts;
 mod derivations;
 
 use crate::error::{escape_text, DataError, DataErrors};
@@ -399,6 +400,7 @@ pub fn parse_read_files(
         }
     }
     derivations::validate(&mut v, &dataset, &texts, display_root);
+    charts::validate(&mut v, &dataset, &texts, display_root);
     if v.errors.is_empty() {
         Ok(dataset)
     } else {
