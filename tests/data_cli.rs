@@ -145,3 +145,159 @@ fn bad_usage_exits_2() {
         .assert()
         .code(2);
 }
+
+/// The `*.csv` files of the shipped `data/tabulations/`.
+fn shipped_tabulations() -> usize {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/tabulations");
+    std::fs::read_dir(dir)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "csv")
+        })
+        .count()
+}
+
+#[test]
+fn check_says_how_many_tabulations_it_checked() {
+    let n = shipped_tabulations();
+    assert!(n >= 2, "data/tabulations holds {n} tables");
+    let want = format!(", {n} tabulations\n");
+    wages()
+        .args(["data", "check"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("the embedded dataset: ok: "))
+        .stdout(predicate::str::ends_with(want.clone()));
+    let repo_data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    wages()
+        .args(["data", "check"])
+        .arg(&repo_data)
+        .assert()
+        .success()
+        .stdout(predicate::str::ends_with(want));
+}
+
+#[test]
+fn check_lists_every_broken_tabulation_after_the_figure_problems() {
+    let repo_data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo_data, dir.path());
+    let figures = dir.path().join("figures/pirani-2006.toml");
+    let text = std::fs::read_to_string(&figures).unwrap();
+    std::fs::write(
+        &figures,
+        text.replacen("qualifier = \"about\"", "qualifier = \"roughly\"", 1),
+    )
+    .unwrap();
+    let tabs = dir.path().join("tabulations");
+    let vovsi = std::fs::read_to_string(tabs.join("vovsi-1924.csv")).unwrap();
+    let edit = |file: &str, from: &[&str], to: &[&str]| {
+        let mut t = vovsi.clone();
+        for (f, r) in from.iter().zip(to) {
+            assert!(t.contains(f), "{f}");
+            t = t.replacen(f, r, 1);
+        }
+        std::fs::write(tabs.join(file), t).unwrap();
+    };
+    // A share of 140%, a count that is not a number, the `upper` column left out.
+    edit("vovsi-1924.csv", &[",above,13.8,"], &[",above,140,"]);
+    edit(
+        "vovsi-not-a-number.csv",
+        &[",bracket,,15400,"],
+        &[",bracket,,15.4k,"],
+    );
+    edit(
+        "vovsi-no-upper.csv",
+        &[
+            "lower,upper,kind",
+            ",8,,above,",
+            ",15,30,bracket,",
+            ",30,,bracket,",
+        ],
+        &["lower,kind", ",8,above,", ",15,bracket,", ",30,bracket,"],
+    );
+    // Not a .csv: never read, as the loader ignores figures/notes.txt.
+    std::fs::write(tabs.join("notes.txt"), b"\xff\x00 not a table").unwrap();
+
+    let out = wages()
+        .args(["data", "check"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8(out.stderr).unwrap();
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 5, "{err}");
+    let t = tabs.display().to_string();
+    assert!(
+        lines[0].contains("pirani-2006.toml:")
+            && lines[0].contains("qualifier = \"roughly\": unknown word"),
+        "{err}"
+    );
+    let share = "group \"soviet, industrial, trade, banki…ive institutions (64 characters)\", bracket [8, +inf), field `share_percent`: 140 is over 100; give the share as a percentage of the group's membership";
+    let number = "group \"soviet, industrial, trade, banki…ive institutions (64 characters)\", bracket [15, 30), field `count`: `15.4k` is not a number; write a plain decimal number";
+    let column = "missing column(s) upper; the header has: group, membership, lower, kind,";
+    assert_eq!(
+        lines[1],
+        format!("wages: error: {t}/vovsi-1924.csv:8: {share}"),
+        "{err}"
+    );
+    assert!(
+        lines[2].starts_with(&format!("wages: error: {t}/vovsi-no-upper.csv:1: {column}")),
+        "{err}"
+    );
+    assert!(
+        lines[3].starts_with(&format!(
+            "wages: error: {t}/vovsi-not-a-number.csv:9: {number}"
+        )),
+        "{err}"
+    );
+    assert!(lines[4].ends_with(": 4 problems found"), "{err}");
+
+    // `wages tabulate` refuses each of these tables with exit 1 and the same message.
+    for (file, line, what) in [
+        ("vovsi-1924.csv", 8, share),
+        ("vovsi-no-upper.csv", 1, column),
+        ("vovsi-not-a-number.csv", 9, number),
+    ] {
+        let out = wages()
+            .arg("tabulate")
+            .arg(tabs.join(file))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{file}");
+        let e = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            e.contains(&format!("{t}/{file}: line {line}: {what}")),
+            "{file}: {e}"
+        );
+    }
+}
+
+#[test]
+fn check_finds_a_broken_tabulation_when_the_figures_are_good() {
+    let repo_data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo_data, dir.path());
+    std::fs::write(
+        dir.path().join("tabulations/empty.csv"),
+        "group,lower,upper,share_percent\n",
+    )
+    .unwrap();
+    let out = wages()
+        .arg("--data")
+        .arg(dir.path())
+        .args(["data", "check"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.lines().count(), 2, "{err}");
+    assert!(err.contains("tabulations/empty.csv"), "{err}");
+    assert!(err.ends_with(": 1 problem found\n"), "{err}");
+}

@@ -4,7 +4,7 @@ use super::Context;
 use crate::error::{CliError, Result};
 use crate::output::{self, Format};
 use crate::report::render::{csv_field_text, map_cells, markdown_text, table_text};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use wages_data::{Dataset, Figure, Status};
 
 #[derive(clap::Subcommand)]
@@ -211,26 +211,293 @@ fn show(d: &Dataset, id: &str, format: Format) -> Result<()> {
 
 fn check(ctx: &Context, dir: Option<PathBuf>) -> Result<()> {
     let dir = dir.or_else(|| ctx.data_dir.clone());
-    let (result, name) = match &dir {
+    let (result, tables, name) = match &dir {
         Some(d) => (
             wages_data::load_dir(d),
+            check_tabulations_dir(d),
             output::printable(&d.display().to_string()).into_owned(),
         ),
-        None => (wages_data::embedded(), "the embedded dataset".to_string()),
+        None => (
+            wages_data::embedded(),
+            check_embedded_tabulations(),
+            "the embedded dataset".to_string(),
+        ),
     };
+    let mut problems: Vec<String> = match &result {
+        Ok(_) => Vec::new(),
+        Err(e) => e.0.iter().map(|p| p.to_string()).collect(),
+    };
+    problems.extend(tables.problems);
     match result {
-        Ok(d) => output::print(&format!(
-            "{name}: ok: {} figures, {} grade rules, {} pay scales\n",
+        Ok(d) if problems.is_empty() => output::print(&format!(
+            "{name}: ok: {} figures, {} grade rules, {} pay scales, {}\n",
             d.figures.len(),
             d.rules.len(),
-            d.scales.len()
+            d.scales.len(),
+            counted(tables.checked, "tabulation"),
         )),
-        Err(e) => {
-            let n = e.0.len();
+        _ => {
+            let n = problems.len();
             Err(CliError::Data(format!(
-                "{e}\n{name}: {n} problem{} found",
+                "{}\n{name}: {n} problem{} found",
+                problems.join("\n"),
                 if n == 1 { "" } else { "s" }
             )))
+        }
+    }
+}
+
+/// `1 tabulation`, `2 tabulations`.
+fn counted(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+}
+
+/// What checking a dataset's bracket tables found: how many `tabulations/*.csv` were checked
+/// (read, parsed and computed), and one line per problem.
+#[derive(Default)]
+struct TableCheck {
+    checked: usize,
+    problems: Vec<String>,
+}
+
+impl TableCheck {
+    /// Checks one table as `wages tabulate` would read it; a problem is one line, in the
+    /// `file:line: ...` form of the dataset's other problems.
+    fn table(&mut self, path: &Path, bytes: Vec<u8>) {
+        self.checked += 1;
+        if let Err(e) = super::tabulate::check_table(path, bytes) {
+            let name = output::printable(&path.display().to_string()).into_owned();
+            self.problems.push(compiler_style(&name, &e));
+        }
+    }
+
+    fn io(&mut self, path: &Path, message: &str) {
+        self.problems.push(format!(
+            "{}: cannot read: {}",
+            output::printable(&path.display().to_string()),
+            output::printable(message)
+        ));
+    }
+}
+
+/// `FILE: line 5: rest` (how `wages tabulate` starts its messages) as `FILE:5: rest`, the
+/// form of every other `data check` line; any other message is kept as it is.
+fn compiler_style(name: &str, message: &str) -> String {
+    let parsed = message
+        .strip_prefix(name)
+        .and_then(|r| r.strip_prefix(": line "))
+        .and_then(|r| r.split_once(": "))
+        .filter(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    match parsed {
+        Some((line, rest)) => format!("{name}:{line}: {rest}"),
+        None => message.to_string(),
+    }
+}
+
+/// The embedded dataset's `tabulations/*.csv`, named `data/tabulations/...` as the embedded
+/// figures are named `data/figures/...`.
+fn check_embedded_tabulations() -> TableCheck {
+    let mut out = TableCheck::default();
+    for (rel, bytes) in wages_data::embedded_tabulations() {
+        out.table(&Path::new("data").join(rel), bytes);
+    }
+    out
+}
+
+/// The `tabulations/*.csv` of a dataset directory, read by the loader's rules for
+/// `figures/*.toml`: `tabulations/` is optional, files of other names are ignored, the folder's
+/// own files only (no sub-folders); every file is checked before it is opened (only regular
+/// files are read: a FIFO would block forever, a device never end), and at most
+/// [`MAX_TABLE_BYTES`] of it. A problem with one file does not stop the others being checked.
+fn check_tabulations_dir(dir: &Path) -> TableCheck {
+    let mut out = TableCheck::default();
+    if !std::fs::metadata(dir).is_ok_and(|m| m.is_dir()) {
+        // The loader has already said why the dataset cannot be read.
+        return out;
+    }
+    let sub = dir.join("tabulations");
+    match std::fs::metadata(&sub) {
+        Ok(m) if m.is_dir() => {}
+        Ok(m) => {
+            out.io(
+                &sub,
+                &format!(
+                    "not a directory ({}); tabulations/ must be a folder of .csv bracket tables",
+                    kind_of(&m.file_type())
+                ),
+            );
+            return out;
+        }
+        Err(e) => {
+            // Absent is fine (tabulations/ is optional); a broken or looping link is not.
+            if let Some(why) = missing_or(&sub, &e) {
+                out.io(
+                    &sub,
+                    &format!("{why}; tabulations/ must be a folder of .csv bracket tables"),
+                );
+            }
+            return out;
+        }
+    }
+    let entries = match std::fs::read_dir(&sub) {
+        Ok(entries) => entries,
+        Err(e) => {
+            out.io(&sub, &format!("{e}; check the folder's permissions"));
+            return out;
+        }
+    };
+    let mut paths = Vec::new();
+    for e in entries {
+        match e {
+            Ok(e) => paths.push(e.path()),
+            Err(e) => out.io(&sub, &format!("cannot list the folder: {e}")),
+        }
+    }
+    paths.retain(|p| p.extension().is_some_and(|x| x == "csv"));
+    paths.sort();
+    for p in paths {
+        match read_table(&p) {
+            Ok(bytes) => out.table(&p, bytes),
+            Err(message) => out.io(&p, &message),
+        }
+    }
+    out
+}
+
+/// The most read from one table: what `wages tabulate` reads of a file.
+const MAX_TABLE_BYTES: u64 = super::tabulate::MAX_INPUT_BYTES;
+
+/// The bytes of a regular file of at most [`MAX_TABLE_BYTES`]; anything else is refused before
+/// it is opened (opening a FIFO blocks until a writer comes), with a message saying what it is.
+fn read_table(path: &Path) -> std::result::Result<Vec<u8>, String> {
+    use std::io::Read;
+    let special = |kind: &str| {
+        format!("not a regular file ({kind}); tabulations/ holds only regular .csv files: replace it with one, or remove it")
+    };
+    let too_big = || {
+        format!(
+            "larger than {} MiB, too large for a bracket table; check that this is the right file, or remove it",
+            MAX_TABLE_BYTES / (1024 * 1024)
+        )
+    };
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => {
+            return Err(missing_or(path, &e)
+                .unwrap_or_else(|| "the file disappeared while the dataset was read".into()))
+        }
+    };
+    if meta.is_dir() {
+        return Err(
+            "is a directory, not a file; rename it so its name does not end in .csv".into(),
+        );
+    }
+    if !meta.is_file() {
+        return Err(special(kind_of(&meta.file_type())));
+    }
+    if meta.len() > MAX_TABLE_BYTES {
+        return Err(too_big());
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    // Should the file be swapped for a FIFO between the check above and the open, do not block
+    // in `open` (the check of the opened file below then refuses it).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::PermissionDenied => format!("{e}; check the file's permissions"),
+        _ => e.to_string(),
+    })?;
+    match file.metadata() {
+        Ok(m) if m.is_file() => {}
+        Ok(m) => return Err(special(kind_of(&m.file_type()))),
+        Err(e) => return Err(e.to_string()),
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(MAX_TABLE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > MAX_TABLE_BYTES {
+        return Err(too_big());
+    }
+    Ok(bytes)
+}
+
+/// For a path whose `metadata` failed: `None` if nothing is there at all, else why it cannot be
+/// followed (a link to nothing, a loop of links, no permission). The loader's wording.
+fn missing_or(path: &Path, e: &std::io::Error) -> Option<String> {
+    let link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    #[cfg(unix)]
+    let looped = e.raw_os_error() == Some(libc::ELOOP);
+    #[cfg(not(unix))]
+    let looped = false;
+    match e.kind() {
+        std::io::ErrorKind::NotFound if !link => None,
+        std::io::ErrorKind::NotFound => Some(format!(
+            "a symbolic link to {}, which does not exist",
+            std::fs::read_link(path)
+                .map(|t| t.display().to_string())
+                .unwrap_or_else(|_| "?".into())
+        )),
+        _ if looped => Some("a loop of symbolic links (too many levels)".into()),
+        std::io::ErrorKind::PermissionDenied => Some(format!(
+            "{e}; check the permissions of the file and its folders"
+        )),
+        _ => Some(e.to_string()),
+    }
+}
+
+/// "a FIFO", "a directory", ...: what a path is when it is not a regular file.
+fn kind_of(t: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_char_device() {
+            return "a character device";
+        }
+        if t.is_block_device() {
+            return "a block device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    if t.is_dir() {
+        "a directory"
+    } else if t.is_file() {
+        "a regular file"
+    } else {
+        "a special file"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::compiler_style;
+
+    #[test]
+    fn tabulate_locations_become_file_colon_line() {
+        let f = "d/tabulations/t.csv";
+        assert_eq!(
+            compiler_style(
+                f,
+                "d/tabulations/t.csv: line 8: group \"A\": field `count`: bad"
+            ),
+            "d/tabulations/t.csv:8: group \"A\": field `count`: bad"
+        );
+        // No line (an empty file, a header without rows), or another file's name: unchanged.
+        for m in [
+            "d/tabulations/t.csv: the file is empty; expected a header line",
+            "d/tabulations/t.csv: line x: odd",
+            "other.csv: line 3: bad",
+        ] {
+            assert_eq!(compiler_style(f, m), m);
         }
     }
 }

@@ -340,6 +340,17 @@ fn decode(name: &str, bytes: Vec<u8>) -> std::result::Result<String, String> {
     })
 }
 
+/// The check `wages data check` makes of each `tabulations/*.csv`: the file's bytes decoded,
+/// parsed and computed exactly as `wages tabulate FILE` does (charts and output aside), so a
+/// table that `tabulate` refuses with exit 1 is refused here with the same one-line message
+/// (`FILE: line N: ... field ...: what is wrong; what to do`). `path` names the file in the
+/// message, as FILE does for `tabulate`.
+pub fn check_table(path: &Path, bytes: Vec<u8>) -> std::result::Result<(), String> {
+    let name = input_name(path);
+    let text = decode(&name, bytes)?;
+    build(&name, &text).map(|_| ())
+}
+
 fn build(name: &str, text: &str) -> std::result::Result<Report, String> {
     let groups = parse::parse(name, text)?;
     let input_notes = text
