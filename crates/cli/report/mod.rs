@@ -77,6 +77,16 @@ impl Line {
         }
     }
 
+    /// The assumptions the line rests on, by id, statement and basis.
+    pub fn assumed(&self) -> &[Assumed] {
+        match self {
+            Line::Reported(r) => &r.assumed,
+            Line::Derived(d) => &d.assumed,
+            Line::Check(c) => &c.assumed,
+            Line::Unavailable(_) => &[],
+        }
+    }
+
     /// The assumptions the line rests on (empty for a reported figure of a source).
     pub fn assumptions(&self) -> &[String] {
         match self {
@@ -103,6 +113,22 @@ pub enum Record {
 pub enum Status {
     Reported,
     Assumption,
+}
+
+/// An assumption a line rests on: a declared `[[assumption]]`, an assumed figure, rule or pay
+/// scale, or the `more-than-upper` convention.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Assumed {
+    pub id: String,
+    pub statement: String,
+    pub basis: String,
+}
+
+/// Where an undecided check would hold: a figure and the sub-interval of its values.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HoldsFor {
+    pub id: String,
+    pub interval: Interval,
 }
 
 /// A record of the dataset, as its source gives it.
@@ -133,6 +159,8 @@ pub struct Reported {
     pub note: Option<String>,
     /// For an assumption: what it is and what it rests on.
     pub assumptions: Vec<String>,
+    /// The same, by id, statement and basis.
+    pub assumed: Vec<Assumed>,
 }
 
 /// A figure computed from others.
@@ -154,8 +182,16 @@ pub struct Derived {
     pub formula: String,
     /// Ids of the dataset records (or other report lines) it is computed from.
     pub inputs: Vec<String>,
+    /// The reported figures (and record fields) under it, derived lines expanded: the interval
+    /// is the range of the formula over these figures' intervals.
+    pub rests_on: Vec<String>,
     /// Plain-language assumptions; non-empty means the figure rests on them.
     pub assumptions: Vec<String>,
+    /// The same assumptions by id, statement and basis, own and inherited.
+    pub assumed: Vec<Assumed>,
+    /// `exact`: the interval is the range of the formula over its figures' intervals;
+    /// `enclosure`: it contains that range and may be wider (docs/ledger.md).
+    pub interval_is: &'static str,
     pub note: Option<String>,
 }
 
@@ -164,11 +200,18 @@ pub struct Derived {
 pub struct Check {
     pub id: String,
     pub label: String,
+    /// `true` when the verdict is `pass`.
     pub passed: bool,
+    /// `pass` (holds for every value in the intervals), `fail` (for none) or `undecided`.
+    pub verdict: &'static str,
     /// One line with the numbers.
     pub detail: String,
+    /// For an undecided check: each uncertain figure with the values for which it would hold.
+    pub holds_for: Vec<HoldsFor>,
     pub inputs: Vec<String>,
     pub assumptions: Vec<String>,
+    pub assumed: Vec<Assumed>,
+    pub note: Option<String>,
 }
 
 /// A line the report could not compute on this dataset, and why.

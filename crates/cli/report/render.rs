@@ -104,7 +104,7 @@ fn legend(r: &Report) -> Vec<String> {
     vec![
         format!("Dataset: {}. Report schema version {}.", output::printable(&r.dataset_origin), r.schema_version),
         "Intervals: what the source's wording allows (\"13.8%\" = [13.75, 13.85], \"about 1,500\" = [1,450, 1,550], \"more than 80,000\" = [80,000, 90,000], \"at least 12\" = [12, ∞)); derived intervals follow from their inputs'. See docs/report.md.".into(),
-        "ASSUMES: the line rests on an assumption, not on a source alone. Checks say PASS or FAIL with their arithmetic.".into(),
+        "ASSUMES: the line rests on an assumption, not on a source alone. Checks say PASS (holds for every value in the intervals), FAIL (for none) or UNDECIDED, with their arithmetic.".into(),
     ]
 }
 
@@ -138,7 +138,7 @@ pub fn value_text(line: &Line) -> String {
             };
             format!("{body} {}", d.unit_text)
         }
-        Line::Check(c) => if c.passed { "PASS" } else { "FAIL" }.into(),
+        Line::Check(c) => c.verdict.to_uppercase(),
         Line::Unavailable(_) => "not available".into(),
     }
 }
@@ -180,13 +180,25 @@ pub fn basis_parts(line: &Line) -> Vec<String> {
         }
         Line::Unavailable(u) => parts.push(u.reason.clone()),
     }
-    for a in line.assumptions() {
-        parts.push(format!("ASSUMES: {a}"));
-    }
-    if let Line::Derived(d) = line {
-        if let Some(n) = &d.note {
-            parts.push(format!("note: {n}"));
+    match line {
+        Line::Reported(_) => {
+            for a in line.assumptions() {
+                parts.push(format!("ASSUMES: {a}"));
+            }
         }
+        _ => {
+            for a in line.assumed() {
+                parts.push(format!("ASSUMES ({}): {}", a.id, a.statement));
+            }
+        }
+    }
+    let note = match line {
+        Line::Derived(d) => d.note.as_ref(),
+        Line::Check(c) => c.note.as_ref(),
+        _ => None,
+    };
+    if let Some(n) = note {
+        parts.push(format!("note: {n}"));
     }
     parts
 }

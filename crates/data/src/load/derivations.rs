@@ -451,6 +451,10 @@ pub(super) fn validate(
                         column,
                     } = p
                     {
+                        // A figure that failed validation is reported once, as itself.
+                        if v.figure_ids.contains(&rid) {
+                            continue;
+                        }
                         if let Err(msg) =
                             crate::ledger::template_ref_known(ds, &rid, style.as_deref())
                         {
