@@ -301,3 +301,145 @@ fn check_finds_a_broken_tabulation_when_the_figures_are_good() {
     assert!(err.contains("tabulations/empty.csv"), "{err}");
     assert!(err.ends_with(": 1 problem found\n"), "{err}");
 }
+
+/// A small dataset written from docs/ledger.md alone, with one planted mistake of each kind in
+/// its derivations: `data check` names every one with file, line and (where it applies)
+/// column, exits 1, and `report --data` stops on the same problems.
+#[test]
+fn check_names_every_mistake_in_a_derivations_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("figures")).unwrap();
+    std::fs::create_dir_all(d.join("derivations")).unwrap();
+    std::fs::write(
+        d.join("figures/f.toml"),
+        r#"[[figure]]
+id = "total"
+group = "s"
+description = "A total"
+value = 100
+qualifier = "exact"
+unit = "persons"
+status = "reported"
+source = "A source, p1"
+
+[[figure]]
+id = "part"
+group = "s"
+description = "A part"
+value = 20
+qualifier = "about"
+unit = "persons"
+status = "reported"
+source = "A source, p2"
+
+[[figure]]
+id = "share"
+group = "s"
+description = "A share"
+value = 12.5
+qualifier = "exact"
+unit = "percent"
+status = "reported"
+source = "A source, p3"
+"#,
+    )
+    .unwrap();
+    let ledger = r#"[[section]]
+id = "s"
+title = "S"
+
+[[assumption]]
+id = "reading"
+statement = "a reading"
+basis = "none"
+
+[[derived]]
+id = "syntax"
+section = "s"
+label = "Syntax"
+formula = "{total} - ({part}"
+unit = "persons"
+
+[[derived]]
+id = "typo"
+section = "s"
+label = "Typo"
+formula = "{totl} - {part}"
+unit = "persons"
+
+[[derived]]
+id = "loop-a"
+section = "s"
+label = "A"
+formula = "{loop-b} + 1"
+unit = "persons"
+
+[[derived]]
+id = "loop-b"
+section = "s"
+label = "B"
+formula = "{loop-a} - 1"
+unit = "persons"
+
+[[derived]]
+id = "clash"
+section = "s"
+label = "Clash"
+formula = "{part} + {share}"
+unit = "persons"
+
+[[derived]]
+id = "bad-assumption"
+section = "s"
+label = "Assumes what"
+formula = "{part} * 2"
+unit = "persons"
+assumes = ["readng"]
+
+[[check]]
+id = "bad-section"
+section = "ss"
+label = "Label of {prt}"
+claim = "{part} <= {total}"
+
+[[derived]]
+id = "total"
+section = "s"
+label = "Same id as a figure"
+formula = "{part}"
+unit = "persons"
+"#;
+    std::fs::write(d.join("derivations/l.toml"), ledger).unwrap();
+    let out = wages()
+        .args(["data", "check", d.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    let line_of = |needle: &str| ledger.lines().position(|l| l.contains(needle)).unwrap() + 1;
+    let expect = [
+        format!("derivations/l.toml:{}:29: record `syntax`: formula = \"{{total}} - ({{part}}\": expected `)` or an operator, found the end of the formula", line_of("({part}")),
+        format!("derivations/l.toml:{}:12: record `typo`: formula = \"{{totl}} - {{part}}\": `{{totl}}` names no figure, record or derived line; did you mean `{{total}}`?", line_of("{totl}")),
+        "the lines depend on each other in a cycle: loop-a -> loop-b -> loop-a".to_string(),
+        format!("derivations/l.toml:{}:21: record `clash`: formula = \"{{part}} + {{share}}\": `{{part}} + {{share}}` adds persons and a pure number", line_of("{part} + {share}")),
+        "record `bad-assumption`: assumes = \"readng\": `readng` names no [[assumption]]; did you mean `reading`?".to_string(),
+        "record `bad-section`: section = \"ss\": names no [[section]]; did you mean \"s\"?".to_string(),
+        "record `bad-section`: label = \"Label of {prt}\": `{prt}` names no figure or derived line; did you mean `{part}`?".to_string(),
+        "record `total`: id = \"total\": duplicate id, first used in".to_string(),
+    ];
+    for e in &expect {
+        assert!(err.contains(e.as_str()), "missing:\n  {e}\nin:\n{err}");
+    }
+    assert!(err.trim_end().ends_with("8 problems found"), "{err}");
+    // report --data stops on the same problems, writing nothing
+    let out = wages()
+        .args(["report", "--data", d.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8(out.stderr)
+        .unwrap()
+        .contains("did you mean `{total}`?"));
+}

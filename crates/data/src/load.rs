@@ -327,6 +327,8 @@ pub fn parse_read_files(
     let mut v = Validator {
         errors: read.errors,
         figure_ids: Default::default(),
+        section_ids: Default::default(),
+        chart_ids: Default::default(),
     };
     let mut dataset = Dataset {
         origin: origin.to_string(),
@@ -493,6 +495,10 @@ struct Validator {
     /// Ids of every figure record whose id parsed, valid or not, so one bad figure does not
     /// also make every rule that names it fail.
     figure_ids: std::collections::HashSet<String>,
+    /// Ids of `[[section]]` and `[[chart]]` records, across derivations files (their own
+    /// namespaces).
+    section_ids: HashMap<String, PathBuf>,
+    chart_ids: HashMap<String, PathBuf>,
 }
 
 /// Fields a figure may have; anything else is a typo we report rather than ignore.

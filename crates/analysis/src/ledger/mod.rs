@@ -1119,14 +1119,15 @@ impl<'a> Engine<'a> {
             _ => Verdict::Undecided,
         };
         let mut holds_for = Vec::new();
-        if verdict == Verdict::Undecided {
+        if verdict == Verdict::Undecided && op != Cmp::Eq {
             for k in leaf_keys(&diff, &self.vars) {
                 let v = self.var_of[&k];
                 if self.vars[v].iv.is_point() {
                     continue;
                 }
+                // Without the tolerance, so the ends are the switch points themselves.
                 if let Some(h) =
-                    range::holds_on(&diff, v, self.vars[v].iv, &p, |d| holds(op, d, tol))
+                    range::holds_on(&diff, v, self.vars[v].iv, &p, |d| holds(op, d, 0.0))
                 {
                     holds_for.push((k, h));
                 }

@@ -7,4 +7,10 @@ use std::collections::HashMap;
 use std::path::Path;
 
 /// Reports every problem of the dataset's chart declarations.
-pub(super) fn validate(_v: &mut Validator, _ds: &Dataset, _texts: &HashMap<String, String>, _root: &Path) {}
+pub(super) fn validate(
+    _v: &mut Validator,
+    _ds: &Dataset,
+    _texts: &HashMap<String, String>,
+    _root: &Path,
+) {
+}

@@ -162,13 +162,23 @@ impl Validator {
         records.sort_by_key(|(at, _, _)| *at);
         let file = ctx.rel.clone();
         let mut index: HashMap<&str, usize> = HashMap::new();
+        let (mut section_ids, mut chart_ids) = (
+            std::mem::take(&mut self.section_ids),
+            std::mem::take(&mut self.chart_ids),
+        );
         for (_, kind, t) in records {
             let n = index.entry(kind).or_default();
             *n += 1;
             let Some(id) = self.record_id(ctx, t, kind, *n - 1) else {
                 continue;
             };
-            self.unique(ctx, seen, &id);
+            // Sections and charts have their own namespaces (a section may share its id with a
+            // figure, as groups do); everything else shares ids with figures, rules and scales.
+            match kind {
+                "section" => self.unique(ctx, &mut section_ids, &id),
+                "chart" => self.unique(ctx, &mut chart_ids, &id),
+                _ => self.unique(ctx, seen, &id),
+            }
             match kind {
                 "section" => {
                     self.unknown_fields(ctx, Some(&id), t, SECTION_FIELDS);
@@ -269,6 +279,8 @@ impl Validator {
                 }
             }
         }
+        self.section_ids = section_ids;
+        self.chart_ids = chart_ids;
     }
 
     fn derived_spec(
