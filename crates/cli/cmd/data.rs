@@ -230,10 +230,13 @@ fn check(ctx: &Context, dir: Option<PathBuf>) -> Result<()> {
     problems.extend(tables.problems);
     match result {
         Ok(d) if problems.is_empty() => output::print(&format!(
-            "{name}: ok: {} figures, {} grade rules, {} pay scales, {}\n",
+            "{name}: ok: {} figures, {} grade rules, {} pay scales, {} derived lines, {} checks, {} charts, {}\n",
             d.figures.len(),
             d.rules.len(),
             d.scales.len(),
+            d.derivations.lines.iter().filter(|l| !l.is_check()).count(),
+            d.derivations.lines.iter().filter(|l| l.is_check()).count(),
+            d.derivations.charts.len(),
             counted(tables.checked, "tabulation"),
         )),
         _ => {

@@ -32,6 +32,7 @@ pub fn build(dataset: &Dataset) -> Result<Report, CliError> {
         )));
     }
     let ev = ledger::evaluate(dataset);
+    let names = ledger::Names::new(dataset, &ev.outcomes);
     let mut used: BTreeSet<&str> = BTreeSet::new();
     let mut sections = Vec::new();
     for s in &dataset.derivations.sections {
@@ -54,7 +55,7 @@ pub fn build(dataset: &Dataset) -> Result<Report, CliError> {
         }
         for (decl, outcome) in dataset.derivations.lines.iter().zip(&ev.outcomes) {
             if decl.section == s.id {
-                lines.push(ledger_line(dataset, &ev, decl, outcome));
+                lines.push(ledger_line(&names, &ev, decl, outcome));
             }
         }
         sections.push(Section {
@@ -137,12 +138,9 @@ fn unit_words(unit: &str) -> &str {
     }
 }
 
-fn ledger_line(ds: &Dataset, ev: &Evaluated, decl: &LineDecl, outcome: &Outcome) -> Line {
-    let label = ledger::render(ds, &ev.outcomes, &decl.label);
-    let note = decl
-        .note
-        .as_ref()
-        .map(|n| ledger::render(ds, &ev.outcomes, n));
+fn ledger_line(names: &ledger::Names, ev: &Evaluated, decl: &LineDecl, outcome: &Outcome) -> Line {
+    let label = names.render(&decl.label);
+    let note = decl.note.as_ref().map(|n| names.render(n));
     match outcome {
         Outcome::Derived(d) => {
             let assumed = assumed(ev, &d.assumptions);

@@ -389,6 +389,7 @@ fn csv_row(s: &Section, line: &Line) -> Vec<String> {
         }
         Line::Check(c) => {
             r[1] = "check".into();
+            r[10] = c.verdict.into();
             r[11] = c.passed.to_string();
             r[14] = c.detail.clone();
             r[15] = c.inputs.join(";");

@@ -11,7 +11,7 @@
 //! - every grade coefficient of a pay scale as `{scale-id.grade-N}`, exact; an assumed rule or
 //!   scale is an assumption of its own.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use wages_analysis::interval::{fmt_num, interval_from_qualifier, Qualifier};
 use wages_analysis::ledger::parse::{parse_template, Piece};
@@ -309,10 +309,12 @@ pub fn evaluate(ds: &Dataset) -> Evaluated {
     let mut registry = assumptions(ds);
     let outcomes = engine::evaluate(&inputs(ds), &specs);
     // Statements are templates: render them once the values are known.
+    let names = Names::new(ds, &outcomes);
     let rendered: Vec<(String, String)> = registry
         .iter()
-        .map(|(id, a)| (id.clone(), render(ds, &outcomes, &a.statement)))
+        .map(|(id, a)| (id.clone(), names.render(&a.statement)))
         .collect();
+    drop(names);
     for (id, s) in rendered {
         if let Some(a) = registry.get_mut(&id) {
             a.statement = s;
@@ -326,98 +328,127 @@ pub fn evaluate(ds: &Dataset) -> Evaluated {
 
 /// Renders a label template: `{id}` the number, `{id:text}` the value as the source words it,
 /// `{id:display}` with its unit, `{id:date}` its date. A reference that cannot be rendered
-/// (validation reports unknown ids) is left as written.
+/// (validation reports unknown ids) is left as written. Builds an index of the dataset on each
+/// call: to render many labels, build one [`Names`] and use [`Names::render`].
 pub fn render(ds: &Dataset, outcomes: &[Outcome], template: &str) -> String {
-    let Ok(pieces) = parse_template(template) else {
-        return template.to_string();
-    };
-    let mut out = String::new();
-    for p in pieces {
-        match p {
-            Piece::Text(t) => out.push_str(&t),
-            Piece::Ref { id, style, .. } => match render_ref(ds, outcomes, &id, style.as_deref()) {
-                Some(s) => out.push_str(&s),
-                None => {
-                    out.push('{');
-                    out.push_str(&id);
-                    if let Some(s) = style {
-                        out.push(':');
-                        out.push_str(&s);
-                    }
-                    out.push('}');
-                }
-            },
-        }
-    }
-    out
+    Names::new(ds, outcomes).render(template)
 }
 
 /// The styles a template reference may take.
 pub const TEMPLATE_STYLES: [&str; 4] = ["text", "display", "date", "number"];
 
-fn render_ref(ds: &Dataset, outcomes: &[Outcome], id: &str, style: Option<&str>) -> Option<String> {
-    if let Some(f) = ds.figure(id) {
-        let number = || match f.value {
-            Value::Point { value } => fmt_num(value).0,
-            Value::Range { low, high } => format!("{}-{}", fmt_num(low).0, fmt_num(high).0),
-        };
-        return Some(match style {
-            None | Some("number") => number(),
-            Some("text") => f.value_text(),
-            Some("display") => f.display(),
-            Some("date") => f.date.map_or_else(|| "undated".into(), |d| d.to_string()),
-            Some(_) => return None,
-        });
-    }
-    if let Some(o) = outcomes.iter().find(|o| o.id() == id) {
-        let Outcome::Derived(d) = o else {
-            return Some("(not available)".into());
-        };
-        let text = match d.point {
-            Some(p) => fmt_num(p).0,
-            None => d.interval.to_string(),
-        };
-        return match style {
-            None | Some("number") | Some("text") | Some("display") => Some(text),
-            Some(_) => None,
-        };
-    }
-    let q = inputs(ds).known.remove(id)?;
-    q.point.map(|p| fmt_num(p).0)
+/// Everything a label template may name, indexed once: figures, derived lines (with their
+/// outcomes, once evaluated), and record fields.
+pub struct Names<'a> {
+    ds: &'a Dataset,
+    figures: HashMap<&'a str, &'a Figure>,
+    outcomes: HashMap<&'a str, &'a Outcome>,
+    lines: HashSet<&'a str>,
+    inputs: Inputs,
 }
 
-/// Whether a template reference names something renderable (for validation).
-pub(crate) fn template_ref_known(
-    ds: &Dataset,
-    id: &str,
-    style: Option<&str>,
-) -> Result<(), String> {
-    if let Some(s) = style {
-        if !TEMPLATE_STYLES.contains(&s) {
-            return Err(format!(
-                "`{{{id}:{s}}}`: unknown style `{s}`; use one of {}",
-                TEMPLATE_STYLES.join(", ")
-            ));
+impl<'a> Names<'a> {
+    pub fn new(ds: &'a Dataset, outcomes: &'a [Outcome]) -> Self {
+        Names {
+            ds,
+            figures: ds.figures.iter().map(|f| (f.id.as_str(), f)).collect(),
+            outcomes: outcomes.iter().map(|o| (o.id(), o)).collect(),
+            lines: ds
+                .derivations
+                .lines
+                .iter()
+                .filter(|l| !l.is_check())
+                .map(|l| l.id.as_str())
+                .collect(),
+            inputs: inputs(ds),
         }
     }
-    let is_line = ds
-        .derivations
-        .lines
-        .iter()
-        .any(|l| l.id == id && !l.is_check());
-    if ds.figure(id).is_some() || is_line {
-        if style == Some("date") && ds.figure(id).is_none() {
-            return Err(format!("`{{{id}:date}}`: only a figure has a date"));
+
+    /// See [`render`].
+    pub fn render(&self, template: &str) -> String {
+        let Ok(pieces) = parse_template(template) else {
+            return template.to_string();
+        };
+        let mut out = String::new();
+        for p in pieces {
+            match p {
+                Piece::Text(t) => out.push_str(&t),
+                Piece::Ref { id, style, .. } => match self.render_ref(&id, style.as_deref()) {
+                    Some(s) => out.push_str(&s),
+                    None => {
+                        out.push('{');
+                        out.push_str(&id);
+                        if let Some(s) = style {
+                            out.push(':');
+                            out.push_str(&s);
+                        }
+                        out.push('}');
+                    }
+                },
+            }
         }
-        return Ok(());
+        out
     }
-    if inputs(ds).known.contains_key(id) {
-        return Ok(());
+
+    fn render_ref(&self, id: &str, style: Option<&str>) -> Option<String> {
+        if let Some(f) = self.figures.get(id) {
+            let number = || match f.value {
+                Value::Point { value } => fmt_num(value).0,
+                Value::Range { low, high } => format!("{}-{}", fmt_num(low).0, fmt_num(high).0),
+            };
+            return Some(match style {
+                None | Some("number") => number(),
+                Some("text") => f.value_text(),
+                Some("display") => f.display(),
+                Some("date") => f.date.map_or_else(|| "undated".into(), |d| d.to_string()),
+                Some(_) => return None,
+            });
+        }
+        if let Some(o) = self.outcomes.get(id) {
+            let Outcome::Derived(d) = o else {
+                return Some("(not available)".into());
+            };
+            let text = match d.point {
+                Some(p) => fmt_num(p).0,
+                None => d.interval.to_string(),
+            };
+            return match style {
+                None | Some("number") | Some("text") | Some("display") => Some(text),
+                Some(_) => None,
+            };
+        }
+        self.inputs.known.get(id)?.point.map(|p| fmt_num(p).0)
     }
-    let mut candidates: Vec<String> = ds.figures.iter().map(|f| f.id.clone()).collect();
-    candidates.extend(ds.derivations.lines.iter().map(|l| l.id.clone()));
-    let hint = engine::nearest(id, candidates.iter().map(String::as_str))
-        .map(|s| format!("; did you mean `{{{s}}}`?"))
-        .unwrap_or_default();
-    Err(format!("`{{{id}}}` names no figure or derived line{hint}"))
+
+    /// Whether a template reference names something renderable (for validation).
+    pub(crate) fn check(&self, id: &str, style: Option<&str>) -> Result<(), String> {
+        if let Some(s) = style {
+            if !TEMPLATE_STYLES.contains(&s) {
+                return Err(format!(
+                    "`{{{id}:{s}}}`: unknown style `{s}`; use one of {}",
+                    TEMPLATE_STYLES.join(", ")
+                ));
+            }
+        }
+        let is_figure = self.figures.contains_key(id);
+        if is_figure || self.lines.contains(id) {
+            if style == Some("date") && !is_figure {
+                return Err(format!("`{{{id}:date}}`: only a figure has a date"));
+            }
+            return Ok(());
+        }
+        if self.inputs.known.contains_key(id) {
+            return Ok(());
+        }
+        let candidates = self
+            .ds
+            .figures
+            .iter()
+            .map(|f| f.id.as_str())
+            .chain(self.lines.iter().copied());
+        let hint = engine::nearest(id, candidates)
+            .map(|s| format!("; did you mean `{{{s}}}`?"))
+            .unwrap_or_default();
+        Err(format!("`{{{id}}}` names no figure or derived line{hint}"))
+    }
 }

@@ -329,6 +329,7 @@ pub fn parse_read_files(
         figure_ids: Default::default(),
         section_ids: Default::default(),
         chart_ids: Default::default(),
+        line_ids: Default::default(),
     };
     let mut dataset = Dataset {
         origin: origin.to_string(),
@@ -348,7 +349,13 @@ pub fn parse_read_files(
                     .into(),
         });
     }
-    for file in files {
+    // The ledger after the records it names, so a ledger record that reuses an id is the
+    // duplicate (reported and left out), never the figure.
+    let ordered = files
+        .iter()
+        .filter(|f| !f.rel_path.starts_with("derivations"))
+        .chain(files.iter().filter(|f| f.rel_path.starts_with("derivations")));
+    for file in ordered {
         let path = display_root.join(&file.rel_path);
         let Some(doc) = v.parse_toml(&path, &file.bytes) else {
             continue;
@@ -499,6 +506,8 @@ struct Validator {
     /// namespaces).
     section_ids: HashMap<String, PathBuf>,
     chart_ids: HashMap<String, PathBuf>,
+    /// Ids of every `[[derived]]` and `[[check]]` record whose id parsed, valid or not.
+    line_ids: std::collections::HashSet<String>,
 }
 
 /// Fields a figure may have; anything else is a typo we report rather than ignore.

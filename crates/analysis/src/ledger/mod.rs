@@ -267,6 +267,13 @@ pub enum Problem {
     BoundNotOutermost { field: &'static str, column: usize },
     /// The line depends on itself; the ids of the cycle in order, the first repeated last.
     Cycle { ids: Vec<String> },
+    /// A range figure or a window used as a single value (outside `lo()` / `hi()`).
+    NoSingleValue {
+        field: &'static str,
+        column: usize,
+        id: String,
+        what: &'static str,
+    },
 }
 
 impl fmt::Display for Problem {
@@ -305,6 +312,10 @@ impl fmt::Display for Problem {
                 f,
                 "column {column}: at_least(...) and at_most(...) must wrap the whole formula"
             ),
+            Problem::NoSingleValue { column, id, what, .. } => write!(
+                f,
+                "column {column}: `{{{id}}}` is {what} with no single value; use lo({{{id}}}) or hi({{{id}}}), the ends of its interval"
+            ),
             Problem::Cycle { ids } => write!(
                 f,
                 "the lines depend on each other in a cycle: {}; break the cycle",
@@ -321,7 +332,8 @@ impl Problem {
             Problem::UnknownId { field, .. }
             | Problem::RefersToCheck { field, .. }
             | Problem::UnitClash { field, .. }
-            | Problem::BoundNotOutermost { field, .. } => field,
+            | Problem::BoundNotOutermost { field, .. }
+            | Problem::NoSingleValue { field, .. } => field,
             Problem::UnknownAssumption { .. } => "assumes",
             Problem::UnknownUnit { .. } => "unit",
             Problem::Cycle { .. } => "formula",
@@ -439,17 +451,71 @@ pub fn validate(
                 }
             }
             bounds_outermost(e, field, true, &mut |p| out.push((i, p)));
+            single_values(e, field, false, &mut |r| {
+                let key = r.key();
+                let what = if inputs.get(&key).is_some_and(|q| q.point.is_none()) {
+                    Some("a range")
+                } else {
+                    match derived.get(key.as_str()).map(|&j| &specs[j]) {
+                        Some(Spec::Derived(DerivedSpec {
+                            body: Body::Window { .. },
+                            ..
+                        })) if r.field.is_none() => Some("a window"),
+                        _ => None,
+                    }
+                };
+                if let Some(what) = what {
+                    out.push((
+                        i,
+                        Problem::NoSingleValue {
+                            field,
+                            column: r.column,
+                            id: key,
+                            what,
+                        },
+                    ));
+                }
+            });
         }
         if !unresolved {
             unit_check(s, inputs, specs, &derived, &mut |p| out.push((i, p)));
         }
     }
-    for cycle in cycles(specs, &derived) {
-        let at = derived[cycle[0].as_str()];
-        out.push((at, Problem::Cycle { ids: cycle }));
+    for (_, path) in cycles(&dependencies(specs, &derived)) {
+        let mut ids: Vec<String> = path.iter().map(|&i| specs[i].id().to_string()).collect();
+        if ids.len() > 12 {
+            // A message stays one readable line: the start of the cycle and its way back.
+            let n = ids.len() - 1;
+            let tail = ids.split_off(n - 2);
+            ids.truncate(8);
+            ids.push(format!("... ({n} lines) ..."));
+            ids.extend(tail);
+        }
+        out.push((path[0], Problem::Cycle { ids }));
     }
     out.sort_by_key(|(i, _)| *i);
     out
+}
+
+/// Calls `f` for every reference used as a value (outside `lo()` and `hi()`).
+fn single_values(e: &Expr, field: &'static str, in_end: bool, f: &mut dyn FnMut(&Ref)) {
+    match e {
+        Expr::Num(_) => {}
+        Expr::Ref(r) => {
+            if !in_end {
+                f(r)
+            }
+        }
+        Expr::Neg(a) => single_values(a, field, in_end, f),
+        Expr::Bin(_, a, b) => {
+            single_values(a, field, in_end, f);
+            single_values(b, field, in_end, f);
+        }
+        Expr::Call(func, args, _) => {
+            let end = in_end || matches!(func, Func::Lo | Func::Hi);
+            args.iter().for_each(|a| single_values(a, field, end, f));
+        }
+    }
 }
 
 fn bounds_outermost(e: &Expr, field: &'static str, top: bool, out: &mut dyn FnMut(Problem)) {
@@ -476,61 +542,116 @@ fn bounds_outermost(e: &Expr, field: &'static str, top: bool, out: &mut dyn FnMu
     }
 }
 
-/// Each cycle among derived lines once, as the ids along it.
-fn cycles(specs: &[Spec], derived: &HashMap<&str, usize>) -> Vec<Vec<String>> {
-    #[derive(Clone, Copy, PartialEq)]
-    enum Mark {
-        New,
-        Open,
-        Done,
-    }
-    let deps = |i: usize| -> Vec<usize> {
-        let mut v: Vec<usize> = specs[i]
-            .formulas()
-            .iter()
-            .flat_map(|(_, e)| e.refs())
-            .filter(|r| r.field.is_none())
-            .filter_map(|r| derived.get(r.id.as_str()).copied())
-            .collect();
-        v.dedup();
-        v
-    };
-    let mut mark = vec![Mark::New; specs.len()];
+/// For each spec, the derived lines its formulas name (indices, without repeats).
+fn dependencies(specs: &[Spec], derived: &HashMap<&str, usize>) -> Vec<Vec<usize>> {
+    specs
+        .iter()
+        .map(|s| {
+            let mut v: Vec<usize> = s
+                .formulas()
+                .iter()
+                .flat_map(|(_, e)| e.refs())
+                .filter(|r| r.field.is_none())
+                .filter_map(|r| derived.get(r.id.as_str()).copied())
+                .collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        })
+        .collect()
+}
+
+/// The cycles among derived lines: for each strongly connected component that is a cycle (two
+/// or more lines, or a line naming itself), its members and one cycle through them as indices
+/// (the first repeated last). Tarjan's algorithm with an explicit stack, so a chain of any
+/// length cannot overflow the call stack.
+fn cycles(deps: &[Vec<usize>]) -> Vec<(Vec<usize>, Vec<usize>)> {
+    let n = deps.len();
+    let mut index = vec![usize::MAX; n];
+    let mut low = vec![0; n];
+    let mut on_stack = vec![false; n];
+    let mut stack = Vec::new();
+    let mut next = 0;
     let mut out = Vec::new();
-    fn visit(
-        i: usize,
-        specs: &[Spec],
-        deps: &dyn Fn(usize) -> Vec<usize>,
-        mark: &mut Vec<Mark>,
-        path: &mut Vec<usize>,
-        out: &mut Vec<Vec<String>>,
-    ) {
-        mark[i] = Mark::Open;
-        path.push(i);
-        for j in deps(i) {
-            match mark[j] {
-                Mark::New => visit(j, specs, deps, mark, path, out),
-                Mark::Open => {
-                    let start = path.iter().position(|&p| p == j).unwrap_or(0);
-                    let mut ids: Vec<String> = path[start..]
-                        .iter()
-                        .map(|&p| specs[p].id().to_string())
-                        .collect();
-                    ids.push(specs[j].id().to_string());
-                    out.push(ids);
+    for root in 0..n {
+        if index[root] != usize::MAX {
+            continue;
+        }
+        let mut work: Vec<(usize, usize)> = vec![(root, 0)];
+        index[root] = next;
+        low[root] = next;
+        next += 1;
+        stack.push(root);
+        on_stack[root] = true;
+        while let Some(&mut (v, ref mut child)) = work.last_mut() {
+            if let Some(&w) = deps[v].get(*child) {
+                *child += 1;
+                if index[w] == usize::MAX {
+                    index[w] = next;
+                    low[w] = next;
+                    next += 1;
+                    stack.push(w);
+                    on_stack[w] = true;
+                    work.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
                 }
-                Mark::Done => {}
+                continue;
+            }
+            work.pop();
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[v]);
+            }
+            if low[v] == index[v] {
+                let mut members = Vec::new();
+                while let Some(w) = stack.pop() {
+                    on_stack[w] = false;
+                    members.push(w);
+                    if w == v {
+                        break;
+                    }
+                }
+                if members.len() > 1 || deps[v].contains(&v) {
+                    members.sort_unstable();
+                    let path = cycle_path(&members, deps);
+                    out.push((members, path));
+                }
             }
         }
-        path.pop();
-        mark[i] = Mark::Done;
     }
-    for i in 0..specs.len() {
-        if matches!(specs[i], Spec::Derived(_)) && mark[i] == Mark::New {
-            visit(i, specs, &deps, &mut mark, &mut Vec::new(), &mut out);
-        }
-    }
+    out.sort();
     out
+}
+
+/// "a -> b -> a", shortened for a long cycle.
+fn cycle_text(specs: &[Spec], path: &[usize]) -> String {
+    let ids: Vec<&str> = path.iter().map(|&i| specs[i].id()).collect();
+    if ids.len() <= 12 {
+        return ids.join(" -> ");
+    }
+    let n = ids.len() - 1;
+    format!(
+        "{} -> ... ({n} lines) ... -> {}",
+        ids[..8].join(" -> "),
+        ids[n - 2..].join(" -> ")
+    )
+}
+
+/// One cycle through a strongly connected component, from its first member.
+fn cycle_path(members: &[usize], deps: &[Vec<usize>]) -> Vec<usize> {
+    let mut path = vec![members[0]];
+    loop {
+        let cur = *path.last().expect("the path starts with a member");
+        let Some(&nxt) = deps[cur].iter().find(|d| members.binary_search(d).is_ok()) else {
+            return path;
+        };
+        if let Some(at) = path.iter().position(|&p| p == nxt) {
+            let mut cycle = path.split_off(at);
+            cycle.push(nxt);
+            return cycle;
+        }
+        path.push(nxt);
+    }
 }
 
 fn first_column(e: &Expr) -> usize {
@@ -712,8 +833,12 @@ fn unit_check(
 enum Seen {
     /// Expanded into the figures it rests on when referenced.
     Transparent {
-        node: Node,
+        node: std::rc::Rc<Node>,
         point: f64,
+        interval: Iv,
+        size: usize,
+        /// Whether its tree holds a line used by its interval (so any expansion of it does).
+        enclosed: bool,
     },
     /// Referenced as a variable of its own (windows and one-sided lines).
     Opaque {
@@ -747,6 +872,68 @@ struct Engine<'a> {
 struct Acc {
     inputs: Vec<String>,
     assumptions: Vec<String>,
+    /// A referenced line was used by its interval rather than expanded.
+    enclosed: bool,
+    /// Figures used only through lo() / hi() (constants in the tree, but rested on).
+    ends: Vec<String>,
+}
+
+/// A referenced derived line is expanded into its figures up to this many nodes; beyond, its
+/// interval is used (interval arithmetic on an intermediate result: an enclosure).
+const MAX_INLINE_NODES: usize = 500;
+
+/// Nodes renumbered over the variables they use.
+struct Local {
+    nodes: Vec<Node>,
+    bx: Vec<Iv>,
+    points: Vec<f64>,
+    keys: Vec<String>,
+}
+
+fn collect_vars(n: &Node, out: &mut Vec<usize>) {
+    match n {
+        Node::Const(_) => {}
+        Node::Var(i) => out.push(*i),
+        Node::Neg(a) | Node::Ln(a) | Node::Exp(a) | Node::Sqrt(a) | Node::Abs(a) => {
+            collect_vars(a, out)
+        }
+        Node::Add(a, b) | Node::Sub(a, b) | Node::Mul(a, b) | Node::Div(a, b) | Node::Pow(a, b) => {
+            collect_vars(a, out);
+            collect_vars(b, out);
+        }
+        Node::Min(v) | Node::Max(v) => v.iter().for_each(|x| collect_vars(x, out)),
+    }
+}
+
+fn node_size(n: &Node) -> usize {
+    1 + match n {
+        Node::Const(_) | Node::Var(_) => 0,
+        Node::Neg(a) | Node::Ln(a) | Node::Exp(a) | Node::Sqrt(a) | Node::Abs(a) => node_size(a),
+        Node::Add(a, b) | Node::Sub(a, b) | Node::Mul(a, b) | Node::Div(a, b) | Node::Pow(a, b) => {
+            node_size(a) + node_size(b)
+        }
+        Node::Min(v) | Node::Max(v) => v.iter().map(node_size).sum(),
+    }
+}
+
+fn renumber(n: &Node, index: &HashMap<usize, usize>) -> Node {
+    let b = |x: &Node| Box::new(renumber(x, index));
+    match n {
+        Node::Const(c) => Node::Const(*c),
+        Node::Var(i) => Node::Var(index[i]),
+        Node::Neg(a) => Node::Neg(b(a)),
+        Node::Ln(a) => Node::Ln(b(a)),
+        Node::Exp(a) => Node::Exp(b(a)),
+        Node::Sqrt(a) => Node::Sqrt(b(a)),
+        Node::Abs(a) => Node::Abs(b(a)),
+        Node::Add(x, y) => Node::Add(b(x), b(y)),
+        Node::Sub(x, y) => Node::Sub(b(x), b(y)),
+        Node::Mul(x, y) => Node::Mul(b(x), b(y)),
+        Node::Div(x, y) => Node::Div(b(x), b(y)),
+        Node::Pow(x, y) => Node::Pow(b(x), b(y)),
+        Node::Min(v) => Node::Min(v.iter().map(|x| renumber(x, index)).collect()),
+        Node::Max(v) => Node::Max(v.iter().map(|x| renumber(x, index)).collect()),
+    }
 }
 
 fn push_unique(v: &mut Vec<String>, s: &str) {
@@ -786,15 +973,26 @@ impl<'a> Engine<'a> {
         self.vars.len() - 1
     }
 
-    fn boxed(&self) -> Vec<Iv> {
-        self.vars.iter().map(|v| v.iv).collect()
-    }
-
-    fn points(&self) -> Vec<f64> {
-        self.vars
-            .iter()
-            .map(|v| v.point.unwrap_or(f64::NAN))
-            .collect()
+    /// The nodes renumbered over only the variables they use (so the work per line does not
+    /// grow with the size of the dataset), with those variables' box, points and keys.
+    fn local(&self, nodes: &[&Node]) -> Local {
+        let mut used = Vec::new();
+        for n in nodes {
+            collect_vars(n, &mut used);
+        }
+        used.sort_unstable();
+        used.dedup();
+        let index: HashMap<usize, usize> =
+            used.iter().enumerate().map(|(l, &g)| (g, l)).collect();
+        Local {
+            nodes: nodes.iter().map(|n| renumber(n, &index)).collect(),
+            bx: used.iter().map(|&g| self.vars[g].iv).collect(),
+            points: used
+                .iter()
+                .map(|&g| self.vars[g].point.unwrap_or(f64::NAN))
+                .collect(),
+            keys: used.iter().map(|&g| self.vars[g].key.clone()).collect(),
+        }
     }
 
     fn seen(&mut self, i: usize) -> Seen {
@@ -837,7 +1035,21 @@ impl<'a> Engine<'a> {
                         push_unique(&mut acc.assumptions, &a);
                     }
                     match seen {
-                        Seen::Transparent { node, .. } => node,
+                        // A very large expansion (lines built on lines built on lines) is used
+                        // by its interval instead: an enclosure, said in the result.
+                        Seen::Transparent {
+                            point,
+                            interval,
+                            size,
+                            ..
+                        } if size > MAX_INLINE_NODES => {
+                            acc.enclosed = true;
+                            Node::Var(self.var(&key, interval, Some(point)))
+                        }
+                        Seen::Transparent { node, enclosed, .. } => {
+                            acc.enclosed |= enclosed;
+                            (*node).clone()
+                        }
                         Seen::Opaque { var } => {
                             if need_point && self.vars[var].point.is_none() {
                                 return Err(format!(
@@ -901,7 +1113,11 @@ impl<'a> Engine<'a> {
     /// `lo(e)` / `hi(e)`: an end of the range of `e`, as an exact number.
     fn end(&mut self, f: Func, e: &Expr, acc: &mut Acc) -> Result<f64, String> {
         let n = self.resolve(e, false, acc)?;
-        let r = range::range(&n, &self.boxed()).map_err(|e| e.to_string())?;
+        let l = self.local(&[&n]);
+        for k in &l.keys {
+            push_unique(&mut acc.ends, k);
+        }
+        let r = range::range(&l.nodes[0], &l.bx).map_err(|e| e.to_string())?;
         let x = if f == Func::Lo { r.lo } else { r.hi };
         if !x.is_finite() {
             return Err(format!(
@@ -991,11 +1207,14 @@ impl<'a> Engine<'a> {
                     _ => (e, None),
                 };
                 let node = self.resolve(inner, true, acc)?;
-                let point = range::eval(&node, &self.points()).map_err(|e| e.to_string())?;
+                let l = self.local(&[&node]);
+                // The range first: where the formula is undefined, its message gives the whole
+                // interval of the offending value, not only its stated value.
+                let r = range::range(&l.nodes[0], &l.bx).map_err(|e| e.to_string())?;
+                let point = range::eval(&l.nodes[0], &l.points).map_err(|e| e.to_string())?;
                 if !point.is_finite() {
                     return Err(EvalError::NotFinite.to_string());
                 }
-                let r = range::range(&node, &self.boxed()).map_err(|e| e.to_string())?;
                 // Rounding can put the point a hair outside corners evaluated another way.
                 let (mut lo, mut hi) = (r.lo.min(point), r.hi.max(point));
                 match bound {
@@ -1004,7 +1223,10 @@ impl<'a> Engine<'a> {
                     None => {}
                 }
                 let interval = Iv { lo, hi };
-                let underlying = leaf_keys(&node, &self.vars);
+                let mut underlying = l.keys;
+                for k in &acc.ends {
+                    push_unique(&mut underlying, k);
+                }
                 let mut formula = format!("{} {}", self.text(inner), equals(point));
                 if let Some(b) = bound {
                     formula.push_str(match b {
@@ -1012,8 +1234,19 @@ impl<'a> Engine<'a> {
                         Bound::AtMost => " (at most)",
                     });
                 }
+                let exactness = if acc.enclosed {
+                    Exactness::Enclosure
+                } else {
+                    r.exactness
+                };
                 self.seen[i] = Some(match bound {
-                    None => Seen::Transparent { node, point },
+                    None => Seen::Transparent {
+                        size: node_size(&node),
+                        enclosed: acc.enclosed,
+                        node: std::rc::Rc::new(node),
+                        point,
+                        interval,
+                    },
                     Some(_) => Seen::Opaque {
                         var: self.var(&d.id, interval, Some(point)),
                     },
@@ -1022,7 +1255,7 @@ impl<'a> Engine<'a> {
                     id: d.id.clone(),
                     point: Some(point),
                     interval,
-                    exactness: r.exactness,
+                    exactness,
                     bound,
                     formula,
                     inputs: acc.inputs.clone(),
@@ -1035,10 +1268,13 @@ impl<'a> Engine<'a> {
                     self.resolve(low, true, acc)?,
                     self.resolve(high, true, acc)?,
                 );
-                let p = self.points();
+                let l = self.local(&[&ln, &hn]);
+                for n in &l.nodes {
+                    range::range(n, &l.bx).map_err(|e| e.to_string())?;
+                }
                 let (lp, hp) = (
-                    range::eval(&ln, &p).map_err(|e| e.to_string())?,
-                    range::eval(&hn, &p).map_err(|e| e.to_string())?,
+                    range::eval(&l.nodes[0], &l.points).map_err(|e| e.to_string())?,
+                    range::eval(&l.nodes[1], &l.points).map_err(|e| e.to_string())?,
                 );
                 if lp > hp {
                     return Err(format!(
@@ -1047,18 +1283,17 @@ impl<'a> Engine<'a> {
                         fmt_num(hp).0
                     ));
                 }
-                let b = self.boxed();
                 let (lr, hr) = (
-                    range::range(&ln, &b).map_err(|e| e.to_string())?,
-                    range::range(&hn, &b).map_err(|e| e.to_string())?,
+                    range::range(&l.nodes[0], &l.bx).map_err(|e| e.to_string())?,
+                    range::range(&l.nodes[1], &l.bx).map_err(|e| e.to_string())?,
                 );
                 let interval = Iv {
                     lo: lr.lo.min(lp),
                     hi: hr.hi.max(hp),
                 };
-                let mut underlying = leaf_keys(&ln, &self.vars);
-                for k in leaf_keys(&hn, &self.vars) {
-                    push_unique(&mut underlying, &k);
+                let mut underlying = l.keys;
+                for k in &acc.ends {
+                    push_unique(&mut underlying, k);
                 }
                 let formula = format!(
                     "[{}, {}] = {}",
@@ -1069,8 +1304,10 @@ impl<'a> Engine<'a> {
                         hi: interval.hi
                     }
                 );
-                let exactness =
-                    if lr.exactness == Exactness::Exact && hr.exactness == Exactness::Exact {
+                let exactness = if !acc.enclosed
+                    && lr.exactness == Exactness::Exact
+                    && hr.exactness == Exactness::Exact
+                {
                         Exactness::Exact
                     } else {
                         Exactness::Enclosure
@@ -1098,14 +1335,14 @@ impl<'a> Engine<'a> {
             self.resolve(&c.claim.lhs, true, acc)?,
             self.resolve(&c.claim.rhs, true, acc)?,
         );
-        let p = self.points();
-        let lp = range::eval(&ln, &p).map_err(|e| e.to_string())?;
-        let rp = range::eval(&rn, &p).map_err(|e| e.to_string())?;
-        let b = self.boxed();
-        let lr = range::range(&ln, &b).map_err(|e| e.to_string())?;
-        let rr = range::range(&rn, &b).map_err(|e| e.to_string())?;
-        let diff = Node::Sub(Box::new(ln.clone()), Box::new(rn.clone()));
-        let dr = range::range(&diff, &b).map_err(|e| e.to_string())?;
+        let l = self.local(&[&ln, &rn]);
+        let (p, b) = (&l.points, &l.bx);
+        let lr = range::range(&l.nodes[0], b).map_err(|e| e.to_string())?;
+        let rr = range::range(&l.nodes[1], b).map_err(|e| e.to_string())?;
+        let lp = range::eval(&l.nodes[0], p).map_err(|e| e.to_string())?;
+        let rp = range::eval(&l.nodes[1], p).map_err(|e| e.to_string())?;
+        let diff = Node::Sub(Box::new(l.nodes[0].clone()), Box::new(l.nodes[1].clone()));
+        let dr = range::range(&diff, b).map_err(|e| e.to_string())?;
         let tol = 1e-9 * lp.abs().max(rp.abs());
         let op = c.claim.op;
         let (at_lo, at_hi) = (holds(op, dr.lo, tol), holds(op, dr.hi, tol));
@@ -1120,16 +1357,13 @@ impl<'a> Engine<'a> {
         };
         let mut holds_for = Vec::new();
         if verdict == Verdict::Undecided && op != Cmp::Eq {
-            for k in leaf_keys(&diff, &self.vars) {
-                let v = self.var_of[&k];
-                if self.vars[v].iv.is_point() {
+            for (v, k) in l.keys.iter().enumerate() {
+                if b[v].is_point() {
                     continue;
                 }
                 // Without the tolerance, so the ends are the switch points themselves.
-                if let Some(h) =
-                    range::holds_on(&diff, v, self.vars[v].iv, &p, |d| holds(op, d, 0.0))
-                {
-                    holds_for.push((k, h));
+                if let Some(h) = range::holds_on(&diff, v, b[v], p, |d| holds(op, d, 0.0)) {
+                    holds_for.push((k.clone(), h));
                 }
             }
         }
@@ -1174,7 +1408,9 @@ impl<'a> Engine<'a> {
                     .collect();
                 detail.push_str(&format!("; it would hold for {}", parts.join(", ")));
             }
-            if dr.exactness == Exactness::Enclosure && verdict == Verdict::Undecided {
+            if (acc.enclosed || dr.exactness == Exactness::Enclosure)
+                && verdict == Verdict::Undecided
+            {
                 detail.push_str("; the ranges are enclosures, so a tighter bound might decide it");
             }
         }
@@ -1199,40 +1435,17 @@ impl<'a> Engine<'a> {
                 lo: dr.lo,
                 hi: dr.hi,
             },
-            exactness: dr.exactness,
+            exactness: if acc.enclosed {
+                Exactness::Enclosure
+            } else {
+                dr.exactness
+            },
             holds_for,
             detail,
             inputs: acc.inputs.clone(),
             assumptions: acc.assumptions.clone(),
         })
     }
-}
-
-/// The variables a node uses, by key, in index order.
-fn leaf_keys(n: &Node, vars: &[Var]) -> Vec<String> {
-    fn walk(n: &Node, out: &mut Vec<usize>) {
-        match n {
-            Node::Const(_) => {}
-            Node::Var(i) => out.push(*i),
-            Node::Neg(a) | Node::Ln(a) | Node::Exp(a) | Node::Sqrt(a) | Node::Abs(a) => {
-                walk(a, out)
-            }
-            Node::Add(a, b)
-            | Node::Sub(a, b)
-            | Node::Mul(a, b)
-            | Node::Div(a, b)
-            | Node::Pow(a, b) => {
-                walk(a, out);
-                walk(b, out);
-            }
-            Node::Min(v) | Node::Max(v) => v.iter().for_each(|x| walk(x, out)),
-        }
-    }
-    let mut idx = Vec::new();
-    walk(n, &mut idx);
-    idx.sort_unstable();
-    idx.dedup();
-    idx.into_iter().map(|i| vars[i].key.clone()).collect()
 }
 
 /// Evaluates every spec, in dependency order, and returns one outcome per spec in spec order.
@@ -1258,6 +1471,46 @@ pub fn evaluate(inputs: &Inputs, specs: &[Spec]) -> Vec<Outcome> {
         outcomes: vec![None; specs.len()],
         in_progress: vec![false; specs.len()],
     };
+    // Lines in a cycle have no value; every other derived line is evaluated after the lines it
+    // names (Kahn's order, ties in file order), so evaluation never recurses; checks last.
+    let deps = dependencies(specs, &e.derived);
+    let mut cyclic = vec![false; specs.len()];
+    for (members, path) in cycles(&deps) {
+        let why = format!("it is part of a cycle: {}", cycle_text(specs, &path));
+        for m in members {
+            cyclic[m] = true;
+            e.seen[m] = Some(Seen::Unavailable(why.clone()));
+            e.outcomes[m] = Some(Outcome::Unavailable(Unavailable {
+                id: specs[m].id().to_string(),
+                reason: why.clone(),
+                inputs: Vec::new(),
+                assumptions: Vec::new(),
+            }));
+        }
+    }
+    let is_derived = |i: usize| matches!(specs[i], Spec::Derived(_));
+    let mut waiting: Vec<usize> = (0..specs.len())
+        .map(|i| deps[i].iter().filter(|&&j| !cyclic[j]).count())
+        .collect();
+    let mut dependents = vec![Vec::new(); specs.len()];
+    for (i, d) in deps.iter().enumerate() {
+        for &j in d {
+            dependents[j].push(i);
+        }
+    }
+    let mut ready: std::collections::BinaryHeap<std::cmp::Reverse<usize>> = (0..specs.len())
+        .filter(|&i| is_derived(i) && !cyclic[i] && waiting[i] == 0)
+        .map(std::cmp::Reverse)
+        .collect();
+    while let Some(std::cmp::Reverse(i)) = ready.pop() {
+        e.evaluate(i);
+        for &k in &dependents[i] {
+            waiting[k] -= 1;
+            if waiting[k] == 0 && is_derived(k) && !cyclic[k] {
+                ready.push(std::cmp::Reverse(k));
+            }
+        }
+    }
     for i in 0..specs.len() {
         if e.outcomes[i].is_none() {
             e.in_progress[i] = true;

@@ -315,6 +315,10 @@ fn lex(src: &str) -> Result<Vec<(Tok, usize)>, ParseError> {
                 }
             }
             let text: String = chars[start..i].iter().collect();
+            let grouped: String = chars[start..]
+                .iter()
+                .take_while(|c| c.is_ascii_digit() || **c == ',' || **c == '.')
+                .collect();
             if i < chars.len()
                 && (chars[i] == ','
                     && chars.get(i + 1).is_some_and(char::is_ascii_digit)
@@ -323,7 +327,7 @@ fn lex(src: &str) -> Result<Vec<(Tok, usize)>, ParseError> {
             {
                 return err(
                     i + 1,
-                    format!("a thousands separator in `{text},...`: write numbers without separators (80000)"),
+                    format!("a thousands separator in `{grouped}`: write numbers without separators ({})", grouped.replace(',', "")),
                 );
             }
             match text.parse::<f64>() {
@@ -416,6 +420,25 @@ fn lex(src: &str) -> Result<Vec<(Tok, usize)>, ParseError> {
 struct Parser {
     toks: Vec<(Tok, usize)>,
     at: usize,
+    /// Nesting of parentheses, calls and signs, bounded so no formula can exhaust the stack.
+    depth: usize,
+}
+
+/// How deeply a formula may nest.
+pub const MAX_NESTING: usize = 64;
+
+/// How many numbers, references, operators and parentheses a formula may hold; a longer one is
+/// better split into derived lines (and every later pass over it stays shallow).
+pub const MAX_TOKENS: usize = 400;
+
+fn check_length(toks: &[(Tok, usize)]) -> Result<(), ParseError> {
+    match toks.get(MAX_TOKENS) {
+        Some((Tok::End, _)) | None => Ok(()),
+        Some((_, column)) => Err(ParseError {
+            column: *column,
+            message: format!("the formula is longer than {MAX_TOKENS} numbers, references and operators; split it into [[derived]] lines"),
+        }),
+    }
 }
 
 impl Parser {
@@ -468,7 +491,25 @@ impl Parser {
         }
     }
 
+    fn nest(&mut self) -> Result<(), ParseError> {
+        self.depth += 1;
+        if self.depth > MAX_NESTING {
+            return Err(ParseError {
+                column: self.col(),
+                message: format!("nested more than {MAX_NESTING} levels deep; split the formula into [[derived]] lines"),
+            });
+        }
+        Ok(())
+    }
+
     fn unary(&mut self) -> Result<Expr, ParseError> {
+        self.nest()?;
+        let e = self.unary_inner();
+        self.depth -= 1;
+        e
+    }
+
+    fn unary_inner(&mut self) -> Result<Expr, ParseError> {
         if *self.peek() == Tok::Op('-') {
             self.bump();
             return Ok(Expr::Neg(Box::new(self.unary()?)));
@@ -550,9 +591,12 @@ impl Parser {
 
 /// Parses a formula.
 pub fn parse_formula(src: &str) -> Result<Expr, ParseError> {
+    let toks = lex(src)?;
+    check_length(&toks)?;
     let mut p = Parser {
-        toks: lex(src)?,
+        toks,
         at: 0,
+        depth: 0,
     };
     if *p.peek() == Tok::End {
         return p.fail("a formula");
@@ -567,9 +611,12 @@ pub fn parse_formula(src: &str) -> Result<Expr, ParseError> {
 
 /// Parses a claim: two formulas joined by a comparison.
 pub fn parse_claim(src: &str) -> Result<Claim, ParseError> {
+    let toks = lex(src)?;
+    check_length(&toks)?;
     let mut p = Parser {
-        toks: lex(src)?,
+        toks,
         at: 0,
+        depth: 0,
     };
     if *p.peek() == Tok::End {
         return p.fail("a claim such as {a} <= {b}");
@@ -720,7 +767,11 @@ mod tests {
         let e = parse_formula("{a").unwrap_err();
         assert!(e.message.contains("not closed"), "{e}");
         let e = parse_formula("80,000 - {a}").unwrap_err();
-        assert!(e.message.contains("thousands separator"), "{e}");
+        assert!(e.message.contains("thousands separator in `80,000`: write numbers without separators (80000)"), "{e}");
+        let long = vec!["{a}"; 300].join(" + ");
+        let e = parse_formula(&long).unwrap_err();
+        assert!(e.message.contains("longer than 400"), "{e}");
+        assert!(parse_formula(&vec!["{a}"; 150].join(" + ")).is_ok());
         let e = parse_formula("min({a})").unwrap_err();
         assert!(e.message.contains("at least 2"), "{e}");
         let e = parse_formula("{a} = {b}").unwrap_err();
@@ -732,6 +783,13 @@ mod tests {
         let e = parse_claim("{a} < {b} < {c}").unwrap_err();
         assert!(e.message.contains("one comparison"), "{e}");
         assert!(parse_formula("").is_err());
+        let deep = format!("{}1{}", "(".repeat(100), ")".repeat(100));
+        let e = parse_formula(&deep).unwrap_err();
+        assert!(e.message.contains("nested more than 64"), "{e}");
+        assert!(parse_formula(&format!("{}1", "-".repeat(100))).unwrap_err().message.contains("nested"));
+        assert!(parse_formula(&format!("{}1{}", "(".repeat(100_000), ")".repeat(100_000))).is_err());
+        let ok = format!("{}1{}", "(".repeat(30), ")".repeat(30));
+        assert!(parse_formula(&ok).is_ok());
         assert!(parse_formula("1e999").is_err());
     }
 

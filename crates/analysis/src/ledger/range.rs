@@ -631,19 +631,50 @@ pub fn holds_on(
     if !(dd.d[var].lo >= 0.0 || dd.d[var].hi <= 0.0) {
         return None;
     }
-    let finite_end = |x: f64, toward: f64| if x.is_finite() { x } else { toward };
-    let (a, z) = (
-        finite_end(interval.lo, -1e300),
-        finite_end(interval.hi, 1e300),
-    );
+    if !interval.lo.is_finite() && !interval.hi.is_finite() {
+        return None;
+    }
+    // An open end is replaced by the first point, stepping out from the finite end with
+    // doubling steps, where the claim switches; if it never does, the finite end decides.
+    let outward = |from: f64, dir: f64| -> Option<f64> {
+        let h = holds(at(from)?);
+        let mut step = from.abs().max(1.0);
+        for _ in 0..2100 {
+            let x = from + dir * step;
+            if !x.is_finite() {
+                return None;
+            }
+            if holds(at(x)?) != h {
+                return Some(x);
+            }
+            step *= 2.0;
+        }
+        None
+    };
+    let a = if interval.lo.is_finite() {
+        interval.lo
+    } else {
+        match outward(interval.hi, -1.0) {
+            Some(x) => x,
+            None => return holds(at(interval.hi)?).then_some(interval),
+        }
+    };
+    let z = if interval.hi.is_finite() {
+        interval.hi
+    } else {
+        match outward(interval.lo, 1.0) {
+            Some(x) => x,
+            None => return holds(at(interval.lo)?).then_some(interval),
+        }
+    };
     let (ha, hz) = (holds(at(a)?), holds(at(z)?));
     match (ha, hz) {
         (true, true) => Some(interval),
         (false, false) => None,
         _ => {
-            // bisection for the switch point
+            // Bisection for the switch point, to the last bit of a double.
             let (mut l, mut r) = (a, z);
-            for _ in 0..200 {
+            for _ in 0..2200 {
                 let m = l + (r - l) / 2.0;
                 if m == l || m == r {
                     break;
@@ -920,5 +951,18 @@ mod tests {
         let h = holds_on(&d, 0, Iv { lo: 5.0, hi: 20.0 }, &[7.0], |y| y <= 0.0).unwrap();
         assert_eq!(h.lo, 5.0);
         assert!(close(h.hi, 10.0), "{h:?}");
+        // open ends: x in [12, ∞): x <= 20 holds on [12, 20], x >= 20 on [20, ∞)
+        let open = Iv { lo: 12.0, hi: f64::INFINITY };
+        let d = Node::Sub(v(0), c(20.0));
+        let h = holds_on(&d, 0, open, &[12.0], |y| y <= 0.0).unwrap();
+        assert!(h.lo == 12.0 && close(h.hi, 20.0), "{h:?}");
+        let h = holds_on(&d, 0, open, &[12.0], |y| y >= 0.0).unwrap();
+        assert!(close(h.lo, 20.0) && h.hi == f64::INFINITY, "{h:?}");
+        let h = holds_on(&Node::Sub(v(0), c(1000.0)), 0, open, &[12.0], |y| y <= 0.0).unwrap();
+        assert!(close(h.hi, 1000.0), "{h:?}");
+        // (-∞, 5]: x <= 3 holds on (-∞, 3]
+        let d = Node::Sub(v(0), c(3.0));
+        let h = holds_on(&d, 0, Iv { lo: f64::NEG_INFINITY, hi: 5.0 }, &[5.0], |y| y <= 0.0).unwrap();
+        assert!(h.lo == f64::NEG_INFINITY && close(h.hi, 3.0), "{h:?}");
     }
 }

@@ -399,3 +399,73 @@ fn an_absent_input_makes_the_line_unavailable_with_its_reason_not_a_problem() {
     assert_eq!(u.reason, "the scale gives no grade 12");
     assert_eq!(u.inputs, ["scale.grade-12"]);
 }
+
+#[test]
+fn long_chains_and_cycles_evaluate_without_deep_recursion_or_blow_up() {
+    // 5,000 lines, each twice the previous minus itself, written last-first: evaluation order
+    // comes from the dependencies, and expansion stops at MAX_INLINE_NODES (the value stays
+    // right; the interval is marked an enclosure).
+    let mut inputs = BTreeMap::new();
+    inputs.insert("x".into(), q(1.0, 0.5, 1.5, "number"));
+    let n = 5_000;
+    let mut specs = Vec::new();
+    for i in (0..n).rev() {
+        let prev = if i == 0 { "x".to_string() } else { format!("l{}", i - 1) };
+        specs.push(derived(&format!("l{i}"), &format!("{{{prev}}} + {{{prev}}} - {{{prev}}}"), "number"));
+    }
+    // and a 2,000-line cycle (a test thread has a 2 MiB stack: recursion this deep would overflow it)
+    for i in 0..2_000 {
+        specs.push(derived(&format!("c{i}"), &format!("{{c{}}} + 1", (i + 1) % 2_000), "number"));
+    }
+    let inputs: Inputs = inputs.into();
+    let problems = validate(&inputs, &[], &specs);
+    assert_eq!(problems.len(), 1, "one cycle");
+    let out = evaluate(&inputs, &specs);
+    let last = value(&out[0]);
+    assert_eq!(last.id, format!("l{}", n - 1));
+    assert!(close(last.point.unwrap(), 1.0));
+    assert_eq!(last.exactness, Exactness::Enclosure);
+    assert!(last.interval.lo <= 0.5 && last.interval.hi >= 1.5);
+    let early = value(&out[n - 2]);
+    assert_eq!(early.id, "l1");
+    assert_eq!(early.exactness, Exactness::Exact);
+    assert_eq!((early.interval.lo, early.interval.hi), (0.5, 1.5));
+    let Outcome::Unavailable(u) = &out[n] else { panic!() };
+    assert!(u.reason.starts_with("it is part of a cycle: c0 -> c1 -> c2"), "{}", &u.reason[..60]);
+}
+
+#[test]
+fn a_range_or_a_window_used_as_a_value_is_a_problem() {
+    let mut inputs = vovsi();
+    inputs.insert(
+        "m".into(),
+        Quantity {
+            point: None,
+            interval: Iv { lo: 20.0, hi: 50.0 },
+            unit: "number".into(),
+            assumptions: Vec::new(),
+        },
+    );
+    let specs = vec![
+        Spec::Derived(DerivedSpec {
+            id: "w".into(),
+            body: Body::Window {
+                low: parse_formula("1").unwrap(),
+                high: parse_formula("2").unwrap(),
+            },
+            unit: "number".into(),
+            assumes: Vec::new(),
+        }),
+        derived("uses-range", "{m} * 2", "number"),
+        derived("uses-window", "{w} + hi({w}) + lo({m})", "number"),
+    ];
+    let problems = validate(&inputs.into(), &[], &specs);
+    let text: Vec<String> = problems.iter().map(|(i, p)| format!("{}: {p}", specs[*i].id())).collect();
+    assert_eq!(
+        text,
+        [
+            "uses-range: column 1: `{m}` is a range with no single value; use lo({m}) or hi({m}), the ends of its interval",
+            "uses-window: column 1: `{w}` is a window with no single value; use lo({w}) or hi({w}), the ends of its interval",
+        ]
+    );
+}

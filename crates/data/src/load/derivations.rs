@@ -174,10 +174,20 @@ impl Validator {
             };
             // Sections and charts have their own namespaces (a section may share its id with a
             // figure, as groups do); everything else shares ids with figures, rules and scales.
-            match kind {
-                "section" => self.unique(ctx, &mut section_ids, &id),
-                "chart" => self.unique(ctx, &mut chart_ids, &id),
-                _ => self.unique(ctx, seen, &id),
+            let ids = match kind {
+                "section" => &mut section_ids,
+                "chart" => &mut chart_ids,
+                _ => &mut *seen,
+            };
+            // A second record with an id is reported and left out, so it cannot shadow the
+            // first and cause follow-on errors.
+            let duplicate = ids.contains_key(&id);
+            self.unique(ctx, ids, &id);
+            if matches!(kind, "derived" | "check") {
+                self.line_ids.insert(id.clone());
+            }
+            if duplicate {
+                continue;
             }
             match kind {
                 "section" => {
@@ -294,7 +304,10 @@ impl Validator {
         let parse = |v: &mut Validator,
                      field: &str|
          -> Option<Option<wages_analysis::ledger::parse::Expr>> {
-            let src = v.string(ctx, id, t, field, false)?;
+            // Present but not a usable string (empty, not text): reported by `string`.
+            let Some(src) = v.string(ctx, id, t, field, false) else {
+                return t.contains_key(field).then_some(None);
+            };
             match parse_formula(&src) {
                 Ok(e) => Some(Some(e)),
                 Err(e) => {
@@ -360,9 +373,9 @@ pub(super) fn validate(
     let declared: Vec<String> = crate::ledger::assumptions(ds).into_keys().collect();
     let specs: Vec<Spec> = d.lines.iter().map(|l| l.spec.clone()).collect();
     for (i, problem) in engine::validate(&inputs, &declared, &specs) {
-        // A figure that exists but failed validation is reported once, as itself.
+        // A record that exists but failed validation is reported once, as itself.
         if let engine::Problem::UnknownId { id, .. } = &problem {
-            if v.figure_ids.contains(id) {
+            if v.figure_ids.contains(id) || v.line_ids.contains(id) {
                 continue;
             }
         }
@@ -374,7 +387,8 @@ pub(super) fn validate(
             engine::Problem::UnknownId { column, .. }
             | engine::Problem::RefersToCheck { column, .. }
             | engine::Problem::UnitClash { column, .. }
-            | engine::Problem::BoundNotOutermost { column, .. } => Some(*column),
+            | engine::Problem::BoundNotOutermost { column, .. }
+            | engine::Problem::NoSingleValue { column, .. } => Some(*column),
             _ => None,
         };
         let value = match (&line.spec, field) {
@@ -450,6 +464,7 @@ pub(super) fn validate(
     for a in &d.assumptions {
         templates.push((&a.file, &a.id, "statement", &a.statement));
     }
+    let names = crate::ledger::Names::new(ds, &[]);
     for (file, id, field, src) in templates {
         let (path, text) = ctx_of(file);
         let ctx = FileCtx::new(&path, &text, file.to_string());
@@ -463,12 +478,15 @@ pub(super) fn validate(
                         column,
                     } = p
                     {
-                        // A figure that failed validation is reported once, as itself.
-                        if v.figure_ids.contains(&rid) {
+                        // A record that failed validation is reported once, as itself.
+                        let failed_figure = v.figure_ids.contains(&rid) && ds.figure(&rid).is_none();
+                        let failed_line = v.line_ids.contains(&rid)
+                            && !ds.derivations.lines.iter().any(|l| l.id == rid);
+                        if failed_figure || failed_line {
                             continue;
                         }
                         if let Err(msg) =
-                            crate::ledger::template_ref_known(ds, &rid, style.as_deref())
+                            names.check(&rid, style.as_deref())
                         {
                             v.formula_error(&ctx, id, field, src, Some(column), msg);
                         }
