@@ -354,7 +354,11 @@ pub fn parse_read_files(
     let ordered = files
         .iter()
         .filter(|f| !f.rel_path.starts_with("derivations"))
-        .chain(files.iter().filter(|f| f.rel_path.starts_with("derivations")));
+        .chain(
+            files
+                .iter()
+                .filter(|f| f.rel_path.starts_with("derivations")),
+        );
     for file in ordered {
         let path = display_root.join(&file.rel_path);
         let Some(doc) = v.parse_toml(&path, &file.bytes) else {

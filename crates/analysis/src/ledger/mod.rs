@@ -370,11 +370,7 @@ pub fn nearest<'a>(id: &str, candidates: impl IntoIterator<Item = &'a str>) -> O
 /// Every problem of the specs against the inputs and the declared assumption ids: unknown ids
 /// (with the nearest id), references to checks, unknown units, unit clashes, misplaced bounds
 /// and cycles. Returns `(index of the spec, problem)` pairs in spec order.
-pub fn validate(
-    inputs: &Inputs,
-    assumptions: &[String],
-    specs: &[Spec],
-) -> Vec<(usize, Problem)> {
+pub fn validate(inputs: &Inputs, assumptions: &[String], specs: &[Spec]) -> Vec<(usize, Problem)> {
     let absent = &inputs.absent;
     let inputs = &inputs.known;
     let derived: HashMap<&str, usize> = specs
@@ -451,7 +447,7 @@ pub fn validate(
                 }
             }
             bounds_outermost(e, field, true, &mut |p| out.push((i, p)));
-            single_values(e, field, false, &mut |r| {
+            single_values(e, false, &mut |r| {
                 let key = r.key();
                 let what = if inputs.get(&key).is_some_and(|q| q.point.is_none()) {
                     Some("a range")
@@ -498,7 +494,7 @@ pub fn validate(
 }
 
 /// Calls `f` for every reference used as a value (outside `lo()` and `hi()`).
-fn single_values(e: &Expr, field: &'static str, in_end: bool, f: &mut dyn FnMut(&Ref)) {
+fn single_values(e: &Expr, in_end: bool, f: &mut dyn FnMut(&Ref)) {
     match e {
         Expr::Num(_) => {}
         Expr::Ref(r) => {
@@ -506,14 +502,14 @@ fn single_values(e: &Expr, field: &'static str, in_end: bool, f: &mut dyn FnMut(
                 f(r)
             }
         }
-        Expr::Neg(a) => single_values(a, field, in_end, f),
+        Expr::Neg(a) => single_values(a, in_end, f),
         Expr::Bin(_, a, b) => {
-            single_values(a, field, in_end, f);
-            single_values(b, field, in_end, f);
+            single_values(a, in_end, f);
+            single_values(b, in_end, f);
         }
         Expr::Call(func, args, _) => {
             let end = in_end || matches!(func, Func::Lo | Func::Hi);
-            args.iter().for_each(|a| single_values(a, field, end, f));
+            args.iter().for_each(|a| single_values(a, end, f));
         }
     }
 }
@@ -982,8 +978,7 @@ impl<'a> Engine<'a> {
         }
         used.sort_unstable();
         used.dedup();
-        let index: HashMap<usize, usize> =
-            used.iter().enumerate().map(|(l, &g)| (g, l)).collect();
+        let index: HashMap<usize, usize> = used.iter().enumerate().map(|(l, &g)| (g, l)).collect();
         Local {
             nodes: nodes.iter().map(|n| renumber(n, &index)).collect(),
             bx: used.iter().map(|&g| self.vars[g].iv).collect(),
@@ -1308,10 +1303,10 @@ impl<'a> Engine<'a> {
                     && lr.exactness == Exactness::Exact
                     && hr.exactness == Exactness::Exact
                 {
-                        Exactness::Exact
-                    } else {
-                        Exactness::Enclosure
-                    };
+                    Exactness::Exact
+                } else {
+                    Exactness::Enclosure
+                };
                 self.seen[i] = Some(Seen::Opaque {
                     var: self.var(&d.id, interval, None),
                 });

@@ -767,7 +767,12 @@ mod tests {
         let e = parse_formula("{a").unwrap_err();
         assert!(e.message.contains("not closed"), "{e}");
         let e = parse_formula("80,000 - {a}").unwrap_err();
-        assert!(e.message.contains("thousands separator in `80,000`: write numbers without separators (80000)"), "{e}");
+        assert!(
+            e.message.contains(
+                "thousands separator in `80,000`: write numbers without separators (80000)"
+            ),
+            "{e}"
+        );
         let long = vec!["{a}"; 300].join(" + ");
         let e = parse_formula(&long).unwrap_err();
         assert!(e.message.contains("longer than 400"), "{e}");
@@ -786,8 +791,13 @@ mod tests {
         let deep = format!("{}1{}", "(".repeat(100), ")".repeat(100));
         let e = parse_formula(&deep).unwrap_err();
         assert!(e.message.contains("nested more than 64"), "{e}");
-        assert!(parse_formula(&format!("{}1", "-".repeat(100))).unwrap_err().message.contains("nested"));
-        assert!(parse_formula(&format!("{}1{}", "(".repeat(100_000), ")".repeat(100_000))).is_err());
+        assert!(parse_formula(&format!("{}1", "-".repeat(100)))
+            .unwrap_err()
+            .message
+            .contains("nested"));
+        assert!(
+            parse_formula(&format!("{}1{}", "(".repeat(100_000), ")".repeat(100_000))).is_err()
+        );
         let ok = format!("{}1{}", "(".repeat(30), ")".repeat(30));
         assert!(parse_formula(&ok).is_ok());
         assert!(parse_formula("1e999").is_err());

@@ -184,9 +184,8 @@ impl Iv {
             return self.powi(-k)?.recip();
         }
         let (a, b) = (self.lo.powi(k), self.hi.powi(k));
-        Some(if k % 2 == 1 {
-            iv(a, b)
-        } else if self.lo >= 0.0 {
+        // Odd powers are increasing; even ones too on [0, ∞), decreasing on (-∞, 0].
+        Some(if k % 2 == 1 || self.lo >= 0.0 {
             iv(a, b)
         } else if self.hi <= 0.0 {
             iv(b, a)
@@ -867,8 +866,8 @@ mod tests {
             seed
         };
         fn gen(depth: u32, next: &mut dyn FnMut() -> u64) -> Node {
-            if depth == 0 || next() % 4 == 0 {
-                return if next() % 3 == 0 {
+            if depth == 0 || next().is_multiple_of(4) {
+                return if next().is_multiple_of(3) {
                     Node::Const(1.0 + (next() % 5) as f64)
                 } else {
                     Node::Var((next() % 3) as usize)
@@ -952,7 +951,10 @@ mod tests {
         assert_eq!(h.lo, 5.0);
         assert!(close(h.hi, 10.0), "{h:?}");
         // open ends: x in [12, ∞): x <= 20 holds on [12, 20], x >= 20 on [20, ∞)
-        let open = Iv { lo: 12.0, hi: f64::INFINITY };
+        let open = Iv {
+            lo: 12.0,
+            hi: f64::INFINITY,
+        };
         let d = Node::Sub(v(0), c(20.0));
         let h = holds_on(&d, 0, open, &[12.0], |y| y <= 0.0).unwrap();
         assert!(h.lo == 12.0 && close(h.hi, 20.0), "{h:?}");
@@ -962,7 +964,17 @@ mod tests {
         assert!(close(h.hi, 1000.0), "{h:?}");
         // (-∞, 5]: x <= 3 holds on (-∞, 3]
         let d = Node::Sub(v(0), c(3.0));
-        let h = holds_on(&d, 0, Iv { lo: f64::NEG_INFINITY, hi: 5.0 }, &[5.0], |y| y <= 0.0).unwrap();
+        let h = holds_on(
+            &d,
+            0,
+            Iv {
+                lo: f64::NEG_INFINITY,
+                hi: 5.0,
+            },
+            &[5.0],
+            |y| y <= 0.0,
+        )
+        .unwrap();
         assert!(h.lo == f64::NEG_INFINITY && close(h.hi, 3.0), "{h:?}");
     }
 }

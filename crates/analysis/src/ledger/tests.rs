@@ -390,12 +390,18 @@ fn nearest_suggests_only_likely_typos() {
 fn an_absent_input_makes_the_line_unavailable_with_its_reason_not_a_problem() {
     let inputs = Inputs {
         known: vovsi(),
-        absent: [("scale.grade-12".to_string(), "the scale gives no grade 12".to_string())].into(),
+        absent: [(
+            "scale.grade-12".to_string(),
+            "the scale gives no grade 12".to_string(),
+        )]
+        .into(),
     };
     let specs = vec![derived("x", "{scale.grade-12} * 1.5", "number")];
     assert!(validate(&inputs, &[], &specs).is_empty());
     let out = evaluate(&inputs, &specs);
-    let Outcome::Unavailable(u) = &out[0] else { panic!("{:?}", out[0]) };
+    let Outcome::Unavailable(u) = &out[0] else {
+        panic!("{:?}", out[0])
+    };
     assert_eq!(u.reason, "the scale gives no grade 12");
     assert_eq!(u.inputs, ["scale.grade-12"]);
 }
@@ -410,12 +416,24 @@ fn long_chains_and_cycles_evaluate_without_deep_recursion_or_blow_up() {
     let n = 5_000;
     let mut specs = Vec::new();
     for i in (0..n).rev() {
-        let prev = if i == 0 { "x".to_string() } else { format!("l{}", i - 1) };
-        specs.push(derived(&format!("l{i}"), &format!("{{{prev}}} + {{{prev}}} - {{{prev}}}"), "number"));
+        let prev = if i == 0 {
+            "x".to_string()
+        } else {
+            format!("l{}", i - 1)
+        };
+        specs.push(derived(
+            &format!("l{i}"),
+            &format!("{{{prev}}} + {{{prev}}} - {{{prev}}}"),
+            "number",
+        ));
     }
     // and a 2,000-line cycle (a test thread has a 2 MiB stack: recursion this deep would overflow it)
     for i in 0..2_000 {
-        specs.push(derived(&format!("c{i}"), &format!("{{c{}}} + 1", (i + 1) % 2_000), "number"));
+        specs.push(derived(
+            &format!("c{i}"),
+            &format!("{{c{}}} + 1", (i + 1) % 2_000),
+            "number",
+        ));
     }
     let inputs: Inputs = inputs.into();
     let problems = validate(&inputs, &[], &specs);
@@ -430,8 +448,15 @@ fn long_chains_and_cycles_evaluate_without_deep_recursion_or_blow_up() {
     assert_eq!(early.id, "l1");
     assert_eq!(early.exactness, Exactness::Exact);
     assert_eq!((early.interval.lo, early.interval.hi), (0.5, 1.5));
-    let Outcome::Unavailable(u) = &out[n] else { panic!() };
-    assert!(u.reason.starts_with("it is part of a cycle: c0 -> c1 -> c2"), "{}", &u.reason[..60]);
+    let Outcome::Unavailable(u) = &out[n] else {
+        panic!()
+    };
+    assert!(
+        u.reason
+            .starts_with("it is part of a cycle: c0 -> c1 -> c2"),
+        "{}",
+        &u.reason[..60]
+    );
 }
 
 #[test]
@@ -460,7 +485,10 @@ fn a_range_or_a_window_used_as_a_value_is_a_problem() {
         derived("uses-window", "{w} + hi({w}) + lo({m})", "number"),
     ];
     let problems = validate(&inputs.into(), &[], &specs);
-    let text: Vec<String> = problems.iter().map(|(i, p)| format!("{}: {p}", specs[*i].id())).collect();
+    let text: Vec<String> = problems
+        .iter()
+        .map(|(i, p)| format!("{}: {p}", specs[*i].id()))
+        .collect();
     assert_eq!(
         text,
         [

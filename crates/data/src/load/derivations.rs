@@ -479,15 +479,14 @@ pub(super) fn validate(
                     } = p
                     {
                         // A record that failed validation is reported once, as itself.
-                        let failed_figure = v.figure_ids.contains(&rid) && ds.figure(&rid).is_none();
+                        let failed_figure =
+                            v.figure_ids.contains(&rid) && ds.figure(&rid).is_none();
                         let failed_line = v.line_ids.contains(&rid)
                             && !ds.derivations.lines.iter().any(|l| l.id == rid);
                         if failed_figure || failed_line {
                             continue;
                         }
-                        if let Err(msg) =
-                            names.check(&rid, style.as_deref())
-                        {
+                        if let Err(msg) = names.check(&rid, style.as_deref()) {
                             v.formula_error(&ctx, id, field, src, Some(column), msg);
                         }
                     }
