@@ -5,7 +5,9 @@
 //! first marker go to `figures/f.toml`. Seeds in fuzz/corpus/dataset/ are real data files.
 //!
 //! Besides "no panic", it checks the loader's contract: every problem is one line that names a
-//! file of the dataset, and an accepted dataset holds only finite values.
+//! file of the dataset, and an accepted dataset holds only finite values. An accepted dataset's
+//! ledger (`derivations/*.toml`) is then evaluated: every derived interval is ordered, never
+//! NaN, and holds the point value; every outcome has the id of its line.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -44,6 +46,20 @@ fuzz_target!(|data: &[u8]| {
             }
             for s in &d.scales {
                 assert!(s.grades.values().all(|c| c.is_finite() && *c > 0.0));
+            }
+            let ev = wages_data::ledger::evaluate(&d);
+            assert_eq!(ev.outcomes.len(), d.derivations.lines.len());
+            for (o, l) in ev.outcomes.iter().zip(&d.derivations.lines) {
+                assert_eq!(o.id(), l.id);
+                if let wages_analysis::ledger::Outcome::Derived(v) = o {
+                    let iv = v.interval;
+                    assert!(!iv.lo.is_nan() && !iv.hi.is_nan() && iv.lo <= iv.hi, "{v:?}");
+                    if let Some(p) = v.point {
+                        assert!(p.is_finite(), "{v:?}");
+                        let slack = 1e-9 * p.abs().max(1.0);
+                        assert!(iv.lo - slack <= p && p <= iv.hi + slack, "{v:?}");
+                    }
+                }
             }
         }
         Err(errors) => {
