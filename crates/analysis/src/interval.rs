@@ -72,6 +72,9 @@ pub enum IntervalError {
     /// `at most v` with a negative v (pay figures are non-negative).
     #[error("`at most` needs a non-negative value (pay figures are non-negative), got {0}")]
     NegativeAtMost(f64),
+    /// A point value outside the interval it is said to lie in.
+    #[error("value {value} lies outside its interval [{lo}, {hi}]")]
+    Outside { value: f64, lo: f64, hi: f64 },
     /// An unknown qualifier word.
     #[error(
         "unknown qualifier `{0}`; expected one of: exact, about, more-than, at-least, at-most, range"

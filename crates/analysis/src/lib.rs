@@ -3,6 +3,7 @@
 //! No polars, no I/O: every function takes numbers (or slices) and returns typed results, so this
 //! crate builds in seconds and is tested on its own.
 //!
+//! - [`estimate`]: a point value and its interval, the one such type of the toolkit.
 //! - [`interval`]: closed/half-open intervals from a source's qualifier and rounding, and the
 //!   arithmetic that propagates them.
 //! - [`derived`]: derived figures (point, interval, unit, inputs, assumptions, formula) and the
@@ -12,6 +13,7 @@
 //! - [`ledger`]: derived lines and checks written as formulas over figures (the ledger engine).
 
 pub mod derived;
+pub mod estimate;
 pub mod inequality;
 pub mod interval;
 pub mod ledger;
