@@ -377,10 +377,17 @@ pub fn format_number(x: f64) -> String {
     }
     let negative = x < 0.0;
     let x = x.abs();
+    let mut approx = "";
     let (int_part, frac) = if (x - x.round()).abs() < 1e-9 {
         (format!("{:.0}", x.round()), String::new())
     } else {
-        let s = format!("{x}");
+        let mut s = format!("{x}");
+        // A fraction stored as a float (one third as 33.333333333333336) is shown to four
+        // decimals, marked as rounded; a decimal typed in the data keeps every digit.
+        if s.split_once('.').is_some_and(|(_, f)| f.len() > 10) {
+            s = format!("{x:.4}").trim_end_matches('0').to_string();
+            approx = "≈";
+        }
         match s.split_once('.') {
             Some((i, f)) => (i.to_string(), format!(".{f}")),
             None => (s, String::new()),
@@ -394,7 +401,22 @@ pub fn format_number(x: f64) -> String {
         }
         grouped.push(c);
     }
-    format!("{}{grouped}{frac}", if negative { "-" } else { "" })
+    format!("{approx}{}{grouped}{frac}", if negative { "-" } else { "" })
+}
+
+#[cfg(test)]
+mod format_tests {
+    use super::format_number;
+
+    #[test]
+    fn typed_decimals_keep_their_digits_and_stored_fractions_are_rounded() {
+        assert_eq!(format_number(80_000.0), "80,000");
+        assert_eq!(format_number(13.8), "13.8");
+        assert_eq!(format_number(0.125), "0.125");
+        assert_eq!(format_number(100.0 / 3.0), "≈33.3333");
+        assert_eq!(format_number(100.0 / 7.0), "≈14.2857");
+        assert_eq!(format_number(-1.0 / 3.0), "≈-0.3333");
+    }
 }
 
 /// How a grade rule uses the grade(s) it names.
