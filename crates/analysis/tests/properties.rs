@@ -4,17 +4,43 @@
 //!
 //! - interval arithmetic: chained expressions, unbounded intervals (`at least x`), `recip`,
 //!   `exp`, `clamp_min`, `hull` and `intersect` always contain the point result, never NaN;
-//! - extrapolated totals (`derived::total`, `count_from_shares`) equal the sum of their parts,
-//!   in the value and in both ends of the interval, however the parts are grouped;
+//! - ledger totals (`{p0} + {p1} + ...`) and counts from shares (`{m} * {s} / 100`, summed)
+//!   equal the sum of their parts, in the value and in both ends of the interval, however the
+//!   parts are grouped into derived lines;
 //! - Gastwirth's Gini bounds computed from the bracket table of *any* sample (shares and means
 //!   per bracket) contain that sample's Gini, weighted or not, with the open top bracket
 //!   bounded by the sample maximum or left open.
 
 use proptest::prelude::*;
-use wages_analysis::derived::{count_from_share, count_from_shares, total, Estimate};
+use std::collections::BTreeMap;
 use wages_analysis::inequality::Sample;
 use wages_analysis::interval::Interval;
+use wages_analysis::ledger::{
+    self, parse::parse_formula, Body, DerivedSpec, DerivedValue, Exactness, Iv, Outcome, Quantity,
+    Spec,
+};
 use wages_analysis::tabulation::{gini_bounds, Bracket, BracketTable};
+
+fn quantity(x: f64, iv: Interval, unit: &str) -> Quantity {
+    Quantity {
+        point: Some(x),
+        interval: Iv {
+            lo: iv.lo(),
+            hi: iv.hi(),
+        },
+        unit: unit.into(),
+        assumptions: Vec::new(),
+    }
+}
+
+fn derived(id: &str, formula: &str) -> Spec {
+    Spec::Derived(DerivedSpec {
+        id: id.into(),
+        body: Body::Formula(parse_formula(formula).unwrap()),
+        unit: "persons".into(),
+        assumes: Vec::new(),
+    })
+}
 
 /// A finite interval and a point in it.
 fn finite(range: std::ops::Range<f64>, max_w: f64) -> impl Strategy<Value = (Interval, f64)> {
@@ -94,63 +120,74 @@ proptest! {
     }
 
     #[test]
-    fn a_total_is_the_sum_of_its_parts_however_grouped(
+    fn a_ledger_total_is_the_sum_of_its_parts_however_grouped(
         parts in prop::collection::vec(finite(0.0..1e6, 1e4), 1..8),
         split in 0usize..8,
     ) {
-        let est: Vec<Estimate> = parts
-            .iter()
-            .map(|(iv, x)| Estimate::new(*x, *iv).unwrap())
-            .collect();
-        let t = total(&est).unwrap();
+        // {p0} + {p1} + ...: each part once, so the range is the sum of the ends.
+        let mut inputs = BTreeMap::new();
+        for (i, (iv, x)) in parts.iter().enumerate() {
+            inputs.insert(format!("p{i}"), quantity(*x, *iv, "persons"));
+        }
+        let refs: Vec<String> = (0..parts.len()).map(|i| format!("{{p{i}}}")).collect();
+        let k = split.min(parts.len() - 1).max(1).min(parts.len());
+        let mut specs = vec![derived("t", &refs.join(" + "))];
+        if k < parts.len() {
+            // Regrouped: a line for the head, one for the tail, and their sum.
+            specs.push(derived("head", &refs[..k].join(" + ")));
+            specs.push(derived("tail", &refs[k..].join(" + ")));
+            specs.push(derived("regrouped", "{head} + {tail}"));
+        }
+        let out = ledger::evaluate(&inputs.into(), &specs);
         let sum: f64 = parts.iter().map(|(_, x)| x).sum();
         let lo: f64 = parts.iter().map(|(iv, _)| iv.lo()).sum();
         let hi: f64 = parts.iter().map(|(iv, _)| iv.hi()).sum();
         let tol = 1e-9 * (1.0 + hi.abs());
-        prop_assert!((t.value() - sum).abs() <= tol, "{} != {sum}", t.value());
-        prop_assert!((t.interval().lo() - lo).abs() <= tol);
-        prop_assert!((t.interval().hi() - hi).abs() <= tol);
-        prop_assert!(t.interval().contains_approx(t.value()));
-        // Regrouped: total(total(head), total(tail)) is the same total.
-        let k = split.min(est.len() - 1).max(1).min(est.len());
-        if k < est.len() {
-            let regrouped =
-                total(&[total(&est[..k]).unwrap(), total(&est[k..]).unwrap()]).unwrap();
-            prop_assert!((regrouped.value() - t.value()).abs() <= tol);
-            prop_assert!((regrouped.interval().lo() - lo).abs() <= tol);
-            prop_assert!((regrouped.interval().hi() - hi).abs() <= tol);
+        for o in out.iter().filter(|o| matches!(o.id(), "t" | "regrouped")) {
+            let Outcome::Derived(d) = o else { panic!("{o:?}") };
+            prop_assert!((d.point.unwrap() - sum).abs() <= tol, "{:?} != {sum}", d.point);
+            prop_assert!((d.interval.lo - lo).abs() <= tol, "{:?}", d.interval);
+            prop_assert!((d.interval.hi - hi).abs() <= tol, "{:?}", d.interval);
+            prop_assert_eq!(d.exactness, Exactness::Exact);
         }
     }
 
     #[test]
-    fn extrapolated_counts_over_groups_are_the_sum_of_the_groups(
+    fn ledger_counts_from_shares_over_groups_are_the_sum_of_the_groups(
         groups in prop::collection::vec(
-            (finite(1.0..1e6, 1e4), finite(0.0..0.9, 0.1)),
+            (finite(1.0..1e6, 1e4), finite(0.0..90.0, 10.0)),
             1..6,
         ),
     ) {
-        let pairs: Vec<(Estimate, Estimate)> = groups
+        // count_i = {m_i} * {s_i} / 100, all = the sum of the counts: membership x share.
+        let mut inputs = BTreeMap::new();
+        let mut specs = Vec::new();
+        for (i, ((m, mx), (s, sx))) in groups.iter().enumerate() {
+            inputs.insert(format!("m{i}"), quantity(*mx, *m, "persons"));
+            inputs.insert(format!("s{i}"), quantity(*sx, *s, "percent"));
+            specs.push(derived(&format!("c{i}"), &format!("{{m{i}}} * {{s{i}}} / 100")));
+        }
+        let all: Vec<String> = (0..groups.len()).map(|i| format!("{{c{i}}}")).collect();
+        specs.push(derived("all", &all.join(" + ")));
+        let out = ledger::evaluate(&inputs.into(), &specs);
+        let each: Vec<&DerivedValue> = out[..groups.len()]
             .iter()
-            .map(|((m, mx), (s, sx))| {
-                (Estimate::new(*mx, *m).unwrap(), Estimate::new(*sx, *s).unwrap())
+            .map(|o| match o {
+                Outcome::Derived(d) => d,
+                other => panic!("{other:?}"),
             })
             .collect();
-        let all = count_from_shares(&pairs).unwrap();
-        let each: Vec<Estimate> = pairs
-            .iter()
-            .map(|(m, s)| count_from_share(m, s).unwrap())
-            .collect();
-        let sum: f64 = each.iter().map(Estimate::value).sum();
-        let lo: f64 = each.iter().map(|e| e.interval().lo()).sum();
-        let hi: f64 = each.iter().map(|e| e.interval().hi()).sum();
+        let Outcome::Derived(total) = &out[groups.len()] else { panic!() };
+        let sum: f64 = each.iter().map(|d| d.point.unwrap()).sum();
+        // each count is monotone in its own membership and share: [m.lo s.lo, m.hi s.hi] / 100
+        let lo: f64 = groups.iter().map(|((m, _), (s, _))| m.lo() * s.lo() / 100.0).sum();
+        let hi: f64 = groups.iter().map(|((m, _), (s, _))| m.hi() * s.hi() / 100.0).sum();
         let tol = 1e-9 * (1.0 + hi.abs());
-        prop_assert!((all.value() - sum).abs() <= tol, "{} != {sum}", all.value());
-        prop_assert!((all.interval().lo() - lo).abs() <= tol);
-        prop_assert!((all.interval().hi() - hi).abs() <= tol);
-        // And the point value is membership x share summed: the extrapolation itself.
-        let direct: f64 = groups.iter().map(|((_, m), (_, s))| m * s).sum();
-        prop_assert!((all.value() - direct).abs() <= tol);
-        prop_assert!(all.interval().contains_approx(direct));
+        prop_assert!((total.point.unwrap() - sum).abs() <= tol);
+        prop_assert!((total.interval.lo - lo).abs() <= tol, "{:?} vs [{lo}, {hi}]", total.interval);
+        prop_assert!((total.interval.hi - hi).abs() <= tol, "{:?} vs [{lo}, {hi}]", total.interval);
+        let direct: f64 = groups.iter().map(|((_, m), (_, s))| m * s / 100.0).sum();
+        prop_assert!((total.point.unwrap() - direct).abs() <= tol);
     }
 
     #[test]
