@@ -1,5 +1,10 @@
 //! Chart rendering: one drawing, two formats (PNG and SVG), in the house style.
 //!
+//! The charts of `wages chart` are data: a dataset declares them as `[[chart]]` records of
+//! `derivations/*.toml` (docs/charts.md), and [`kinds`] draws each declared kind (`timeline`,
+//! `bars`, `tail`) from the evaluated ledger, by id. The rest of this module is the layout
+//! every chart shares, also used by `analyze` and `tabulate`.
+//!
 //! # The API (for `chart`, `analyze`, `tabulate`, ...)
 //!
 //! A chart is a [`Frame`] (title, subtitle, legend, source line and notes at the foot) around a
@@ -37,7 +42,7 @@
 //!   [`Style::line`], [`Style::width`].
 //! - Axes: [`builder`] (house margins and label areas), [`mesh`] (grid, axis descriptions,
 //!   tick formatters), tick helpers [`log_ticks`], [`linear_ticks`], [`fmt_tick`],
-//!   [`fmt_multiple`], [`log_axis_chart`] (a log-y chart over a linear or log x in one call).
+//!   [`fmt_multiple`].
 //! - Marks: [`error_bar_v`], [`error_bar_h`], [`dashed`], [`label_at`].
 //! - [`palette`]: the house colours (colour-blind safe, from Okabe & Ito); one colour per series.
 //!
@@ -54,7 +59,11 @@ use plotters::prelude::*;
 use plotters::style::{FontStyle, RGBColor, ShapeStyle, TextStyle};
 use std::sync::Once;
 
-pub mod paper;
+mod bars;
+pub mod kinds;
+mod tail;
+mod text;
+mod timeline;
 
 /// The drawing area a [`Plot`] draws into.
 pub type Area<DB> = DrawingArea<DB, Shift>;
@@ -135,9 +144,7 @@ pub mod palette {
     pub const ORANGE: RGBColor = RGBColor(230, 159, 0);
     pub const VERMILION: RGBColor = RGBColor(213, 94, 0);
     pub const GREEN: RGBColor = RGBColor(0, 158, 115);
-    #[allow(dead_code)]
     pub const SKY: RGBColor = RGBColor(86, 180, 233);
-    #[allow(dead_code)]
     pub const PURPLE: RGBColor = RGBColor(204, 121, 167);
     pub const INK: RGBColor = RGBColor(34, 34, 34);
     pub const GREY: RGBColor = RGBColor(96, 96, 96);
@@ -670,28 +677,6 @@ pub fn fmt_tick(v: &f64) -> String {
 /// A multiple as "5x", "12x".
 pub fn fmt_multiple(v: &f64) -> String {
     format!("{}x", fmt_tick(v))
-}
-
-/// A chart with a log y axis (1-2-5 ticks) over `y` and a linear x axis with the given ticks,
-/// mesh drawn. The workhorse for ratio and count charts; returns the context to draw series on.
-#[allow(clippy::type_complexity, clippy::too_many_arguments)]
-pub fn log_axis_chart<'a, DB: DrawingBackend>(
-    area: &'a Area<DB>,
-    s: &Style,
-    x: (std::ops::Range<f64>, Vec<f64>),
-    y: std::ops::Range<f64>,
-    x_desc: &str,
-    y_desc: &str,
-    xf: &dyn Fn(&f64) -> String,
-    yf: &dyn Fn(&f64) -> String,
-) -> Result<ChartContext<'a, DB, Cartesian2d<Ticked<RangedCoordf64>, Ticked<LogCoord<f64>>>>, String>
-{
-    let yt = log_ticks(y.start, y.end, true);
-    let mut chart = builder(area, s)
-        .build_cartesian_2d(linear(x.0, x.1), log(y, yt))
-        .map_err(err)?;
-    mesh(&mut chart, s, x_desc, y_desc, xf, yf)?;
-    Ok(chart)
 }
 
 /// An axis with exactly the given tick positions (no automatic ticks, no minor grid), formatted

@@ -1,12 +1,13 @@
 //! `wages chart NAME|all --format png|svg|both --out DIR [--width W --height H]` and
-//! `wages chart --list`.
+//! `wages chart --list`: the charts the dataset declares (`[[chart]]` records of
+//! `derivations/*.toml`, docs/charts.md), drawn from its evaluated ledger.
 //!
 //! Every requested chart is rendered in memory first, so a data problem writes nothing; then
 //! all files are written, all or nothing (temp files first, then renames; see [`write_all`]),
 //! as `DIR/NAME.png` / `DIR/NAME.svg`.
 
 use super::Context;
-use crate::chart::paper::{self, ChartError};
+use crate::chart::kinds::{self, ChartError};
 use crate::chart::{self, Format};
 use crate::error::{CliError, Result};
 use std::path::{Path, PathBuf};
@@ -23,7 +24,7 @@ pub enum FormatArg {
     after_help = "Charts: run `wages chart --list`. Example: wages chart all --format both --out charts"
 )]
 pub struct ChartArgs {
-    /// The chart to draw (see --list), or `all`.
+    /// The chart to draw (see --list: the charts the dataset declares), or `all`.
     #[arg(value_name = "NAME", required_unless_present = "list")]
     name: Option<String>,
     /// List the charts with a one-line description, and exit.
@@ -44,26 +45,38 @@ pub struct ChartArgs {
 }
 
 pub fn run(ctx: &Context, args: ChartArgs) -> Result<()> {
+    if !args.list {
+        chart::check_size(args.width, args.height).map_err(CliError::usage)?;
+    }
+    let ds = ctx.dataset()?;
+    let ev = wages_data::ledger::evaluate(&ds);
+    let declared = &ds.derivations.charts;
     if args.list {
         let mut text = String::new();
-        let w = paper::CHARTS
-            .iter()
-            .map(|c| c.name.len())
-            .max()
-            .unwrap_or(0);
-        for c in paper::CHARTS {
-            text.push_str(&format!("{:w$}  {}\n", c.name, c.description));
+        let w = declared.iter().map(|c| c.id.len()).max().unwrap_or(0);
+        for c in declared {
+            text.push_str(&format!(
+                "{:w$}  {}\n",
+                c.id,
+                kinds::description(&ds, &ev, c)
+            ));
         }
         return crate::output::print(&text);
     }
+    if declared.is_empty() {
+        return Err(CliError::data(format!(
+            "the dataset ({}) declares no charts: add [[chart]] records to derivations/*.toml (docs/charts.md)",
+            crate::output::printable(&ds.origin)
+        )));
+    }
     let name = args.name.as_deref().unwrap_or_default();
-    let charts: Vec<&paper::ChartDef> = if name == "all" {
-        paper::CHARTS.iter().collect()
+    let charts: Vec<_> = if name == "all" {
+        declared.iter().collect()
     } else {
-        match paper::find(name) {
+        match declared.iter().find(|c| c.id == name) {
             Some(c) => vec![c],
             None => {
-                let names: Vec<&str> = paper::CHARTS.iter().map(|c| c.name).collect();
+                let names: Vec<&str> = declared.iter().map(|c| c.id.as_str()).collect();
                 return Err(CliError::usage(format!(
                     "no chart named `{}`; choose one of {} or `all` (see `wages chart --list`)",
                     crate::output::printable(name),
@@ -72,29 +85,23 @@ pub fn run(ctx: &Context, args: ChartArgs) -> Result<()> {
             }
         }
     };
-    chart::check_size(args.width, args.height).map_err(CliError::usage)?;
     let formats: &[Format] = match args.format {
         FormatArg::Png => &[Format::Png],
         FormatArg::Svg => &[Format::Svg],
         FormatArg::Both => &[Format::Png, Format::Svg],
     };
-    let ds = ctx.dataset()?;
 
     let mut files = Vec::new();
     for c in &charts {
         for &f in formats {
-            let bytes = c
-                .render(&ds, f, args.width, args.height)
-                .map_err(|e| match e {
+            let bytes =
+                kinds::render(&ds, &ev, c, f, args.width, args.height).map_err(|e| match e {
                     ChartError::Data(m) => CliError::data(m),
                     ChartError::Draw(m) => {
-                        CliError::usage(format!("chart `{}`: cannot draw: {m}", c.name))
+                        CliError::usage(format!("chart `{}`: cannot draw: {m}", c.id))
                     }
                 })?;
-            files.push((
-                args.out.join(format!("{}.{}", c.name, f.extension())),
-                bytes,
-            ));
+            files.push((args.out.join(format!("{}.{}", c.id, f.extension())), bytes));
         }
     }
     write_all(&args.out, &files)?;

@@ -12,8 +12,10 @@ use super::{clip, one_line, show, FileCtx, Validator};
 use crate::error::DataError;
 use crate::ledger::{ChartDecl, Names};
 use crate::model::{Dataset, Value};
-use std::collections::HashMap;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::rc::Rc;
 use toml::{Table, Value as Toml};
 use wages_analysis::ledger::parse::{parse_template, Piece};
 use wages_analysis::ledger::{self as engine, Body, Spec};
@@ -207,6 +209,16 @@ pub(super) fn validate(
     root: &Path,
 ) {
     let names = Names::new(ds, &[]);
+    let ix = Index {
+        figures: ds.figures.iter().map(|f| (f.id.as_str(), f)).collect(),
+        lines: ds
+            .derivations
+            .lines
+            .iter()
+            .map(|l| (l.id.as_str(), l))
+            .collect(),
+        inputs: crate::ledger::inputs(ds).known.into_keys().collect(),
+    };
     for c in &ds.derivations.charts {
         let path = root.join(&c.file);
         let text = texts.get(&c.file).cloned().unwrap_or_default();
@@ -217,10 +229,34 @@ pub(super) fn validate(
             ctx: &ctx,
             ds,
             names: &names,
+            ix: &ix,
             chart: c,
+            cache: RefCell::new(HashMap::new()),
         };
         check.chart(span);
     }
+}
+
+/// Where a list's entries are written: `[[chart.key]]` tables, or an inline list.
+struct SubIndex {
+    headers: Vec<Span>,
+    inline: Option<Inline>,
+}
+
+struct Inline {
+    /// The line of `key = [`.
+    from: usize,
+    /// Lines holding a `{`, one per inline table as usually written.
+    braces: Vec<usize>,
+    /// The first line of each quoted string.
+    quoted: HashMap<String, usize>,
+}
+
+/// The dataset's figures and lines by id, built once.
+struct Index<'a> {
+    figures: HashMap<&'a str, &'a crate::model::Figure>,
+    lines: HashMap<&'a str, &'a crate::ledger::LineDecl>,
+    inputs: HashSet<String>,
 }
 
 /// A range of 0-based line indices of the file.
@@ -257,15 +293,16 @@ struct Check<'a, 'b> {
     ctx: &'a FileCtx<'b>,
     ds: &'a Dataset,
     names: &'a Names<'b>,
+    ix: &'a Index<'a>,
     chart: &'a ChartDecl,
+    cache: RefCell<HashMap<(usize, String), Rc<SubIndex>>>,
 }
 
 impl Check<'_, '_> {
     fn line_of(&self, span: Span, key: &str) -> Option<usize> {
+        let inline = format!("{key} =");
         (span.start..span.end.min(self.ctx.lines.len()))
-            .find(|&i| {
-                key_line(self.ctx.lines[i], key) || self.ctx.lines[i].contains(&format!("{key} ="))
-            })
+            .find(|&i| key_line(self.ctx.lines[i], key) || self.ctx.lines[i].contains(&inline))
             .map(|i| i + 1)
             .or(Some(span.start + 1))
     }
@@ -331,7 +368,12 @@ impl Check<'_, '_> {
         for f in fields {
             match t.get(f.name) {
                 None if f.required => {
-                    let line = Some(span.start + 1);
+                    // A field of the chart itself: at its id line; of an entry: at the entry.
+                    let line = if at.is_empty() {
+                        self.chart.line
+                    } else {
+                        Some(span.start + 1)
+                    };
                     self.invalid(
                         line,
                         &format!("{at}{}", f.name),
@@ -414,7 +456,7 @@ impl Check<'_, '_> {
             }
             (F::DatedFigure, Toml::String(id)) => {
                 let line = self.id_line(span, id).or(line);
-                match self.ds.figure(id) {
+                match self.ix.figure(id) {
                     Some(fig) if fig.date.is_some() => {}
                     Some(_) => self.invalid(
                         line,
@@ -487,43 +529,78 @@ impl Check<'_, '_> {
         }
     }
 
-    /// The lines of the `i`-th entry of `key`: its `[[chart.key]]` table, or the line of an
-    /// inline entry.
-    fn sub_span(&self, span: Span, key: &str, i: usize, item: &Toml) -> Span {
+    /// Where the entries of `key` inside `span` are written, found once per list (a chart of
+    /// thousands of entries must not rescan its lines for each).
+    fn sub_index(&self, span: Span, key: &str) -> Rc<SubIndex> {
+        let k = (span.start, key.to_string());
+        if let Some(ix) = self.cache.borrow().get(&k) {
+            return ix.clone();
+        }
         let header = format!("[[chart.{key}]]");
         let lines = &self.ctx.lines;
         let end = span.end.min(lines.len());
-        let headers: Vec<usize> = (span.start..end)
+        let starts: Vec<usize> = (span.start..end)
             .filter(|&l| lines[l].trim_start().starts_with(&header))
             .collect();
-        if let Some(&h) = headers.get(i) {
-            let next = (h + 1..end)
+        let mut headers = Vec::with_capacity(starts.len());
+        for (j, &h) in starts.iter().enumerate() {
+            let limit = starts.get(j + 1).copied().unwrap_or(end);
+            let next = (h + 1..limit)
                 .find(|&l| lines[l].trim_start().starts_with("[["))
-                .unwrap_or(end);
-            return Span {
+                .unwrap_or(limit);
+            headers.push(Span {
                 start: h,
                 end: next,
-            };
+            });
         }
-        // An inline list: the entry holding its id, else the i-th line with a table in it.
-        let Some(from) = (span.start..end).find(|&l| key_line(lines[l], key)) else {
+        let inline = (span.start..end)
+            .find(|&l| key_line(lines[l], key))
+            .map(|from| {
+                let to = (from + 1..end)
+                    .find(|&l| {
+                        let t = lines[l].trim_start();
+                        t.starts_with("[[") || (t.contains(" = ") && !t.starts_with('{'))
+                    })
+                    .unwrap_or(end);
+                let mut quoted = HashMap::new();
+                let mut braces = Vec::new();
+                for (l, text) in lines.iter().enumerate().take(to).skip(from) {
+                    if text.contains('{') {
+                        braces.push(l);
+                    }
+                    for q in text.split('"').skip(1).step_by(2) {
+                        quoted.entry(q.to_string()).or_insert(l);
+                    }
+                }
+                Inline {
+                    from,
+                    braces,
+                    quoted,
+                }
+            });
+        let ix = Rc::new(SubIndex { headers, inline });
+        self.cache.borrow_mut().insert(k, ix.clone());
+        ix
+    }
+
+    /// The lines of the `i`-th entry of `key`: its `[[chart.key]]` table, or the line of an
+    /// inline entry (the one holding its id, else the `i`-th line with a table in it).
+    fn sub_span(&self, span: Span, key: &str, i: usize, item: &Toml) -> Span {
+        let ix = self.sub_index(span, key);
+        if let Some(h) = ix.headers.get(i) {
+            return *h;
+        }
+        let Some(inline) = &ix.inline else {
             return span;
         };
         let id = item
             .get("id")
             .and_then(Toml::as_str)
-            .or_else(|| item.as_str())
-            .map(|id| format!("\"{id}\""));
-        let to = (from + 1..end)
-            .find(|&l| {
-                let t = lines[l].trim_start();
-                t.starts_with("[[") || (t.contains(" = ") && !t.starts_with('{'))
-            })
-            .unwrap_or(end);
+            .or_else(|| item.as_str());
         let found = id
-            .and_then(|id| (from..to).find(|&l| lines[l].contains(&id)))
-            .or_else(|| (from..to).filter(|&l| lines[l].contains('{')).nth(i))
-            .unwrap_or(from);
+            .and_then(|id| inline.quoted.get(id).copied())
+            .or_else(|| inline.braces.get(i).copied())
+            .unwrap_or(inline.from);
         Span {
             start: found,
             end: found + 1,
@@ -547,7 +624,7 @@ impl Check<'_, '_> {
     /// An id the chart draws: a figure, a derived line or another input of the ledger.
     fn drawn(&mut self, line: Option<usize>, field: &str, id: &str) {
         let d = &self.ds.derivations;
-        if let Some(l) = d.lines.iter().find(|l| l.id == id) {
+        if let Some(l) = self.ix.lines.get(id) {
             if l.is_check() {
                 self.invalid(
                     line,
@@ -559,10 +636,14 @@ impl Check<'_, '_> {
             }
             return;
         }
-        if self.ds.figure(id).is_some() || self.v.figure_ids.contains(id) {
+        // A figure or line that exists but failed validation is reported once, as itself.
+        if self.ix.figure(id).is_some()
+            || self.v.figure_ids.contains(id)
+            || self.v.line_ids.contains(id)
+        {
             return;
         }
-        if crate::ledger::inputs(self.ds).known.contains_key(id) {
+        if self.ix.inputs.contains(id) {
             return;
         }
         let mut candidates: Vec<&str> = self.ds.figures.iter().map(|f| f.id.as_str()).collect();
@@ -608,6 +689,11 @@ impl Check<'_, '_> {
             else {
                 continue;
             };
+            if self.v.figure_ids.contains(&id) && self.ix.figure(&id).is_none()
+                || self.v.line_ids.contains(&id) && !self.ix.lines.contains_key(id.as_str())
+            {
+                continue;
+            }
             if let Err(message) = self.reference(&id, style.as_deref(), item) {
                 let col = column(c);
                 self.formula(line, col, field, src, message);
@@ -660,7 +746,7 @@ impl Check<'_, '_> {
             };
         }
         match style {
-            Some(s) if DATE_STYLES.contains(&s) => match self.ds.figure(id) {
+            Some(s) if DATE_STYLES.contains(&s) => match self.ix.figure(id) {
                 Some(f) if f.date.is_some() => Ok(()),
                 Some(_) => Err(format!("`{shown}`: the figure `{id}` has no date")),
                 None => Err(format!(
@@ -687,41 +773,8 @@ impl Check<'_, '_> {
     fn semantics(&mut self, span: Span) {
         let c = self.chart;
         let t = &c.fields;
-        let records = |key: &str| -> Vec<Table> {
-            match t.get(key) {
-                Some(Toml::Array(a)) => a
-                    .iter()
-                    .filter_map(|v| match v {
-                        Toml::Table(t) => Some(t.clone()),
-                        Toml::String(s) => {
-                            let mut t = Table::new();
-                            t.insert("id".into(), Toml::String(s.clone()));
-                            Some(t)
-                        }
-                        _ => None,
-                    })
-                    .collect(),
-                Some(Toml::Table(t)) => vec![t.clone()],
-                _ => Vec::new(),
-            }
-        };
-        let sub = |t: &Table, key: &str| -> Vec<Table> {
-            match t.get(key) {
-                Some(Toml::Array(a)) => a
-                    .iter()
-                    .filter_map(|v| match v {
-                        Toml::Table(t) => Some(t.clone()),
-                        Toml::String(s) => {
-                            let mut t = Table::new();
-                            t.insert("id".into(), Toml::String(s.clone()));
-                            Some(t)
-                        }
-                        _ => None,
-                    })
-                    .collect(),
-                _ => Vec::new(),
-            }
-        };
+        let records = |key: &str| entries(t, key);
+        let sub = |t: &Table, key: &str| entries(t, key);
         let log_range = |c: &mut Self, scale_key: Option<&str>, range_key: &str| {
             let log = scale_key.is_none_or(|k| t.get(k).and_then(Toml::as_str) == Some("log"));
             let lo = t
@@ -746,6 +799,7 @@ impl Check<'_, '_> {
             "timeline" => {
                 log_range(self, Some("y_scale"), "y_range");
                 for (si, s) in records("series").iter().enumerate() {
+                    let series = self.sub_span(span, "series", si, &Toml::Table(s.clone()));
                     for (pi, p) in sub(s, "points").iter().enumerate() {
                         let Some(id) = p.get("id").and_then(Toml::as_str) else {
                             continue;
@@ -753,11 +807,11 @@ impl Check<'_, '_> {
                         if p.contains_key("date") || p.contains_key("date_of") {
                             continue;
                         }
-                        let dated = self.ds.figure(id).is_some_and(|f| f.date.is_some());
-                        let known = self.ds.figure(id).is_some()
-                            || self.ds.derivations.lines.iter().any(|l| l.id == id);
+                        let dated = self.ix.figure(id).is_some_and(|f| f.date.is_some());
+                        let known = self.ix.figure(id).is_some() || self.ix.lines.contains_key(id);
                         if !dated && known {
-                            let line = self.id_line(span, id);
+                            let at = self.sub_span(series, "points", pi, &Toml::Table(p.clone()));
+                            let line = self.id_line(at, id).or(Some(at.start + 1));
                             self.invalid(
                                 line,
                                 &format!("series[{}].points[{}].id", si + 1, pi + 1),
@@ -772,6 +826,7 @@ impl Check<'_, '_> {
             "bars" => {
                 log_range(self, Some("value_scale"), "value_range");
                 for (si, s) in records("series").iter().enumerate() {
+                    let series = self.sub_span(span, "series", si, &Toml::Table(s.clone()));
                     let mark = s.get("mark").and_then(Toml::as_str).unwrap_or("bar");
                     if mark == "interval" {
                         continue;
@@ -781,7 +836,8 @@ impl Check<'_, '_> {
                             continue;
                         };
                         if self.no_single_value(id) {
-                            let line = self.id_line(span, id);
+                            let at = self.sub_span(series, "items", ii, &Toml::Table(it.clone()));
+                            let line = self.id_line(at, id).or(Some(at.start + 1));
                             self.invalid(
                                 line,
                                 &format!("series[{}].items[{}].id", si + 1, ii + 1),
@@ -842,14 +898,34 @@ impl Check<'_, '_> {
 
     /// A figure given as a range, or a derived window: no point for a bar or point mark.
     fn no_single_value(&self, id: &str) -> bool {
-        if let Some(f) = self.ds.figure(id) {
+        if let Some(f) = self.ix.figure(id) {
             return matches!(f.value, Value::Range { .. });
         }
-        self.ds.derivations.lines.iter().any(|l| {
-            l.id == id
-                && matches!(&l.spec, Spec::Derived(d) if matches!(d.body, Body::Window { .. }))
-        })
+        self.ix.lines.get(id).is_some_and(
+            |l| matches!(&l.spec, Spec::Derived(d) if matches!(d.body, Body::Window { .. })),
+        )
     }
+}
+
+/// The entries of a list of sub-records as tables (an id standing for `{ id = "..." }`).
+fn entries(t: &Table, key: &str) -> Vec<Table> {
+    let items: Vec<&Toml> = match t.get(key) {
+        Some(Toml::Array(a)) => a.iter().collect(),
+        Some(t @ Toml::Table(_)) => vec![t],
+        _ => Vec::new(),
+    };
+    items
+        .into_iter()
+        .filter_map(|v| match v {
+            Toml::Table(t) => Some(t.clone()),
+            Toml::String(s) => {
+                let mut t = Table::new();
+                t.insert("id".into(), Toml::String(s.clone()));
+                Some(t)
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 fn number(v: &Toml) -> Option<f64> {
@@ -857,6 +933,12 @@ fn number(v: &Toml) -> Option<f64> {
         Toml::Integer(i) => Some(*i as f64),
         Toml::Float(x) if x.is_finite() => Some(*x),
         _ => None,
+    }
+}
+
+impl Index<'_> {
+    fn figure(&self, id: &str) -> Option<&crate::model::Figure> {
+        self.figures.get(id).copied()
     }
 }
 
