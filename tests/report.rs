@@ -465,6 +465,13 @@ fn dataset_copy(edit: impl Fn(String) -> String) -> tempfile::TempDir {
     std::fs::create_dir_all(d.join("scales")).unwrap();
     let figs = std::fs::read_to_string(root.join("figures/pirani-2006.toml")).unwrap();
     std::fs::write(d.join("figures/pirani-2006.toml"), edit(figs)).unwrap();
+    // the other figure files as they are (the charts draw the modern caps too)
+    for e in std::fs::read_dir(root.join("figures")).unwrap() {
+        let p = e.unwrap().path();
+        if p.file_name().unwrap() != "pirani-2006.toml" {
+            std::fs::copy(&p, d.join("figures").join(p.file_name().unwrap())).unwrap();
+        }
+    }
     std::fs::copy(root.join("grade-rules.toml"), d.join("grade-rules.toml")).unwrap();
     let scale: PathBuf = root.join("scales/assumed-1922-g17-8x.toml");
     std::fs::copy(&scale, d.join("scales/assumed-1922-g17-8x.toml")).unwrap();

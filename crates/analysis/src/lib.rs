@@ -6,13 +6,10 @@
 //! - [`estimate`]: a point value and its interval, the one such type of the toolkit.
 //! - [`interval`]: closed/half-open intervals from a source's qualifier and rounding, and the
 //!   arithmetic that propagates them.
-//! - [`derived`]: derived figures (point, interval, unit, inputs, assumptions, formula) and the
-//!   paper's derivations: multiples, effective ratios, extrapolation, Pareto tails, checks, caps.
 //! - [`inequality`]: statistics on individual (optionally weighted) pay data.
 //! - [`tabulation`]: bracket tables to counts and fitted distributions.
 //! - [`ledger`]: derived lines and checks written as formulas over figures (the ledger engine).
 
-pub mod derived;
 pub mod estimate;
 pub mod inequality;
 pub mod interval;

@@ -123,7 +123,11 @@ pub fn value_text(line: &Line) -> String {
                 Some(v) => {
                     let (s, exact) = fmt_num(v);
                     if d.interval.hi() == f64::INFINITY && d.interval.lo() >= v {
-                        format!("at least {s}")
+                        // A bound is shown rounded toward what it guarantees: 25.866… is
+                        // "at least 25.86", never "at least 25.87".
+                        format!("at least {}", fmt_toward(v, f64::floor))
+                    } else if d.interval.lo() == f64::NEG_INFINITY && d.interval.hi() <= v {
+                        format!("at most {}", fmt_toward(v, f64::ceil))
                     } else if exact {
                         s
                     } else {
@@ -143,13 +147,48 @@ pub fn value_text(line: &Line) -> String {
     }
 }
 
+/// `x` in the digits `fmt_num` shows, rounded with `round` (floor or ceil) instead of to the
+/// nearest.
+fn fmt_toward(x: f64, round: fn(f64) -> f64) -> String {
+    let (s, exact) = fmt_num(x);
+    if exact || !x.is_finite() || x == 0.0 {
+        return s;
+    }
+    let a = x.abs();
+    let decimals = if a >= 1000.0 {
+        0
+    } else {
+        (3 - a.log10().floor() as i32).clamp(0, 12)
+    };
+    let scale = 10f64.powi(decimals);
+    // A bound that is a shown number up to float noise (13.850000000000001) is that number.
+    let nearest = (x * scale).round() / scale;
+    if (nearest - x).abs() <= 1e-9 * x.abs() {
+        return fmt_num(nearest).0;
+    }
+    fmt_num(round(x * scale) / scale).0
+}
+
 fn interval_text(line: &Line) -> String {
     let iv: Option<Interval> = match line {
         Line::Reported(r) => r.interval,
         Line::Derived(d) => Some(d.interval),
         _ => None,
     };
-    iv.map(|i| i.to_string()).unwrap_or_default()
+    iv.map(outward).unwrap_or_default()
+}
+
+/// `[lo, hi]` rounded outward in the digits `fmt_num` shows (the lower end down, the upper end
+/// up), so the printed interval always contains the computed one: [2.468, 2.666], not the
+/// nearest [2.469, 2.665] of [2.46856…, 2.66534…]. Exact ends are printed as they are.
+fn outward(i: Interval) -> String {
+    let open = if i.lo().is_finite() { '[' } else { '(' };
+    let close = if i.hi().is_finite() { ']' } else { ')' };
+    format!(
+        "{open}{}, {}{close}",
+        fmt_toward(i.lo(), f64::floor),
+        fmt_toward(i.hi(), f64::ceil)
+    )
 }
 
 /// The provenance of a line as separate parts: source, or formula and inputs, then every
@@ -416,6 +455,18 @@ pub fn csv(r: &Report) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bounds_round_toward_what_they_guarantee() {
+        // 194,000 / 7,500 = 25.8666…: at least 25.86, not 25.87
+        assert_eq!(fmt_toward(194_000.0 / 7_500.0, f64::floor), "25.86");
+        assert_eq!(fmt_toward(194_000.0 / 7_500.0, f64::ceil), "25.87");
+        assert_eq!(fmt_toward(12.0, f64::floor), "12");
+        assert_eq!(fmt_toward(579_710.14, f64::ceil), "579,711");
+        // float noise is not rounded outward
+        assert_eq!(fmt_toward(13.8 + 0.05, f64::ceil), "13.85");
+        assert_eq!(fmt_toward(2.468_560_968, f64::floor), "2.468");
+    }
 
     #[test]
     fn table_text_keeps_line_breaks_and_escapes_other_controls() {
