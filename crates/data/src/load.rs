@@ -755,7 +755,7 @@ impl Validator {
                     "id",
                     &format!("\"{s}\""),
                     "malformed id",
-                    "use lowercase letters, digits and hyphens, e.g. \"vovsi-count-above-8x\"",
+                    "use lowercase letters, digits and hyphens, e.g. \"count-above-8x\"",
                 );
                 None
             }
