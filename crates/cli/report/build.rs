@@ -11,8 +11,8 @@
 
 use std::collections::BTreeSet;
 
-use wages_analysis::interval::{interval_from_qualifier, Interval};
-use wages_analysis::ledger::{Exactness, Iv, Outcome, Verdict};
+use wages_analysis::interval::Interval;
+use wages_analysis::ledger::{Iv, Outcome, Verdict};
 use wages_data::ledger::{self as ledger, Evaluated, LineDecl};
 use wages_data::{Dataset, Figure, GradeRule, PayScale, Value};
 
@@ -160,10 +160,7 @@ fn ledger_line(names: &ledger::Names, ev: &Evaluated, decl: &LineDecl, outcome: 
                 rests_on: d.underlying.clone(),
                 assumptions: assumed.iter().map(|a| a.statement.clone()).collect(),
                 assumed,
-                interval_is: match d.exactness {
-                    Exactness::Exact => "exact",
-                    Exactness::Enclosure => "enclosure",
-                },
+                interval_is: d.exactness,
                 note,
             })
         }
@@ -173,11 +170,7 @@ fn ledger_line(names: &ledger::Names, ev: &Evaluated, decl: &LineDecl, outcome: 
                 id: c.id.clone(),
                 label,
                 passed: c.verdict == Verdict::Pass,
-                verdict: match c.verdict {
-                    Verdict::Pass => "pass",
-                    Verdict::Fail => "fail",
-                    Verdict::Undecided => "undecided",
-                },
+                verdict: c.verdict,
                 detail: c.detail.clone(),
                 holds_for: c
                     .holds_for
@@ -209,14 +202,6 @@ fn status(s: wages_data::Status) -> Status {
     }
 }
 
-/// The kebab-case word of a data-crate enum (its serde name: `more-than`).
-fn key<T: serde::Serialize>(v: T) -> String {
-    match serde_json::to_value(v) {
-        Ok(serde_json::Value::String(s)) => s,
-        _ => String::new(),
-    }
-}
-
 fn n(x: f64) -> String {
     wages_analysis::interval::fmt_num(x).0
 }
@@ -224,10 +209,6 @@ fn n(x: f64) -> String {
 fn reported_figure(f: &Figure) -> Line {
     let assumed_figure = f.status == wages_data::Status::Assumption;
     let basis = f.basis.clone().unwrap_or_else(|| f.description.clone());
-    let (low, high) = match f.value {
-        Value::Point { value } => (value, None),
-        Value::Range { low, high } => (low, Some(high)),
-    };
     Line::Reported(Reported {
         id: f.id.clone(),
         record: Record::Figure,
@@ -237,8 +218,8 @@ fn reported_figure(f: &Figure) -> Line {
             Value::Range { .. } => None,
         },
         value_text: f.display(),
-        qualifier: Some(key(f.qualifier)),
-        interval: interval_from_qualifier(f.qualifier, low, high, f.rounding).ok(),
+        qualifier: Some(f.qualifier.as_str().to_string()),
+        interval: ledger::figure_quantity(f).map(|q| interval(q.interval)),
         unit: Some(ledger::unit_word(f.unit).to_string()),
         unit_text: f.unit_text(),
         status: status(f.status),

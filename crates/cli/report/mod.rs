@@ -11,6 +11,7 @@ pub mod render;
 
 use serde::Serialize;
 use wages_analysis::interval::Interval;
+use wages_analysis::ledger::{Exactness, Verdict};
 
 pub use build::build;
 
@@ -191,7 +192,7 @@ pub struct Derived {
     pub assumed: Vec<Assumed>,
     /// `exact`: the interval is the range of the formula over its figures' intervals;
     /// `enclosure`: it contains that range and may be wider (docs/ledger.md).
-    pub interval_is: &'static str,
+    pub interval_is: Exactness,
     pub note: Option<String>,
 }
 
@@ -203,7 +204,7 @@ pub struct Check {
     /// `true` when the verdict is `pass`.
     pub passed: bool,
     /// `pass` (holds for every value in the intervals), `fail` (for none) or `undecided`.
-    pub verdict: &'static str,
+    pub verdict: Verdict,
     /// One line with the numbers.
     pub detail: String,
     /// For an undecided check: each uncertain figure with the values for which it would hold.

@@ -142,7 +142,7 @@ pub fn value_text(line: &Line) -> String {
             };
             format!("{body} {}", d.unit_text)
         }
-        Line::Check(c) => c.verdict.to_uppercase(),
+        Line::Check(c) => c.verdict.word().into(),
         Line::Unavailable(_) => "not available".into(),
     }
 }
@@ -428,7 +428,7 @@ fn csv_row(s: &Section, line: &Line) -> Vec<String> {
         }
         Line::Check(c) => {
             r[1] = "check".into();
-            r[10] = c.verdict.into();
+            r[10] = c.verdict.word().to_lowercase();
             r[11] = c.passed.to_string();
             r[14] = c.detail.clone();
             r[15] = c.inputs.join(";");

@@ -157,8 +157,9 @@ pub struct DerivedValue {
     pub assumptions: Vec<String>,
 }
 
-/// The three-valued verdict of a check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The three-valued verdict of a check. Serialized as `pass`, `fail`, `undecided`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Verdict {
     /// Holds for every value in the intervals.
     Pass,

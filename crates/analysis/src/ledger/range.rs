@@ -489,7 +489,9 @@ fn dual(n: &Node, b: &[Iv]) -> Result<Dual, EvalError> {
 }
 
 /// Whether a range is the exact range of the formula on the box or a guaranteed enclosure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Serialized as `exact`, `enclosure`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Exactness {
     /// The formula is monotone in each figure on the box: the bounds are attained.
     Exact,
