@@ -508,3 +508,44 @@ fn control_characters_never_reach_the_terminal_or_the_svg() {
     }
     assert_eq!(svgs, 1);
 }
+
+/// The `source` and `note` columns are carried into every output with the bracket of their
+/// row; the bracket derived by difference carries the `above` row's (docs/tabulate.md,
+/// "Sources and notes").
+#[test]
+fn sources_and_notes_are_carried_into_the_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "t.csv",
+        "group,lower,upper,kind,share_percent,count,qualifier,source,note\n\
+         A,8,,above,20,1000,exact,\"Vovsi, p. 97\",\n\
+         A,15,30,,,300,,,as printed\n\
+         A,30,,,,100,,p. 98,\n",
+    );
+    let j = json_of(&["tabulate", &file, "--format", "json"]);
+    let b = &j["groups"][0]["brackets"];
+    assert_eq!(b[0]["source"], "Vovsi, p. 97", "derived from the above row");
+    assert!(b[0]["note"].is_null() && b[1]["source"].is_null());
+    assert_eq!(b[1]["note"], "as printed");
+    assert_eq!(b[2]["source"], "p. 98");
+    let out = wages()
+        .args(["tabulate", &file, "--format", "csv"])
+        .output()
+        .unwrap();
+    let csv = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[0].ends_with(",origin,source,note"), "{}", lines[0]);
+    assert!(lines[1].ends_with(",\"Vovsi, p. 97\","), "{}", lines[1]);
+    assert!(lines[2].ends_with(",,as printed"), "{}", lines[2]);
+    wages()
+        .args(["tabulate", &file])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(
+            "  source of [8, 15): Vovsi, p. 97\n",
+        ))
+        .stdout(predicates::str::contains(
+            "  note on [15, 30): as printed\n",
+        ));
+}

@@ -7,7 +7,9 @@
 //! - [`interval`]: closed/half-open intervals from a source's qualifier and rounding, and the
 //!   arithmetic that propagates them.
 //! - [`inequality`]: statistics on individual (optionally weighted) pay data.
-//! - [`tabulation`]: bracket tables to counts and fitted distributions.
+//! - [`tabulation`]: bracket tables, from their rows to counts with rounding intervals, checks,
+//!   Pareto exponents and fitted distributions ([`tabulation::tabulate`], errors typed with
+//!   their location).
 //! - [`ledger`]: derived lines and checks written as formulas over figures (the ledger engine).
 
 pub mod estimate;

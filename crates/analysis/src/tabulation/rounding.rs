@@ -3,10 +3,12 @@
 
 use serde::Serialize;
 
-/// A value with the closed interval `[lo, hi]` that rounding allows around it.
-///
-/// Kept local so this module does not wait on `crate::interval`; it can be replaced by
-/// `crate::interval::Interval` once that type settles.
+use crate::estimate::Estimate;
+use crate::interval::{Interval, IntervalError};
+
+/// A count with the closed interval `[lo, hi]` that the rounding of its share allows, as
+/// [`count_interval`] returns it (its fields are read by callers). Everything else in the
+/// tabulation module uses [`Estimate`], to which [`RoundedValue::estimate`] converts.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct RoundedValue {
     /// The value as printed (or computed from the printed value).
@@ -21,20 +23,9 @@ impl RoundedValue {
         self.lo <= x && x <= self.hi
     }
 
-    /// Sum of values: points, lower and upper ends add separately (worst case, no cancellation).
-    pub fn sum(values: &[RoundedValue]) -> RoundedValue {
-        values.iter().fold(
-            RoundedValue {
-                point: 0.0,
-                lo: 0.0,
-                hi: 0.0,
-            },
-            |acc, v| RoundedValue {
-                point: acc.point + v.point,
-                lo: acc.lo + v.lo,
-                hi: acc.hi + v.hi,
-            },
-        )
+    /// The same point and interval as an [`Estimate`] (an error if the point lies outside).
+    pub fn estimate(&self) -> Result<Estimate, IntervalError> {
+        Estimate::new(self.point, Interval::new(self.lo, self.hi)?)
     }
 }
 
@@ -50,14 +41,14 @@ pub const MAX_DECIMALS: i32 = 300;
 
 /// The interval a percentage printed as `share_percent` with `decimals` decimals stands for:
 /// `[s - 0.5*10^-d, s + 0.5*10^-d]`, clipped to `[0, 100]` (a printed `0` cannot hide a negative
-/// share).
-pub fn share_percent_interval(share_percent: f64, decimals: i32) -> RoundedValue {
+/// share). A share outside `[0, 100]` (which the table reader refuses) gives the point itself.
+pub fn share_percent_interval(share_percent: f64, decimals: i32) -> Interval {
     let h = half_unit(decimals);
-    RoundedValue {
-        point: share_percent,
-        lo: (share_percent - h).max(0.0),
-        hi: (share_percent + h).min(100.0),
-    }
+    Interval::new((share_percent - h).max(0.0), (share_percent + h).min(100.0)).unwrap_or_else(
+        |_| {
+            Interval::new(share_percent, share_percent).unwrap_or_else(|_| Interval::non_negative())
+        },
+    )
 }
 
 /// Head-count extrapolated from a membership total and a printed percentage (as Pirani
@@ -68,9 +59,9 @@ pub fn share_percent_interval(share_percent: f64, decimals: i32) -> RoundedValue
 pub fn count_interval(membership: f64, share_percent: f64, decimals: i32) -> RoundedValue {
     let s = share_percent_interval(share_percent, decimals);
     RoundedValue {
-        point: membership * s.point / 100.0,
-        lo: membership * s.lo / 100.0,
-        hi: membership * s.hi / 100.0,
+        point: membership * share_percent / 100.0,
+        lo: membership * s.lo() / 100.0,
+        hi: membership * s.hi() / 100.0,
     }
 }
 
@@ -125,11 +116,14 @@ pub fn rounding_tolerance(decimals: &[i32]) -> f64 {
 /// Whether percentages as printed are consistent with summing to exactly 100%: the interval sum
 /// of their rounding intervals contains 100.
 pub fn shares_sum_consistent(shares_percent: &[(f64, i32)]) -> bool {
-    let parts: Vec<RoundedValue> = shares_percent
+    shares_percent
         .iter()
         .map(|&(s, d)| share_percent_interval(s, d))
-        .collect();
-    RoundedValue::sum(&parts).contains(100.0)
+        .fold(
+            Interval::new(0.0, 0.0).unwrap_or(Interval::non_negative()),
+            |acc, s| acc + s,
+        )
+        .contains(100.0)
 }
 
 #[cfg(test)]
@@ -144,18 +138,18 @@ mod tests {
         // 0.5 x 10^1 = 5, so [50 - 5, 50 + 5] = [45, 55] (not [49.95, 50.05]).
         assert_eq!(printed_decimals("0.5e2"), -1);
         let s = share_percent_interval(50.0, printed_decimals("0.5e2"));
-        assert!((s.lo - 45.0).abs() < 1e-12 && (s.hi - 55.0).abs() < 1e-12);
+        assert!((s.lo() - 45.0).abs() < 1e-12 && (s.hi() - 55.0).abs() < 1e-12);
         // Excel's "1E-05" = 0.00001 with one significant digit: decimals 0 + 5 = 5, half unit
         // 0.5 x 10^-5, so [0.5e-5, 1.5e-5].
         assert_eq!(printed_decimals("1E-05"), 5);
         let s = share_percent_interval(1e-5, printed_decimals("1E-05"));
-        assert!((s.lo - 0.5e-5).abs() < 1e-18 && (s.hi - 1.5e-5).abs() < 1e-18);
+        assert!((s.lo() - 0.5e-5).abs() < 1e-18 && (s.hi() - 1.5e-5).abs() < 1e-18);
         // "1.25e1" = 12.5: decimals 2 - 1 = 1, [12.45, 12.55]; "2.50E+1" = 25.0: 2 - 1 = 1.
         assert_eq!(printed_decimals("1.25e1"), 1);
         assert_eq!(printed_decimals("2.50E+1"), 1);
         // "1e2" = 100 to the nearest hundred: decimals -2, half unit 50, clipped: [50, 100].
         let s = share_percent_interval(100.0, printed_decimals("1e2"));
-        assert_eq!((s.lo, s.hi), (50.0, 100.0));
+        assert_eq!((s.lo(), s.hi()), (50.0, 100.0));
         // An absurd exponent is clamped, and the half unit stays a finite number.
         assert_eq!(printed_decimals("0e99999999999999999999"), -MAX_DECIMALS);
         assert_eq!(printed_decimals("1e-99999999999999999999"), MAX_DECIMALS);

@@ -51,10 +51,7 @@ impl Bracket {
 
     /// `"[8, 15)"` or `"[20, +inf)"`: how errors and reports name the bracket.
     pub fn bounds(&self) -> String {
-        match self.upper {
-            Some(u) => format!("[{}, {})", self.lower, u),
-            None => format!("[{}, +inf)", self.lower),
-        }
+        super::format::bracket_label(self.lower, self.upper)
     }
 }
 

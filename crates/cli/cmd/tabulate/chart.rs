@@ -2,15 +2,16 @@
 //! (share of the membership at or above each threshold, with its rounding interval), drawn
 //! with the shared chart layer (crates/cli/chart).
 
-use super::compute::GroupReport;
 use crate::chart::{
     self, builder, error_bar_v, fmt_multiple, fmt_tick, log_ticks, mesh, palette, Area, DrawResult,
     Format, Frame, Mark, Plot, Style,
 };
 use plotters::prelude::*;
+use wages_analysis::tabulation::format::{clip, esc, short};
+use wages_analysis::tabulation::{GroupTabulation, Method};
 
 struct Survival<'a> {
-    g: &'a GroupReport,
+    g: &'a GroupTabulation,
     x: (f64, f64),
     y: (f64, f64),
 }
@@ -53,12 +54,12 @@ impl Plot for Survival<'_> {
         let pa = c.plotting_area();
         let r = (6.0 * s.scale).max(4.0) as i32;
         for a in &self.g.above {
-            let v = a.share_percent.value;
+            let v = a.share_percent.value();
             if v.is_nan() || v <= 0.0 {
                 continue;
             }
-            let lo = a.share_percent.lo.unwrap_or(v).max(self.y.0);
-            let hi = a.share_percent.hi.unwrap_or(v).min(self.y.1);
+            let lo = a.share_percent.lo().unwrap_or(v).max(self.y.0);
+            let hi = a.share_percent.hi().unwrap_or(v).min(self.y.1);
             if hi > lo {
                 error_bar_v(
                     pa,
@@ -106,11 +107,11 @@ pub type Rendered = (Vec<(String, Vec<u8>)>, Vec<(String, String)>);
 
 /// Why a group has no fitted curve: the fits' own errors (too few brackets, a missing mean, a
 /// figure not computable in floating point...), as the report's `not computed` lines say.
-fn no_fit_reason(g: &GroupReport) -> String {
+fn no_fit_reason(g: &GroupTabulation) -> String {
     let reasons: Vec<String> = g
         .not_fitted
         .iter()
-        .filter(|nf| nf.method != "Gini bounds")
+        .filter(|nf| nf.method != Method::GiniBounds)
         .map(|nf| format!("{}: {}", nf.method, nf.reason))
         .collect();
     if reasons.is_empty() {
@@ -122,7 +123,7 @@ fn no_fit_reason(g: &GroupReport) -> String {
 
 /// Renders every group (and the total) that has a fit: `(file name, bytes)`, PNG and SVG.
 /// Groups without a fit are skipped; their names and the reason are returned second.
-pub fn render_all(input: &str, groups: &[&GroupReport]) -> Result<Rendered, String> {
+pub fn render_all(input: &str, groups: &[&GroupTabulation]) -> Result<Rendered, String> {
     let mut files = Vec::new();
     let mut skipped = Vec::new();
     let mut used = std::collections::HashSet::new();
@@ -141,7 +142,7 @@ pub fn render_all(input: &str, groups: &[&GroupReport]) -> Result<Rendered, Stri
                 continue;
             }
         };
-        let points = g.above.iter().map(|a| a.share_percent.value);
+        let points = g.above.iter().map(|a| a.share_percent.value());
         let (Some(x), Some(y)) = (
             range(
                 g.curve
@@ -172,7 +173,7 @@ pub fn render_all(input: &str, groups: &[&GroupReport]) -> Result<Rendered, Stri
         // characters long (a 100 KB label would take seconds to lay out, and not fit).
         let frame = Frame::new(format!(
             "Fitted survival curve: {}",
-            super::parse::clip(&crate::output::printable(&g.group), 100)
+            clip(&crate::output::printable(&g.group), 100)
         ))
         .subtitle(format!(
             "Log-log. Line: {method} fitted to the brackets; the fit describes {}.",
@@ -186,19 +187,19 @@ pub fn render_all(input: &str, groups: &[&GroupReport]) -> Result<Rendered, Stri
         )
         .note(format!(
             "Membership: {} ({}).",
-            g.membership.members.text(),
+            wages_analysis::tabulation::format::fmt_estimate(&g.membership.members),
             g.membership.origin
         ))
         .source(format!(
             "Source: {}; computed by wages tabulate.",
-            super::parse::clip(input, 100)
+            clip(input, 100)
         ));
         let plot = Survival { g, x, y };
         for f in [Format::Png, Format::Svg] {
             let bytes = chart::render(&frame, &plot, f, 1200, 800).map_err(|e| {
                 format!(
                     "chart for group \"{}\": cannot draw: {e}",
-                    super::parse::short(&super::parse::esc(&g.group))
+                    short(&esc(&g.group))
                 )
             })?;
             files.push((format!("{stem}.{}", f.extension()), bytes));

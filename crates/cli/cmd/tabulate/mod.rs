@@ -1,18 +1,24 @@
 //! `wages tabulate`: published bracket tables to head-counts with rounding intervals, checks,
 //! Pareto exponents, fitted distributions and Gini bounds. Input format, formulas and JSON keys:
 //! docs/tabulate.md.
+//!
+//! This command reads the input (FILE, standard input or an example), splits it into records
+//! (parse.rs), hands them to `wages_analysis::tabulation`, which checks and computes everything,
+//! and lays the result out as a table, Markdown, JSON or CSV, and as charts (chart.rs).
 
 mod chart;
-mod compute;
 mod parse;
 
 use super::Context;
 use crate::error::{CliError, Result};
 use crate::output::{self, Format};
-use compute::{bracket_label, Figure, GroupReport};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use wages_analysis::interval::fmt_num;
+use wages_analysis::tabulation::format::{bracket_label, esc, fmt_estimate, short};
+use wages_analysis::tabulation::{
+    tabulate, GroupTabulation, Method, NoTotal, TableError, Tabulation,
+};
 
 /// Vovsi's 1924 survey as far as Pirani (2006) reports it: aggregate figures only.
 const VOVSI: &str = include_str!("../../../../data/tabulations/vovsi-1924.csv");
@@ -51,18 +57,38 @@ pub struct TabulateArgs {
     pub chart: Option<PathBuf>,
 }
 
-/// The whole report, as written by `--format json`.
-#[derive(Serialize)]
+/// The whole report: the input's name and `#` lines, and what the library computed from it.
+#[derive(Debug)]
 struct Report {
     /// The file read, or `example:vovsi`.
     input: String,
     /// The input's `#` comment lines (sources, caveats), in order.
     input_notes: Vec<String>,
-    groups: Vec<GroupReport>,
+    tabulation: Tabulation,
+}
+
+/// The report as written by `--format json`.
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    input: &'a str,
+    input_notes: &'a [String],
+    groups: &'a [GroupTabulation],
     /// Sum over the groups (when there are several with the same brackets), else `null`.
-    total: Option<GroupReport>,
+    total: Option<&'a GroupTabulation>,
     /// Why there is no total, when there is none for several groups.
-    total_note: Option<String>,
+    total_note: Option<NoTotal>,
+}
+
+impl Report {
+    fn json(&self) -> JsonReport<'_> {
+        JsonReport {
+            input: &self.input,
+            input_notes: &self.input_notes,
+            groups: &self.tabulation.groups,
+            total: self.tabulation.total.as_ref(),
+            total_note: self.tabulation.total_note,
+        }
+    }
 }
 
 pub fn run(_ctx: &Context, args: TabulateArgs) -> Result<()> {
@@ -82,7 +108,7 @@ pub fn run(_ctx: &Context, args: TabulateArgs) -> Result<()> {
             ))
         }
     };
-    let report = build(&name, &text).map_err(CliError::data)?;
+    let report = build(&name, &text).map_err(|e| CliError::data(located(&name, &e)))?;
     // Charts are rendered in memory before anything is written, so a failure leaves no files.
     let charts = match &args.chart {
         Some(dir) => {
@@ -93,7 +119,7 @@ pub fn run(_ctx: &Context, args: TabulateArgs) -> Result<()> {
         None => None,
     };
     let out = match args.format {
-        Format::Json => serde_json::to_string_pretty(&report)
+        Format::Json => serde_json::to_string_pretty(&report.json())
             .map(|s| s + "\n")
             .map_err(|e| CliError::Output(format!("cannot write JSON: {e}")))?,
         Format::Csv => csv_out(&report),
@@ -108,10 +134,7 @@ pub fn run(_ctx: &Context, args: TabulateArgs) -> Result<()> {
             );
         }
         for (g, why) in skipped {
-            eprintln!(
-                "wages: no chart for group \"{}\": {why}",
-                parse::short(&parse::esc(&g))
-            );
+            eprintln!("wages: no chart for group \"{}\": {why}", short(&esc(&g)));
         }
     }
     output::print(&out)
@@ -348,34 +371,28 @@ fn decode(name: &str, bytes: Vec<u8>) -> std::result::Result<String, String> {
 pub fn check_table(path: &Path, bytes: Vec<u8>) -> std::result::Result<(), String> {
     let name = input_name(path);
     let text = decode(&name, bytes)?;
-    build(&name, &text).map(|_| ())
+    build(&name, &text)
+        .map(|_| ())
+        .map_err(|e| located(&name, &e))
 }
 
-fn build(name: &str, text: &str) -> std::result::Result<Report, String> {
-    let groups = parse::parse(name, text)?;
+/// `FILE: line 5: group "A", ...: what is wrong; what to do`.
+fn located(name: &str, e: &TableError) -> String {
+    format!("{name}: {e}")
+}
+
+/// The table's text to the report; `name` is the input as the report names it.
+fn build(name: &str, text: &str) -> std::result::Result<Report, TableError> {
+    let groups = parse::parse(text)?;
     let input_notes = text
         .lines()
         .filter_map(|l| l.trim_start().strip_prefix('#'))
         .map(|l| l.trim().to_string())
         .collect();
-    let reports: Vec<GroupReport> = groups
-        .iter()
-        .map(|g| compute::group_report(name, g))
-        .collect::<std::result::Result<_, _>>()?;
-    let (total, total_note) = if reports.len() > 1 {
-        match compute::total_report(name, &reports)? {
-            Ok(t) => (Some(t), None),
-            Err(why) => (None, Some(why)),
-        }
-    } else {
-        (None, None)
-    };
     Ok(Report {
         input: name.to_string(),
         input_notes,
-        groups: reports,
-        total,
-        total_note,
+        tabulation: tabulate(&groups)?,
     })
 }
 
@@ -387,8 +404,8 @@ fn opt(x: Option<f64>) -> String {
     x.map_or_else(|| "-".to_string(), num)
 }
 
-fn all_groups(r: &Report) -> Vec<&GroupReport> {
-    r.groups.iter().chain(r.total.iter()).collect()
+fn all_groups(r: &Report) -> Vec<&GroupTabulation> {
+    r.tabulation.all_groups().collect()
 }
 
 const BRACKET_HEADER: [&str; 7] = [
@@ -401,31 +418,31 @@ const BRACKET_HEADER: [&str; 7] = [
     "origin",
 ];
 
-fn bracket_rows(g: &GroupReport) -> Vec<Vec<String>> {
+fn bracket_rows(g: &GroupTabulation) -> Vec<Vec<String>> {
     g.brackets
         .iter()
         .enumerate()
         .map(|(i, b)| {
             vec![
                 bracket_label(b.lower, b.upper),
-                b.share_percent.text(),
-                b.count.text(),
-                g.above[i].share_percent.text(),
-                g.above[i].count.text(),
+                fmt_estimate(&b.share_percent),
+                fmt_estimate(&b.count),
+                fmt_estimate(&g.above[i].share_percent),
+                fmt_estimate(&g.above[i].count),
                 g.pareto
                     .get(i)
                     .and_then(|p| p.alpha.as_ref())
-                    .map_or_else(|| "-".into(), Figure::text),
+                    .map_or_else(|| "-".into(), fmt_estimate),
                 b.origin.clone(),
             ]
         })
         .collect()
 }
 
-fn summary_lines(g: &GroupReport) -> Vec<String> {
+fn summary_lines(g: &GroupTabulation) -> Vec<String> {
     let mut out = vec![format!(
         "membership: {} ({})",
-        g.membership.members.text(),
+        fmt_estimate(&g.membership.members),
         g.membership.origin
     )];
     if let Some(m) = g.top_bracket_mean_implied {
@@ -455,13 +472,26 @@ fn summary_lines(g: &GroupReport) -> Vec<String> {
         out.push(format!(
             "Gini: fit {} ({}), bounds [{}, {}] (lower: everyone at the bracket mean; upper: everyone at a bracket end)",
             opt(g.gini.fit),
-            g.gini.fit_method.unwrap_or("-"),
+            g.gini.fit_method.map_or("-", Method::name),
             opt(g.gini.lower),
             opt(g.gini.upper)
         ));
     }
     for nf in &g.not_fitted {
         out.push(format!("not computed: {}: {}", nf.method, nf.reason));
+    }
+    // The `source` and `note` columns, as the file gives them (control characters escaped).
+    for b in &g.brackets {
+        let bracket = bracket_label(b.lower, b.upper);
+        if let Some(source) = &b.source {
+            out.push(format!(
+                "source of {bracket}: {}",
+                output::printable(source)
+            ));
+        }
+        if let Some(note) = &b.note {
+            out.push(format!("note on {bracket}: {}", output::printable(note)));
+        }
     }
     out
 }
@@ -482,7 +512,7 @@ fn table_out(r: &Report) -> String {
             s.push_str(&format!("  {l}\n"));
         }
     }
-    if let Some(n) = &r.total_note {
+    if let Some(n) = &r.tabulation.total_note {
         s.push_str(&format!("\n{n}\n"));
     }
     s.push_str("\nIntervals follow from the printed rounding of shares and the qualifiers of counts; see docs/tabulate.md.\n");
@@ -503,8 +533,8 @@ fn markdown_out(r: &Report) -> String {
             s.push_str(&format!("- {}\n", md(&l)));
         }
     }
-    if let Some(n) = &r.total_note {
-        s.push_str(&format!("\n{}\n", md(n)));
+    if let Some(n) = &r.tabulation.total_note {
+        s.push_str(&format!("\n{}\n", md(&n.to_string())));
     }
     s
 }
@@ -544,9 +574,12 @@ fn csv_out(r: &Report) -> String {
         "above_count_hi",
         "pareto_alpha_to_next",
         "origin",
+        "source",
+        "note",
     ];
     let f = |x: f64| format!("{x}");
     let o = |x: Option<f64>| x.map_or_else(String::new, |v| format!("{v}"));
+    let text = |x: &Option<String>| x.as_deref().map_or_else(String::new, csv_safe);
     let mut rows = Vec::new();
     for g in all_groups(r) {
         for (i, b) in g.brackets.iter().enumerate() {
@@ -555,20 +588,22 @@ fn csv_out(r: &Report) -> String {
                 csv_safe(&g.group),
                 f(b.lower),
                 o(b.upper),
-                f(b.share_percent.value),
-                o(b.share_percent.lo),
-                o(b.share_percent.hi),
-                f(b.count.value),
-                o(b.count.lo),
-                o(b.count.hi),
-                f(a.share_percent.value),
-                o(a.share_percent.lo),
-                o(a.share_percent.hi),
-                f(a.count.value),
-                o(a.count.lo),
-                o(a.count.hi),
-                o(g.pareto.get(i).and_then(|p| p.alpha.map(|x| x.value))),
+                f(b.share_percent.value()),
+                o(b.share_percent.lo()),
+                o(b.share_percent.hi()),
+                f(b.count.value()),
+                o(b.count.lo()),
+                o(b.count.hi()),
+                f(a.share_percent.value()),
+                o(a.share_percent.lo()),
+                o(a.share_percent.hi()),
+                f(a.count.value()),
+                o(a.count.lo()),
+                o(a.count.hi()),
+                o(g.pareto.get(i).and_then(|p| p.alpha.map(|x| x.value()))),
                 b.origin.clone(),
+                text(&b.source),
+                text(&b.note),
             ]);
         }
     }
@@ -579,53 +614,43 @@ fn csv_out(r: &Report) -> String {
 mod tests {
     use super::*;
 
-    /// Extrapolation with the rounding interval written out: 12,000 members x 13.8% (printed
-    /// with one decimal, so [13.75%, 13.85%]) = 1,656, interval
-    /// [12,000 x 0.1375, 12,000 x 0.1385] = [1,650, 1,662].
+    /// The JSON shape is unchanged by the typed result: figures are `{value, lo, hi}` with
+    /// `null` for an open end, statuses and names are the words of docs/tabulate.md, and a
+    /// bracket carries the `source` and `note` of its row.
     #[test]
-    fn count_from_rounded_share() {
-        let r = build(
-            "t.csv",
-            "group,membership,lower,upper,share_percent\nA,12000,8,,13.8\n",
-        )
-        .unwrap();
-        let c = r.groups[0].brackets[0].count;
-        assert!((c.value - 1656.0).abs() < 1e-9);
-        assert!((c.lo.unwrap() - 1650.0).abs() < 1e-9);
-        assert!((c.hi.unwrap() - 1662.0).abs() < 1e-9);
-        // Only 13.8% is listed: the rest is said to lie below 8, not flagged as an error.
-        assert_eq!(r.groups[0].checks[0].status, "note");
+    fn json_keeps_its_shape() {
+        let r = build("example:vovsi", VOVSI).unwrap();
+        let j = serde_json::to_value(r.json()).unwrap();
+        let g = &j["groups"][0];
+        assert_eq!(
+            g["above"][0]["count"],
+            serde_json::json!({"value": 80000.0, "lo": 80000.0, "hi": 90000.0})
+        );
+        assert_eq!(g["checks"][0]["check"], "shares-sum");
+        assert_eq!(g["checks"][0]["status"], "note");
+        assert_eq!(g["fits"][0]["method"], "mean-split histogram");
+        assert_eq!(g["not_fitted"][1]["method"], "Gini bounds");
+        assert!(g["membership"]["origin"]
+            .as_str()
+            .unwrap()
+            .starts_with("derived (the source gives no membership)"));
+        assert!(g["brackets"][0]["source"]
+            .as_str()
+            .unwrap()
+            .contains("13.8% of sluzhashchie"));
+        assert!(g["brackets"][0]["note"].is_null());
+        assert!(j["total"].is_null() && j["total_note"].is_null());
     }
 
-    /// The Vovsi example reproduces Pirani's counts: N[15,30) = 15,400 and N[30,inf) = about
-    /// 1,500 as reported; N[8,15) = 80,000 - 15,400 - 1,500 = 63,100 by difference, interval
-    /// [80,000 - 15,400 - 1,550, 90,000 - 15,400 - 1,450] = [63,050, 73,150] ("more than
-    /// 80,000" read as [80,000, 90,000], "about 1,500" as [1,450, 1,550]); membership
-    /// 80,000 / 13.8% = 579,710.1, interval [80,000 / 0.1385, 90,000 / 0.1375]
-    /// = [577,617.3, 654,545.5].
+    /// Messages are the library's, with the input's name in front.
     #[test]
-    fn vovsi_counts() {
-        let r = build("example:vovsi", VOVSI).unwrap();
-        let g = &r.groups[0];
-        let m = g.membership.members;
-        assert!((m.value - 80000.0 / 0.138).abs() < 1e-6);
-        assert!((m.lo.unwrap() - 80000.0 / 0.1385).abs() < 1e-6);
-        assert!((m.hi.unwrap() - 90000.0 / 0.1375).abs() < 1e-6);
-        let b: Vec<_> = g.brackets.iter().map(|b| b.count).collect();
-        assert_eq!(b.len(), 3);
-        assert!((b[0].value - 63100.0).abs() < 1e-9);
-        assert!((b[0].lo.unwrap() - 63050.0).abs() < 1e-9);
-        assert!((b[0].hi.unwrap() - 73150.0).abs() < 1e-9);
-        assert_eq!(b[1].value, 15400.0);
-        assert_eq!((b[2].lo, b[2].hi), (Some(1450.0), Some(1550.0)));
-        // alpha(8 -> 15) = ln(80,000 / 16,900) / ln(15/8) = 2.473;
-        // alpha(15 -> 30) = ln(16,900 / 1,500) / ln 2 = 3.494.
-        let a0 = g.pareto[0].alpha.unwrap().value;
-        let a1 = g.pareto[1].alpha.unwrap().value;
-        assert!((a0 - (80000.0f64 / 16900.0).ln() / (15.0f64 / 8.0).ln()).abs() < 1e-12);
-        assert!((a1 - (16900.0f64 / 1500.0).ln() / 2f64.ln()).abs() < 1e-12);
-        // Implied mean above 30: a1 / (a1 - 1) x 30.
-        let implied = g.top_bracket_mean_implied.unwrap();
-        assert!((implied - a1 / (a1 - 1.0) * 30.0).abs() < 1e-9);
+    fn errors_name_the_file() {
+        let e = build(
+            "t.csv",
+            "group,membership,lower,upper,share_percent\nA,1000,8,15,abc\n",
+        )
+        .unwrap_err();
+        assert!(located("t.csv", &e)
+            .starts_with("t.csv: line 2: group \"A\", bracket [8, 15), field `share_percent`: `abc` is not a number"));
     }
 }
