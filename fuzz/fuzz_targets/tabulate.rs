@@ -1,19 +1,15 @@
-//! `wages tabulate` on arbitrary text: the bracket-table parser, then the tabulation of every
-//! group it accepts (counts with rounding intervals, checks, Pareto exponents, fits, Gini
-//! bounds) and the total over groups. Parser and computation live in the binary crate
-//! (crates/cli/cmd/tabulate/{parse,compute}.rs) and depend only on wages-analysis, csv and
-//! serde, so they are included here as modules.
+//! `wages tabulate` on arbitrary text: the bracket-table parser (the CLI's CSV reading, which
+//! depends only on wages-analysis, csv and serde, so it is included here as a module), then
+//! `wages_analysis::tabulation::tabulate` on every table it accepts (counts with rounding
+//! intervals, checks, Pareto exponents, fits, Gini bounds, the total over groups).
 //!
-//! Checks besides "no panic": errors name the file; accepted rows hold finite, positive
-//! thresholds; reports serialize to JSON (no NaN slips into a number field unnoticed).
+//! Checks besides "no panic": every refusal is one line; accepted rows hold finite, positive
+//! thresholds; the result serializes to JSON (no NaN slips into a number field unnoticed) and
+//! every figure's point lies in its interval.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 
-// `compute` names `super::parse`: both sit at the crate root, as in the binary's module folder.
-#[allow(dead_code)]
-#[path = "../../crates/cli/cmd/tabulate/compute.rs"]
-mod compute;
 #[allow(dead_code)]
 #[path = "../../crates/cli/cmd/tabulate/parse.rs"]
 mod parse;
@@ -22,12 +18,13 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let groups = match parse::parse("t.csv", text) {
+    let one_line = |e: &wages_analysis::tabulation::TableError| {
+        let m = e.to_string();
+        assert!(!m.is_empty() && !m.contains('\n'), "{m:?}");
+    };
+    let groups = match parse::parse(text) {
         Ok(groups) => groups,
-        Err(e) => {
-            assert!(e.starts_with("t.csv: "), "{e:?}");
-            return;
-        }
+        Err(e) => return one_line(&e),
     };
     assert!(!groups.is_empty());
     for g in &groups {
@@ -40,20 +37,16 @@ fuzz_target!(|data: &[u8]| {
             let _ = r.label();
         }
     }
-    let mut reports = Vec::new();
-    for g in &groups {
-        match compute::group_report("t.csv", g) {
-            Ok(r) => {
-                serde_json::to_string(&r).expect("a group report serializes");
-                reports.push(r);
-            }
-            Err(e) => {
-                assert!(e.starts_with("t.csv: "), "{e:?}");
-                return;
+    match wages_analysis::tabulation::tabulate(&groups) {
+        Ok(t) => {
+            serde_json::to_string(&t).expect("a tabulation serializes");
+            for g in t.all_groups() {
+                for b in &g.brackets {
+                    assert!(b.count.interval().contains(b.count.value()));
+                    assert!(b.share_percent.interval().contains(b.share_percent.value()));
+                }
             }
         }
-    }
-    if let Ok(Ok(total)) = compute::total_report("t.csv", &reports) {
-        serde_json::to_string(&total).expect("the total serializes");
+        Err(e) => one_line(&e),
     }
 });
