@@ -138,48 +138,41 @@ pub fn markdown_table(header: &[&str], rows: &[Vec<String>]) -> String {
     s
 }
 
-/// CSV text from a header and rows, quoted per RFC 4180 by the csv crate's rules. Line breaks
-/// and tabs inside a field are kept (quoting carries them); every other control character (ESC,
-/// BEL, NUL) is escaped, so no command's CSV can carry one to a terminal or a spreadsheet.
+/// CSV text from a header and rows, written by the csv crate (RFC 4180: a field is quoted when
+/// it holds a comma, a quote or a line break). Line breaks and tabs inside a field are kept
+/// (quoting carries them); every other control character (ESC, BEL, NUL) is escaped, so no
+/// command's CSV can carry one to a terminal or a spreadsheet.
 pub fn csv_text(header: &[&str], rows: &[Vec<String>]) -> String {
-    fn field(s: &str) -> String {
-        let escaped;
-        let s = if s
+    fn field(s: &str) -> std::borrow::Cow<'_, str> {
+        if !s
             .chars()
             .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
         {
-            escaped = s
-                .chars()
+            return std::borrow::Cow::Borrowed(s);
+        }
+        std::borrow::Cow::Owned(
+            s.chars()
                 .map(|c| match c {
                     '\n' | '\r' | '\t' => c.to_string(),
                     c if c.is_control() => c.escape_debug().to_string(),
                     c => c.to_string(),
                 })
-                .collect::<String>();
-            escaped.as_str()
-        } else {
-            s
-        };
-        if s.contains([',', '"', '\n', '\r']) {
-            format!("\"{}\"", s.replace('"', "\"\""))
-        } else {
-            s.to_string()
-        }
+                .collect(),
+        )
     }
-    let mut out = String::new();
-    out.push_str(
-        &header
-            .iter()
-            .map(|h| field(h))
-            .collect::<Vec<_>>()
-            .join(","),
-    );
-    out.push('\n');
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .quote_style(csv::QuoteStyle::Necessary)
+        .flexible(true)
+        .from_writer(Vec::new());
+    // Writing to a Vec cannot fail; a record of the wrong length would be a bug, caught by
+    // the tests (every command's CSV is parsed back in them).
+    let _ = w.write_record(header.iter().map(|h| field(h).into_owned()));
     for r in rows {
-        out.push_str(&r.iter().map(|c| field(c)).collect::<Vec<_>>().join(","));
-        out.push('\n');
+        let _ = w.write_record(r.iter().map(|c| field(c).into_owned()));
     }
-    out
+    let bytes = w.into_inner().unwrap_or_default();
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
 /// Writes stdout text, treating a closed pipe (`wages report | head`) as success.
