@@ -175,6 +175,23 @@ pub fn csv_text(header: &[&str], rows: &[Vec<String>]) -> String {
     String::from_utf8(bytes).unwrap_or_default()
 }
 
+/// CSV text from typed rows, written by the csv crate: the header is the field names of `T`
+/// (serde), in declaration order, so it cannot drift from the cells. Control characters other
+/// than line breaks and tabs are escaped as in [`csv_text`] (the writer itself adds none, so
+/// escaping the written text is escaping every field). No rows, no header.
+pub fn csv_serialize<T: serde::Serialize>(rows: &[T]) -> String {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .quote_style(csv::QuoteStyle::Necessary)
+        .from_writer(Vec::new());
+    for row in rows {
+        // Rows of one struct type serialize alike; writing to a Vec cannot fail.
+        let _ = w.serialize(row);
+    }
+    let text = String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default();
+    crate::report::render::csv_field_text(&text).into_owned()
+}
+
 /// Writes stdout text, treating a closed pipe (`wages report | head`) as success.
 pub fn print(text: &str) -> Result<()> {
     let mut out = std::io::stdout().lock();

@@ -348,25 +348,28 @@ pub fn markdown(r: &Report) -> String {
 }
 
 /// The CSV columns, in order (documented in docs/report-json.md).
-pub const CSV_HEADER: [&str; 17] = [
-    "section",
-    "kind",
-    "id",
-    "label",
-    "value",
-    "value_text",
-    "qualifier",
-    "interval_lo",
-    "interval_hi",
-    "unit",
-    "status",
-    "passed",
-    "source",
-    "footnote",
-    "formula",
-    "inputs",
-    "assumptions",
-];
+/// One row of the long CSV format. The field names are the header (in this order), so the
+/// header and the cells cannot drift apart; docs/report-json.md lists them.
+#[derive(Default, serde::Serialize)]
+struct CsvLine {
+    section: String,
+    kind: &'static str,
+    id: String,
+    label: String,
+    value: String,
+    value_text: String,
+    qualifier: String,
+    interval_lo: String,
+    interval_hi: String,
+    unit: String,
+    status: String,
+    passed: String,
+    source: String,
+    footnote: String,
+    formula: String,
+    inputs: String,
+    assumptions: String,
+}
 
 /// Infinite bounds as `-Inf` / `Inf` (read as numbers by R's `read.csv` and pandas).
 fn bound(x: f64) -> String {
@@ -379,64 +382,65 @@ fn bound(x: f64) -> String {
     }
 }
 
-fn csv_row(s: &Section, line: &Line) -> Vec<String> {
-    let mut r = vec![String::new(); CSV_HEADER.len()];
-    r[0] = s.id.clone();
-    r[2] = line.id().into();
-    r[3] = line.label().into();
-    r[5] = value_text(line);
-    r[16] = line.assumptions().join(" | ");
-    let iv = |r: &mut Vec<String>, i: &Interval| {
-        r[7] = bound(i.lo());
-        r[8] = bound(i.hi());
+fn csv_row(s: &Section, line: &Line) -> CsvLine {
+    let mut r = CsvLine {
+        section: s.id.clone(),
+        id: line.id().into(),
+        label: line.label().into(),
+        value_text: value_text(line),
+        assumptions: line.assumptions().join(" | "),
+        ..CsvLine::default()
+    };
+    let iv = |r: &mut CsvLine, i: &Interval| {
+        r.interval_lo = bound(i.lo());
+        r.interval_hi = bound(i.hi());
     };
     match line {
         Line::Reported(x) => {
-            r[1] = match x.record {
+            r.kind = match x.record {
                 super::Record::Figure => "reported",
                 super::Record::Rule => "reported-rule",
                 super::Record::Scale => "reported-scale",
-            }
-            .into();
-            r[4] = x.value.map(|v| format!("{v}")).unwrap_or_default();
-            r[6] = x.qualifier.clone().unwrap_or_default();
+            };
+            r.value = x.value.map(|v| format!("{v}")).unwrap_or_default();
+            r.qualifier = x.qualifier.clone().unwrap_or_default();
             if let Some(i) = &x.interval {
                 iv(&mut r, i);
             }
-            r[9] = x.unit.clone().unwrap_or_default();
-            r[10] = match x.status {
+            r.unit = x.unit.clone().unwrap_or_default();
+            r.status = match x.status {
                 Status::Reported => "reported",
                 Status::Assumption => "assumption",
             }
             .into();
-            r[12] = x.source.clone();
-            r[13] = x.footnote.map(|f| f.to_string()).unwrap_or_default();
+            r.source = x.source.clone();
+            r.footnote = x.footnote.map(|f| f.to_string()).unwrap_or_default();
         }
         Line::Derived(d) => {
-            r[1] = "derived".into();
-            r[4] = d.value.map(|v| format!("{v}")).unwrap_or_default();
+            r.kind = "derived";
+            r.value = d.value.map(|v| format!("{v}")).unwrap_or_default();
             iv(&mut r, &d.interval);
-            r[9] = d.unit.clone();
-            r[10] = if d.assumptions.is_empty() {
+            r.unit = d.unit.clone();
+            r.status = if d.assumptions.is_empty() {
                 "derived"
             } else {
                 "derived-from-assumption"
             }
             .into();
-            r[14] = d.formula.clone();
-            r[15] = d.inputs.join(";");
+            r.formula = d.formula.clone();
+            r.inputs = d.inputs.join(";");
         }
         Line::Check(c) => {
-            r[1] = "check".into();
-            r[10] = c.verdict.word().to_lowercase();
-            r[11] = c.passed.to_string();
-            r[14] = c.detail.clone();
-            r[15] = c.inputs.join(";");
+            r.kind = "check";
+            r.status = c.verdict.word().to_lowercase();
+            r.passed = c.passed.to_string();
+            r.formula = c.detail.clone();
+            r.inputs = c.inputs.join(";");
         }
         Line::Unavailable(u) => {
-            r[1] = "unavailable".into();
-            r[14] = u.reason.clone();
-            r[15] = u.missing.join(";");
+            r.kind = "unavailable";
+            r.formula = u.reason.clone();
+            r.inputs = u.missing.join(";");
         }
     }
     r
@@ -444,12 +448,12 @@ fn csv_row(s: &Section, line: &Line) -> Vec<String> {
 
 /// Long format: one row per line, with its section.
 pub fn csv(r: &Report) -> String {
-    let rows: Vec<Vec<String>> = r
+    let rows: Vec<CsvLine> = r
         .sections
         .iter()
         .flat_map(|s| s.lines.iter().map(move |l| csv_row(s, l)))
         .collect();
-    output::csv_text(&CSV_HEADER, &map_cells(&rows, csv_field_text))
+    output::csv_serialize(&rows)
 }
 
 #[cfg(test)]
