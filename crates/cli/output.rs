@@ -89,6 +89,56 @@ fn terminal_width() -> Option<(u16, u16)> {
         .map(|w| (w, 0))
 }
 
+/// One column of a command's table: its header, whether the terminal shows it, and how a row
+/// gives its cell in a format. A command lists its columns once, as a const registry; every
+/// exporter ([`export`]) takes header and cell from the same entry, so they cannot drift.
+pub struct Column<R> {
+    pub header: &'static str,
+    /// Shown in the terminal table (Markdown and CSV show every column).
+    pub terminal: bool,
+    pub cell: fn(&R, Format) -> String,
+}
+
+/// A command's table in `format`, from typed rows and their columns: the terminal table (cells
+/// escaped for a terminal), Markdown (escaped by `markdown_text`, then [`markdown_cell`]), or
+/// CSV (by the csv crate). JSON is each command's serde of its typed result, not a table.
+pub fn export<R>(
+    format: Format,
+    columns: &[Column<R>],
+    rows: &[R],
+    tweak: impl FnOnce(&mut TerminalTable),
+) -> String {
+    let shown: Vec<&Column<R>> = match format {
+        Format::Table => columns.iter().filter(|c| c.terminal).collect(),
+        _ => columns.iter().collect(),
+    };
+    let header: Vec<&str> = shown.iter().map(|c| c.header).collect();
+    let cells = |text: fn(&str) -> std::borrow::Cow<'_, str>| -> Vec<Vec<String>> {
+        rows.iter()
+            .map(|r| {
+                shown
+                    .iter()
+                    .map(|c| text(&(c.cell)(r, format)).into_owned())
+                    .collect()
+            })
+            .collect()
+    };
+    match format {
+        Format::Table => {
+            let mut t = terminal_table(&header);
+            tweak(&mut t);
+            for r in cells(crate::report::render::table_text) {
+                t.add_row(r);
+            }
+            format!("{t}\n")
+        }
+        Format::Markdown => markdown_table(&header, &cells(crate::report::render::markdown_text)),
+        Format::Csv | Format::Json => {
+            csv_text(&header, &cells(crate::report::render::csv_field_text))
+        }
+    }
+}
+
 /// Escapes a cell for a Markdown table: pipes, newlines and HTML-significant characters, so a
 /// label from user data can neither add columns nor inject markup.
 pub fn markdown_cell(s: &str) -> String {

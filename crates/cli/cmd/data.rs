@@ -2,8 +2,7 @@
 
 use super::Context;
 use crate::error::{CliError, Result};
-use crate::output::{self, Format};
-use crate::report::render::{csv_field_text, map_cells, markdown_text, table_text};
+use crate::output::{self, Column, Format};
 use std::path::{Path, PathBuf};
 use wages_data::{Dataset, Figure, Status};
 
@@ -36,20 +35,57 @@ pub fn run(ctx: &Context, cmd: DataCommand) -> Result<()> {
     }
 }
 
-const LIST_HEADER: [&str; 6] = ["id", "value", "date", "status", "source", "description"];
+/// `data list`: one row per figure.
+const LIST_COLUMNS: &[Column<Figure>] = &[
+    Column {
+        header: "id",
+        terminal: true,
+        cell: |f, _| f.id.clone(),
+    },
+    Column {
+        header: "value",
+        terminal: true,
+        cell: |f, _| f.display(),
+    },
+    Column {
+        header: "date",
+        terminal: true,
+        cell: |f, _| {
+            f.date
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "not stated".into())
+        },
+    },
+    Column {
+        header: "status",
+        terminal: true,
+        cell: |f, _| status_text(f.status).into(),
+    },
+    Column {
+        header: "source",
+        terminal: true,
+        cell: |f, _| f.source.clone(),
+    },
+    Column {
+        header: "description",
+        terminal: false,
+        cell: |f, _| f.description.clone(),
+    },
+];
 
-fn list_row(f: &Figure) -> Vec<String> {
-    vec![
-        f.id.clone(),
-        f.display(),
-        f.date
-            .map(|d| d.to_string())
-            .unwrap_or_else(|| "not stated".into()),
-        status_text(f.status).into(),
-        f.source.clone(),
-        f.description.clone(),
-    ]
-}
+/// `data show`: one row per field of the record.
+const SHOW_COLUMNS: &[Column<(String, String)>] = &[
+    Column {
+        header: "field",
+        terminal: true,
+        cell: |(k, _), _| k.clone(),
+    },
+    Column {
+        header: "value",
+        terminal: true,
+        cell: |(_, v), _| v.clone(),
+    },
+];
 
 fn status_text(s: Status) -> &'static str {
     match s {
@@ -59,14 +95,10 @@ fn status_text(s: Status) -> &'static str {
 }
 
 fn list(d: &Dataset, format: Format) -> Result<()> {
-    let rows: Vec<Vec<String>> = d.figures.iter().map(list_row).collect();
     let text = match format {
+        Format::Json => json(&d.figures)?,
         Format::Table => {
-            let mut t = output::terminal_table(&LIST_HEADER[..5]);
-            for r in &rows {
-                t.add_row(r[..5].iter().map(|c| table_text(c).into_owned()));
-            }
-            let mut s = format!("{t}\n");
+            let mut s = output::export(format, LIST_COLUMNS, &d.figures, |_| {});
             s.push_str(&format!(
                 "{} figures, {} grade rules, {} pay scales ({} of them assumptions) from the {} dataset. `wages data show ID` for the full record.\n",
                 d.figures.len(),
@@ -77,9 +109,7 @@ fn list(d: &Dataset, format: Format) -> Result<()> {
             ));
             s
         }
-        Format::Markdown => output::markdown_table(&LIST_HEADER, &map_cells(&rows, markdown_text)),
-        Format::Csv => output::csv_text(&LIST_HEADER, &map_cells(&rows, csv_field_text)),
-        Format::Json => json(&d.figures)?,
+        _ => output::export(format, LIST_COLUMNS, &d.figures, |_| {}),
     };
     output::print(&text)
 }
@@ -191,20 +221,9 @@ fn show(d: &Dataset, id: &str, format: Format) -> Result<()> {
             output::printable(id)
         )));
     }
-    let rows: Vec<Vec<String>> = pairs.into_iter().map(|(k, v)| vec![k, v]).collect();
     let text = match format {
-        Format::Table => {
-            let mut t = output::terminal_table(&["field", "value"]);
-            for r in &rows {
-                t.add_row(r.iter().map(|c| table_text(c).into_owned()));
-            }
-            format!("{t}\n")
-        }
-        Format::Markdown => {
-            output::markdown_table(&["field", "value"], &map_cells(&rows, markdown_text))
-        }
-        Format::Csv => output::csv_text(&["field", "value"], &map_cells(&rows, csv_field_text)),
         Format::Json => json_text,
+        _ => output::export(format, SHOW_COLUMNS, &pairs, |_| {}),
     };
     output::print(&text)
 }

@@ -3,7 +3,7 @@
 //! rendering of the model itself.
 
 use super::{Line, Report, Section, Status};
-use crate::output;
+use crate::output::{self, Column, Format};
 use comfy_table::{ColumnConstraint, Width};
 use std::borrow::Cow;
 use wages_analysis::interval::{fmt_num, Interval};
@@ -90,14 +90,37 @@ pub fn csv_field_text(s: &str) -> Cow<'_, str> {
     escape_controls_except(s, &['\n', '\r', '\t'])
 }
 
-/// Rows with every cell passed through `f`.
-pub fn map_cells(rows: &[Vec<String>], f: fn(&str) -> Cow<'_, str>) -> Vec<Vec<String>> {
-    rows.iter()
-        .map(|r| r.iter().map(|c| f(c).into_owned()).collect())
-        .collect()
-}
-
-const TABLE_HEADER: [&str; 4] = ["figure", "value", "interval", "basis"];
+/// The report's table, in the terminal and in Markdown: a line's label and id, its value, its
+/// interval, and its provenance (one part per line in the terminal, `; `-separated in Markdown).
+const COLUMNS: &[Column<Line>] = &[
+    Column {
+        header: "figure",
+        terminal: true,
+        cell: |l, f| {
+            format!(
+                "{}{}({})",
+                l.label(),
+                if f == Format::Table { "\n" } else { " " },
+                l.id()
+            )
+        },
+    },
+    Column {
+        header: "value",
+        terminal: true,
+        cell: |l, _| value_text(l),
+    },
+    Column {
+        header: "interval",
+        terminal: true,
+        cell: |l, _| interval_text(l),
+    },
+    Column {
+        header: "basis",
+        terminal: true,
+        cell: |l, f| basis_parts(l).join(if f == Format::Table { "\n" } else { "; " }),
+    },
+];
 
 /// The legend printed above the terminal and Markdown renderings.
 fn legend(r: &Report) -> Vec<String> {
@@ -242,19 +265,6 @@ pub fn basis_parts(line: &Line) -> Vec<String> {
     parts
 }
 
-fn figure_cell(line: &Line, sep: &str) -> String {
-    format!("{}{sep}({})", line.label(), line.id())
-}
-
-fn row(line: &Line, sep: &str, basis_sep: &str) -> Vec<String> {
-    vec![
-        figure_cell(line, sep),
-        value_text(line),
-        interval_text(line),
-        basis_parts(line).join(basis_sep),
-    ]
-}
-
 /// One comfy-table per section, under its title.
 pub fn table(r: &Report) -> String {
     let mut out = String::new();
@@ -268,20 +278,13 @@ pub fn table(r: &Report) -> String {
             out.push_str("(none)\n");
             continue;
         }
-        let mut t = output::terminal_table(&TABLE_HEADER);
-        for (i, w) in [(0, 40), (1, 28), (2, 20)] {
-            if let Some(c) = t.column_mut(i) {
-                c.set_constraint(ColumnConstraint::UpperBoundary(Width::Fixed(w)));
+        out.push_str(&output::export(Format::Table, COLUMNS, &s.lines, |t| {
+            for (i, w) in [(0, 40), (1, 28), (2, 20)] {
+                if let Some(c) = t.column_mut(i) {
+                    c.set_constraint(ColumnConstraint::UpperBoundary(Width::Fixed(w)));
+                }
             }
-        }
-        for l in &s.lines {
-            let cells: Vec<String> = row(l, "\n", "\n")
-                .iter()
-                .map(|c| table_text(c).into_owned())
-                .collect();
-            t.add_row(cells);
-        }
-        out.push_str(&format!("{t}\n"));
+        }));
     }
     out
 }
@@ -337,17 +340,12 @@ pub fn markdown(r: &Report) -> String {
             out.push_str("(none)\n\n");
             continue;
         }
-        let rows: Vec<Vec<String>> = s.lines.iter().map(|l| row(l, " ", "; ")).collect();
-        out.push_str(&output::markdown_table(
-            &TABLE_HEADER,
-            &map_cells(&rows, markdown_text),
-        ));
+        out.push_str(&output::export(Format::Markdown, COLUMNS, &s.lines, |_| {}));
         out.push('\n');
     }
     out
 }
 
-/// The CSV columns, in order (documented in docs/report-json.md).
 /// One row of the long CSV format. The field names are the header (in this order), so the
 /// header and the cells cannot drift apart; docs/report-json.md lists them.
 #[derive(Default, serde::Serialize)]
