@@ -1,6 +1,7 @@
 //! Output plumbing shared by the subcommands: formats, terminal tables, atomic file writes.
 
 use crate::error::{CliError, Result};
+use std::borrow::Cow;
 use std::io::Write;
 use std::path::Path;
 
@@ -89,6 +90,88 @@ fn terminal_width() -> Option<(u16, u16)> {
         .map(|w| (w, 0))
 }
 
+/// `s` with every control character written as its Rust escape (`\u{1b}`), as
+/// [`printable`] does, except those in `keep`. Text without control characters is
+/// returned as it is, without a copy.
+fn escape_controls_except<'a>(s: &'a str, keep: &[char]) -> Cow<'a, str> {
+    if !s.chars().any(|c| c.is_control() && !keep.contains(&c)) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c.is_control() && !keep.contains(&c) {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Dataset text for a terminal table cell: a line break stays one (the cell takes several
+/// lines; `\r\n` counts as one), every other control character (a tab, ESC, BEL, NUL) is
+/// escaped so nothing raw reaches the terminal.
+///
+/// Lines longer than [`MAX_CELL_LINE`] characters are folded (at a space where there is one):
+/// comfy-table measures a cell's width in `u16`, and a cell line of 100,000 characters
+/// overflows it (a panic in debug builds, a garbled table in release). The terminal is far
+/// narrower, so the table wraps such lines anyway; the folding only changes where.
+pub fn table_text(s: &str) -> Cow<'_, str> {
+    let escaped = if s.contains('\r') {
+        Cow::Owned(escape_controls_except(&s.replace("\r\n", "\n"), &['\n']).into_owned())
+    } else {
+        escape_controls_except(s, &['\n'])
+    };
+    if escaped.len() <= MAX_CELL_LINE {
+        return escaped;
+    }
+    Cow::Owned(fold_lines(&escaped, MAX_CELL_LINE))
+}
+
+/// The longest line of a terminal table cell; see [`table_text`].
+pub const MAX_CELL_LINE: usize = 1000;
+
+/// `s` with every line of more than `max` characters broken into lines of at most `max`: after
+/// the last space within the limit, or at the limit when there is none. Linear in `s`.
+fn fold_lines(s: &str, max: usize) -> String {
+    let mut out = String::with_capacity(s.len() + s.len() / max + 1);
+    for (i, line) in s.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let mut rest = line;
+        loop {
+            // Byte offset just past `max` characters, if the line is longer.
+            let Some((cut, _)) = rest.char_indices().nth(max) else {
+                out.push_str(rest);
+                break;
+            };
+            let head = &rest[..cut];
+            let at = match head.rfind(' ') {
+                Some(sp) if sp > 0 => sp,
+                _ => cut,
+            };
+            out.push_str(&rest[..at]);
+            out.push('\n');
+            rest = rest[at..].strip_prefix(' ').unwrap_or(&rest[at..]);
+        }
+    }
+    out
+}
+
+/// Dataset text for a Markdown cell, before [`markdown_cell`]: control characters
+/// escaped except line breaks, which `markdown_cell` turns into spaces.
+pub fn markdown_text(s: &str) -> Cow<'_, str> {
+    escape_controls_except(s, &['\n', '\r'])
+}
+
+/// Dataset text for a CSV field: line breaks and tabs are kept (the field is quoted per RFC
+/// 4180), every other control character is escaped. A validated dataset holds no others
+/// (see data/README.md), so nothing a loader accepts is changed.
+pub fn csv_field_text(s: &str) -> Cow<'_, str> {
+    escape_controls_except(s, &['\n', '\r', '\t'])
+}
+
 /// One column of a command's table: its header, whether the terminal shows it, and how a row
 /// gives its cell in a format. A command lists its columns once, as a const registry; every
 /// exporter ([`export`]) takes header and cell from the same entry, so they cannot drift.
@@ -127,15 +210,13 @@ pub fn export<R>(
         Format::Table => {
             let mut t = terminal_table(&header);
             tweak(&mut t);
-            for r in cells(crate::report::render::table_text) {
+            for r in cells(table_text) {
                 t.add_row(r);
             }
             format!("{t}\n")
         }
-        Format::Markdown => markdown_table(&header, &cells(crate::report::render::markdown_text)),
-        Format::Csv | Format::Json => {
-            csv_text(&header, &cells(crate::report::render::csv_field_text))
-        }
+        Format::Markdown => markdown_table(&header, &cells(markdown_text)),
+        Format::Csv | Format::Json => csv_text(&header, &cells(csv_field_text)),
     }
 }
 
@@ -239,7 +320,7 @@ pub fn csv_serialize<T: serde::Serialize>(rows: &[T]) -> String {
         let _ = w.serialize(row);
     }
     let text = String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default();
-    crate::report::render::csv_field_text(&text).into_owned()
+    csv_field_text(&text).into_owned()
 }
 
 /// Writes stdout text, treating a closed pipe (`wages report | head`) as success.
@@ -387,6 +468,40 @@ pub fn ensure_dir(dir: &Path) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn table_text_keeps_line_breaks_and_escapes_other_controls() {
+        assert!(matches!(table_text("plain é"), Cow::Borrowed(_)));
+        assert_eq!(table_text("a\nb"), "a\nb");
+        assert_eq!(table_text("a\r\nb\tc"), "a\nb\\tc");
+        assert_eq!(
+            table_text("\u{1b}[2J\u{7}\0\u{1}\r"),
+            "\\u{1b}[2J\\u{7}\\0\\u{1}\\r"
+        );
+    }
+
+    #[test]
+    fn long_cell_lines_are_folded_at_spaces_without_losing_text() {
+        let words = "word ".repeat(40_000);
+        let folded = table_text(&words);
+        assert!(folded.lines().all(|l| l.chars().count() <= MAX_CELL_LINE));
+        assert_eq!(folded.replace('\n', " ").trim_end(), words.trim_end());
+        // No space to break at: cut at the limit.
+        let solid = "é".repeat(2500);
+        let folded = table_text(&solid);
+        let lens: Vec<usize> = folded.lines().map(|l| l.chars().count()).collect();
+        assert_eq!(lens, vec![1000, 1000, 500]);
+        assert_eq!(folded.replace('\n', ""), solid);
+        // Short text is untouched.
+        assert!(matches!(table_text(&"x".repeat(1000)), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn markdown_and_csv_text_escape_what_their_format_cannot_carry() {
+        assert_eq!(markdown_text("a\nb\tc\u{1b}"), "a\nb\\tc\\u{1b}");
+        assert_eq!(csv_field_text("a\r\nb\tc\u{1b}\0"), "a\r\nb\tc\\u{1b}\\0");
+        assert!(matches!(csv_field_text("a,b"), Cow::Borrowed(_)));
+    }
+
     use super::*;
 
     #[test]

@@ -5,90 +5,9 @@
 use super::{Line, Report, Section, Status};
 use crate::output::{self, Column, Format};
 use comfy_table::{ColumnConstraint, Width};
-use std::borrow::Cow;
 use wages_analysis::interval::{fmt_num, Interval};
 
-/// `s` with every control character written as its Rust escape (`\u{1b}`), as
-/// [`output::printable`] does, except those in `keep`. Text without control characters is
-/// returned as it is, without a copy.
-fn escape_controls_except<'a>(s: &'a str, keep: &[char]) -> Cow<'a, str> {
-    if !s.chars().any(|c| c.is_control() && !keep.contains(&c)) {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        if c.is_control() && !keep.contains(&c) {
-            out.extend(c.escape_debug());
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
-}
-
-/// Dataset text for a terminal table cell: a line break stays one (the cell takes several
-/// lines; `\r\n` counts as one), every other control character (a tab, ESC, BEL, NUL) is
-/// escaped so nothing raw reaches the terminal.
-///
-/// Lines longer than [`MAX_CELL_LINE`] characters are folded (at a space where there is one):
-/// comfy-table measures a cell's width in `u16`, and a cell line of 100,000 characters
-/// overflows it (a panic in debug builds, a garbled table in release). The terminal is far
-/// narrower, so the table wraps such lines anyway; the folding only changes where.
-pub fn table_text(s: &str) -> Cow<'_, str> {
-    let escaped = if s.contains('\r') {
-        Cow::Owned(escape_controls_except(&s.replace("\r\n", "\n"), &['\n']).into_owned())
-    } else {
-        escape_controls_except(s, &['\n'])
-    };
-    if escaped.len() <= MAX_CELL_LINE {
-        return escaped;
-    }
-    Cow::Owned(fold_lines(&escaped, MAX_CELL_LINE))
-}
-
-/// The longest line of a terminal table cell; see [`table_text`].
-pub const MAX_CELL_LINE: usize = 1000;
-
-/// `s` with every line of more than `max` characters broken into lines of at most `max`: after
-/// the last space within the limit, or at the limit when there is none. Linear in `s`.
-fn fold_lines(s: &str, max: usize) -> String {
-    let mut out = String::with_capacity(s.len() + s.len() / max + 1);
-    for (i, line) in s.split('\n').enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
-        let mut rest = line;
-        loop {
-            // Byte offset just past `max` characters, if the line is longer.
-            let Some((cut, _)) = rest.char_indices().nth(max) else {
-                out.push_str(rest);
-                break;
-            };
-            let head = &rest[..cut];
-            let at = match head.rfind(' ') {
-                Some(sp) if sp > 0 => sp,
-                _ => cut,
-            };
-            out.push_str(&rest[..at]);
-            out.push('\n');
-            rest = rest[at..].strip_prefix(' ').unwrap_or(&rest[at..]);
-        }
-    }
-    out
-}
-
-/// Dataset text for a Markdown cell, before [`output::markdown_cell`]: control characters
-/// escaped except line breaks, which `markdown_cell` turns into spaces.
-pub fn markdown_text(s: &str) -> Cow<'_, str> {
-    escape_controls_except(s, &['\n', '\r'])
-}
-
-/// Dataset text for a CSV field: line breaks and tabs are kept (the field is quoted per RFC
-/// 4180), every other control character is escaped. A validated dataset holds no others
-/// (see data/README.md), so nothing a loader accepts is changed.
-pub fn csv_field_text(s: &str) -> Cow<'_, str> {
-    escape_controls_except(s, &['\n', '\r', '\t'])
-}
+use crate::output::{markdown_text, table_text};
 
 /// The report's table, in the terminal and in Markdown: a line's label and id, its value, its
 /// interval, and its provenance (one part per line in the terminal, `; `-separated in Markdown).
@@ -468,39 +387,5 @@ mod tests {
         // float noise is not rounded outward
         assert_eq!(fmt_toward(13.8 + 0.05, f64::ceil), "13.85");
         assert_eq!(fmt_toward(2.468_560_968, f64::floor), "2.468");
-    }
-
-    #[test]
-    fn table_text_keeps_line_breaks_and_escapes_other_controls() {
-        assert!(matches!(table_text("plain é"), Cow::Borrowed(_)));
-        assert_eq!(table_text("a\nb"), "a\nb");
-        assert_eq!(table_text("a\r\nb\tc"), "a\nb\\tc");
-        assert_eq!(
-            table_text("\u{1b}[2J\u{7}\0\u{1}\r"),
-            "\\u{1b}[2J\\u{7}\\0\\u{1}\\r"
-        );
-    }
-
-    #[test]
-    fn long_cell_lines_are_folded_at_spaces_without_losing_text() {
-        let words = "word ".repeat(40_000);
-        let folded = table_text(&words);
-        assert!(folded.lines().all(|l| l.chars().count() <= MAX_CELL_LINE));
-        assert_eq!(folded.replace('\n', " ").trim_end(), words.trim_end());
-        // No space to break at: cut at the limit.
-        let solid = "é".repeat(2500);
-        let folded = table_text(&solid);
-        let lens: Vec<usize> = folded.lines().map(|l| l.chars().count()).collect();
-        assert_eq!(lens, vec![1000, 1000, 500]);
-        assert_eq!(folded.replace('\n', ""), solid);
-        // Short text is untouched.
-        assert!(matches!(table_text(&"x".repeat(1000)), Cow::Borrowed(_)));
-    }
-
-    #[test]
-    fn markdown_and_csv_text_escape_what_their_format_cannot_carry() {
-        assert_eq!(markdown_text("a\nb\tc\u{1b}"), "a\nb\\tc\\u{1b}");
-        assert_eq!(csv_field_text("a\r\nb\tc\u{1b}\0"), "a\r\nb\tc\\u{1b}\\0");
-        assert!(matches!(csv_field_text("a,b"), Cow::Borrowed(_)));
     }
 }
