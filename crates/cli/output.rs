@@ -309,8 +309,9 @@ pub fn csv_text(header: &[&str], rows: &[Vec<String>]) -> String {
 /// CSV text from typed rows, written by the csv crate: the header is the field names of `T`
 /// (serde), in declaration order, so it cannot drift from the cells. Control characters other
 /// than line breaks and tabs are escaped as in [`csv_text`] (the writer itself adds none, so
-/// escaping the written text is escaping every field). No rows, no header.
-pub fn csv_serialize<T: serde::Serialize>(rows: &[T]) -> String {
+/// escaping the written text is escaping every field). With no rows, the header alone (taken
+/// from a default row).
+pub fn csv_serialize<T: serde::Serialize + Default>(rows: &[T]) -> String {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .quote_style(csv::QuoteStyle::Necessary)
@@ -319,7 +320,14 @@ pub fn csv_serialize<T: serde::Serialize>(rows: &[T]) -> String {
         // Rows of one struct type serialize alike; writing to a Vec cannot fail.
         let _ = w.serialize(row);
     }
-    let text = String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default();
+    if rows.is_empty() {
+        let _ = w.serialize(T::default());
+    }
+    let mut text = String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default();
+    if rows.is_empty() {
+        let header_end = text.find('\n').map_or(text.len(), |i| i + 1);
+        text.truncate(header_end);
+    }
     csv_field_text(&text).into_owned()
 }
 

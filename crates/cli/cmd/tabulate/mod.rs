@@ -11,7 +11,7 @@ mod parse;
 
 use super::Context;
 use crate::error::{CliError, Result};
-use crate::output::{self, Format};
+use crate::output::{self, Column, Format};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use wages_analysis::interval::fmt_num;
@@ -408,33 +408,71 @@ fn all_groups(r: &Report) -> Vec<&GroupTabulation> {
     r.tabulation.all_groups().collect()
 }
 
-const BRACKET_HEADER: [&str; 7] = [
-    "bracket (x minimum)",
-    "share %",
-    "count",
-    "at or above lower: share %",
-    "at or above lower: count",
-    "Pareto alpha to next",
-    "origin",
+/// A bracket of a group, as the terminal and Markdown tables show it.
+struct BracketLine {
+    bracket: String,
+    share: String,
+    count: String,
+    above_share: String,
+    above_count: String,
+    alpha: String,
+    origin: String,
+}
+
+const BRACKET_COLUMNS: &[Column<BracketLine>] = &[
+    Column {
+        header: "bracket (x minimum)",
+        terminal: true,
+        cell: |b, _| b.bracket.clone(),
+    },
+    Column {
+        header: "share %",
+        terminal: true,
+        cell: |b, _| b.share.clone(),
+    },
+    Column {
+        header: "count",
+        terminal: true,
+        cell: |b, _| b.count.clone(),
+    },
+    Column {
+        header: "at or above lower: share %",
+        terminal: true,
+        cell: |b, _| b.above_share.clone(),
+    },
+    Column {
+        header: "at or above lower: count",
+        terminal: true,
+        cell: |b, _| b.above_count.clone(),
+    },
+    Column {
+        header: "Pareto alpha to next",
+        terminal: true,
+        cell: |b, _| b.alpha.clone(),
+    },
+    Column {
+        header: "origin",
+        terminal: true,
+        cell: |b, _| b.origin.clone(),
+    },
 ];
 
-fn bracket_rows(g: &GroupTabulation) -> Vec<Vec<String>> {
+fn bracket_rows(g: &GroupTabulation) -> Vec<BracketLine> {
     g.brackets
         .iter()
         .enumerate()
-        .map(|(i, b)| {
-            vec![
-                bracket_label(b.lower, b.upper),
-                fmt_estimate(&b.share_percent),
-                fmt_estimate(&b.count),
-                fmt_estimate(&g.above[i].share_percent),
-                fmt_estimate(&g.above[i].count),
-                g.pareto
-                    .get(i)
-                    .and_then(|p| p.alpha.as_ref())
-                    .map_or_else(|| "-".into(), fmt_estimate),
-                b.origin.clone(),
-            ]
+        .map(|(i, b)| BracketLine {
+            bracket: bracket_label(b.lower, b.upper),
+            share: fmt_estimate(&b.share_percent),
+            count: fmt_estimate(&b.count),
+            above_share: fmt_estimate(&g.above[i].share_percent),
+            above_count: fmt_estimate(&g.above[i].count),
+            alpha: g
+                .pareto
+                .get(i)
+                .and_then(|p| p.alpha.as_ref())
+                .map_or_else(|| "-".into(), fmt_estimate),
+            origin: b.origin.clone(),
         })
         .collect()
 }
@@ -503,11 +541,12 @@ fn table_out(r: &Report) -> String {
     }
     for g in all_groups(r) {
         s.push_str(&format!("\nGroup \"{}\"\n", output::printable(&g.group)));
-        let mut t = output::terminal_table(&BRACKET_HEADER);
-        for row in bracket_rows(g) {
-            t.add_row(row);
-        }
-        s.push_str(&format!("{t}\n"));
+        s.push_str(&output::export(
+            Format::Table,
+            BRACKET_COLUMNS,
+            &bracket_rows(g),
+            |_| {},
+        ));
         for l in summary_lines(g) {
             s.push_str(&format!("  {l}\n"));
         }
@@ -527,7 +566,12 @@ fn markdown_out(r: &Report) -> String {
     }
     for g in all_groups(r) {
         s.push_str(&format!("\n## {}\n\n", md(&g.group)));
-        s.push_str(&output::markdown_table(&BRACKET_HEADER, &bracket_rows(g)));
+        s.push_str(&output::export(
+            Format::Markdown,
+            BRACKET_COLUMNS,
+            &bracket_rows(g),
+            |_| {},
+        ));
         s.push('\n');
         for l in summary_lines(g) {
             s.push_str(&format!("- {}\n", md(&l)));
@@ -555,28 +599,32 @@ fn csv_safe(s: &str) -> String {
         .collect()
 }
 
+/// One bracket of the long CSV format; the field names are the header, in this order
+/// (docs/tabulate.md).
+#[derive(Default, serde::Serialize)]
+struct CsvBracket {
+    group: String,
+    lower: String,
+    upper: String,
+    share_percent: String,
+    share_percent_lo: String,
+    share_percent_hi: String,
+    count: String,
+    count_lo: String,
+    count_hi: String,
+    above_share_percent: String,
+    above_share_percent_lo: String,
+    above_share_percent_hi: String,
+    above_count: String,
+    above_count_lo: String,
+    above_count_hi: String,
+    pareto_alpha_to_next: String,
+    origin: String,
+    source: String,
+    note: String,
+}
+
 fn csv_out(r: &Report) -> String {
-    let header = [
-        "group",
-        "lower",
-        "upper",
-        "share_percent",
-        "share_percent_lo",
-        "share_percent_hi",
-        "count",
-        "count_lo",
-        "count_hi",
-        "above_share_percent",
-        "above_share_percent_lo",
-        "above_share_percent_hi",
-        "above_count",
-        "above_count_lo",
-        "above_count_hi",
-        "pareto_alpha_to_next",
-        "origin",
-        "source",
-        "note",
-    ];
     let f = |x: f64| format!("{x}");
     let o = |x: Option<f64>| x.map_or_else(String::new, |v| format!("{v}"));
     let text = |x: &Option<String>| x.as_deref().map_or_else(String::new, csv_safe);
@@ -584,30 +632,30 @@ fn csv_out(r: &Report) -> String {
     for g in all_groups(r) {
         for (i, b) in g.brackets.iter().enumerate() {
             let a = &g.above[i];
-            rows.push(vec![
-                csv_safe(&g.group),
-                f(b.lower),
-                o(b.upper),
-                f(b.share_percent.value()),
-                o(b.share_percent.lo()),
-                o(b.share_percent.hi()),
-                f(b.count.value()),
-                o(b.count.lo()),
-                o(b.count.hi()),
-                f(a.share_percent.value()),
-                o(a.share_percent.lo()),
-                o(a.share_percent.hi()),
-                f(a.count.value()),
-                o(a.count.lo()),
-                o(a.count.hi()),
-                o(g.pareto.get(i).and_then(|p| p.alpha.map(|x| x.value()))),
-                b.origin.clone(),
-                text(&b.source),
-                text(&b.note),
-            ]);
+            rows.push(CsvBracket {
+                group: csv_safe(&g.group),
+                lower: f(b.lower),
+                upper: o(b.upper),
+                share_percent: f(b.share_percent.value()),
+                share_percent_lo: o(b.share_percent.lo()),
+                share_percent_hi: o(b.share_percent.hi()),
+                count: f(b.count.value()),
+                count_lo: o(b.count.lo()),
+                count_hi: o(b.count.hi()),
+                above_share_percent: f(a.share_percent.value()),
+                above_share_percent_lo: o(a.share_percent.lo()),
+                above_share_percent_hi: o(a.share_percent.hi()),
+                above_count: f(a.count.value()),
+                above_count_lo: o(a.count.lo()),
+                above_count_hi: o(a.count.hi()),
+                pareto_alpha_to_next: o(g.pareto.get(i).and_then(|p| p.alpha.map(|x| x.value()))),
+                origin: b.origin.clone(),
+                source: text(&b.source),
+                note: text(&b.note),
+            });
         }
     }
-    output::csv_text(&header, &rows)
+    output::csv_serialize(&rows)
 }
 
 #[cfg(test)]
