@@ -202,7 +202,8 @@ fn status(s: wages_data::Status) -> Status {
     }
 }
 
-fn n(x: f64) -> String {
+/// A number as `fmt_num` shows it, without the exactness flag.
+fn fmt_plain(x: f64) -> String {
     wages_analysis::interval::fmt_num(x).0
 }
 
@@ -253,13 +254,13 @@ fn reported_rule(r: &GradeRule) -> Line {
     };
     let mut text = grades;
     if let Some(s) = r.supplement_percent {
-        text.push_str(&format!(" plus {}%", n(s)));
+        text.push_str(&format!(" plus {}%", fmt_plain(s)));
     }
     if let Some(k) = r.threshold_multiple {
         text = format!(
             "{} of pay above {} × {text}",
             r.share_taken.as_deref().unwrap_or("some"),
-            n(k)
+            fmt_plain(k)
         );
     }
     Line::Reported(Reported {
@@ -287,7 +288,7 @@ fn reported_scale(s: &PayScale, ev: &Evaluated) -> Line {
     let grades: Vec<String> = s
         .grades
         .iter()
-        .map(|(g, c)| format!("grade {g} = {}", n(*c)))
+        .map(|(g, c)| format!("grade {g} = {}", fmt_plain(*c)))
         .collect();
     let assumed = if s.is_assumption() {
         assumed(ev, std::slice::from_ref(&s.id))

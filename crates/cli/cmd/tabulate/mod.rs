@@ -57,9 +57,9 @@ pub struct TabulateArgs {
     pub chart: Option<PathBuf>,
 }
 
-/// The whole report: the input's name and `#` lines, and what the library computed from it.
+/// What `wages tabulate` prints: the input's name and `#` lines, and what the library computed from it.
 #[derive(Debug)]
-struct Report {
+struct TabulateOutput {
     /// The file read, or `example:vovsi`.
     input: String,
     /// The input's `#` comment lines (sources, caveats), in order.
@@ -69,7 +69,7 @@ struct Report {
 
 /// The report as written by `--format json`.
 #[derive(Serialize)]
-struct JsonReport<'a> {
+struct TabulateJson<'a> {
     input: &'a str,
     input_notes: &'a [String],
     groups: &'a [GroupTabulation],
@@ -79,9 +79,9 @@ struct JsonReport<'a> {
     total_note: Option<NoTotal>,
 }
 
-impl Report {
-    fn json(&self) -> JsonReport<'_> {
-        JsonReport {
+impl TabulateOutput {
+    fn json(&self) -> TabulateJson<'_> {
+        TabulateJson {
             input: &self.input,
             input_notes: &self.input_notes,
             groups: &self.tabulation.groups,
@@ -382,14 +382,14 @@ fn located(name: &str, e: &TableError) -> String {
 }
 
 /// The table's text to the report; `name` is the input as the report names it.
-fn build(name: &str, text: &str) -> std::result::Result<Report, TableError> {
+fn build(name: &str, text: &str) -> std::result::Result<TabulateOutput, TableError> {
     let groups = parse::parse(text)?;
     let input_notes = text
         .lines()
         .filter_map(|l| l.trim_start().strip_prefix('#'))
         .map(|l| l.trim().to_string())
         .collect();
-    Ok(Report {
+    Ok(TabulateOutput {
         input: name.to_string(),
         input_notes,
         tabulation: tabulate(&groups)?,
@@ -404,7 +404,7 @@ fn opt(x: Option<f64>) -> String {
     x.map_or_else(|| "-".to_string(), num)
 }
 
-fn all_groups(r: &Report) -> Vec<&GroupTabulation> {
+fn all_groups(r: &TabulateOutput) -> Vec<&GroupTabulation> {
     r.tabulation.all_groups().collect()
 }
 
@@ -534,7 +534,7 @@ fn summary_lines(g: &GroupTabulation) -> Vec<String> {
     out
 }
 
-fn table_out(r: &Report) -> String {
+fn table_out(r: &TabulateOutput) -> String {
     let mut s = String::new();
     for n in &r.input_notes {
         s.push_str(&format!("# {}\n", output::printable(n)));
@@ -558,7 +558,7 @@ fn table_out(r: &Report) -> String {
     s
 }
 
-fn markdown_out(r: &Report) -> String {
+fn markdown_out(r: &TabulateOutput) -> String {
     let md = |t: &str| output::markdown_cell(&output::printable(t));
     let mut s = format!("# Bracket table: {}\n\n", md(&r.input));
     for n in &r.input_notes {
@@ -624,7 +624,7 @@ struct CsvBracket {
     note: String,
 }
 
-fn csv_out(r: &Report) -> String {
+fn csv_out(r: &TabulateOutput) -> String {
     let f = |x: f64| format!("{x}");
     let o = |x: Option<f64>| x.map_or_else(String::new, |v| format!("{v}"));
     let text = |x: &Option<String>| x.as_deref().map_or_else(String::new, csv_safe);
