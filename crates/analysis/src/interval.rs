@@ -18,6 +18,7 @@
 //! - In JSON an infinite bound is written as `null` (`{"lo": 80000.0, "hi": null}` is
 //!   [80,000, ∞)); a missing or `null` `lo` reads as `-∞`, a missing or `null` `hi` as `+∞`.
 
+use crate::format::fmt_num;
 use std::fmt;
 use std::ops::{Add, Mul, Neg, Sub};
 use std::str::FromStr;
@@ -577,53 +578,6 @@ pub fn interval_from_qualifier(
             Interval::new(v - half, h + half)
         }
     }
-}
-
-/// Formats a figure for formulas and reports; the flag says whether the text is exactly the
-/// number (`true`) or a rounding of it (`false`), so a formula can print `=` or `≈`.
-///
-/// - whole numbers: thousands separators, no decimals (`80000 → "80,000"`);
-/// - other numbers of magnitude ≥ 1,000: rounded to a whole number (`579710.14 → "579,710"`);
-/// - smaller numbers: 4 significant digits, trailing zeros dropped (`25.8666… → "25.87"`,
-///   `0.138 → "0.138"`, `2.4729… → "2.473"`);
-/// - `±∞` as `"∞"` / `"-∞"`, NaN as `"NaN"`, magnitudes ≥ 1e15 in scientific notation.
-pub fn fmt_num(x: f64) -> (String, bool) {
-    if x.is_nan() {
-        return ("NaN".to_string(), false);
-    }
-    if x.is_infinite() {
-        return (if x > 0.0 { "∞" } else { "-∞" }.to_string(), true);
-    }
-    let a = x.abs();
-    if a >= 1e15 {
-        return (format!("{x:e}"), false);
-    }
-    if x.fract() == 0.0 || a >= 1000.0 {
-        let r = x.round();
-        let digits = format!("{}", r.abs() as u64);
-        let mut grouped = String::new();
-        for (i, ch) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
-                grouped.push(',');
-            }
-            grouped.push(ch);
-        }
-        let sign = if r < 0.0 { "-" } else { "" };
-        return (format!("{sign}{grouped}"), r == x);
-    }
-    let mag = a.log10().floor() as i32;
-    let decimals = (3 - mag).clamp(0, 12) as usize;
-    let mut s = format!("{x:.decimals$}");
-    if s.contains('.') {
-        while s.ends_with('0') {
-            s.pop();
-        }
-        if s.ends_with('.') {
-            s.pop();
-        }
-    }
-    let exact = s.parse::<f64>().is_ok_and(|p| p == x);
-    (s, exact)
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! crate builds in seconds and is tested on its own.
 //!
 //! - [`estimate`]: a point value and its interval, the one such type of the toolkit.
+//! - [`format`]: numbers as people read them (computed, bounded, as printed by a source).
 //! - [`interval`]: closed/half-open intervals from a source's qualifier and rounding, and the
 //!   arithmetic that propagates them.
 //! - [`inequality`]: statistics on individual (optionally weighted) pay data.
@@ -13,7 +14,9 @@
 //! - [`ledger`]: derived lines and checks written as formulas over figures (the ledger engine).
 
 pub mod estimate;
+pub mod format;
 pub mod inequality;
 pub mod interval;
 pub mod ledger;
+pub mod payroll;
 pub mod tabulation;

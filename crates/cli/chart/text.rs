@@ -25,7 +25,7 @@ pub enum Round {
 }
 
 /// The decimals the report would show for `x`: none for integers and numbers from 1,000 up,
-/// else four significant digits (as `wages_analysis::interval::fmt_num`).
+/// else four significant digits (as `wages_analysis::format::fmt_num`).
 fn auto_decimals(x: f64) -> usize {
     let a = x.abs();
     if x.fract() == 0.0 || a >= 1000.0 || a == 0.0 {

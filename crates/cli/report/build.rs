@@ -204,7 +204,7 @@ fn status(s: wages_data::Status) -> Status {
 
 /// A number as `fmt_num` shows it, without the exactness flag.
 fn fmt_plain(x: f64) -> String {
-    wages_analysis::interval::fmt_num(x).0
+    wages_analysis::format::fmt_num(x).0
 }
 
 fn reported_figure(f: &Figure) -> Line {

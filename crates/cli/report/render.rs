@@ -5,7 +5,8 @@
 use super::{Line, Report, Section, Status};
 use crate::output::{self, Column, Format};
 use comfy_table::{ColumnConstraint, Width};
-use wages_analysis::interval::{fmt_num, Interval};
+use wages_analysis::format::{fmt_num, fmt_toward};
+use wages_analysis::interval::Interval;
 
 use crate::output::{markdown_text, table_text};
 
@@ -87,28 +88,6 @@ pub fn value_text(line: &Line) -> String {
         Line::Check(c) => c.verdict.word().into(),
         Line::Unavailable(_) => "not available".into(),
     }
-}
-
-/// `x` in the digits `fmt_num` shows, rounded with `round` (floor or ceil) instead of to the
-/// nearest.
-fn fmt_toward(x: f64, round: fn(f64) -> f64) -> String {
-    let (s, exact) = fmt_num(x);
-    if exact || !x.is_finite() || x == 0.0 {
-        return s;
-    }
-    let a = x.abs();
-    let decimals = if a >= 1000.0 {
-        0
-    } else {
-        (3 - a.log10().floor() as i32).clamp(0, 12)
-    };
-    let scale = 10f64.powi(decimals);
-    // A bound that is a shown number up to float noise (13.850000000000001) is that number.
-    let nearest = (x * scale).round() / scale;
-    if (nearest - x).abs() <= 1e-9 * x.abs() {
-        return fmt_num(nearest).0;
-    }
-    fmt_num(round(x * scale) / scale).0
 }
 
 fn interval_text(line: &Line) -> String {
@@ -376,16 +355,4 @@ pub fn csv(r: &Report) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn bounds_round_toward_what_they_guarantee() {
-        // 194,000 / 7,500 = 25.8666…: at least 25.86, not 25.87
-        assert_eq!(fmt_toward(194_000.0 / 7_500.0, f64::floor), "25.86");
-        assert_eq!(fmt_toward(194_000.0 / 7_500.0, f64::ceil), "25.87");
-        assert_eq!(fmt_toward(12.0, f64::floor), "12");
-        assert_eq!(fmt_toward(579_710.14, f64::ceil), "579,711");
-        // float noise is not rounded outward
-        assert_eq!(fmt_toward(13.8 + 0.05, f64::ceil), "13.85");
-        assert_eq!(fmt_toward(2.468_560_968, f64::floor), "2.468");
-    }
 }

@@ -13,7 +13,8 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use wages_analysis::interval::{fmt_num, interval_from_qualifier, Qualifier};
+use wages_analysis::format::fmt_num;
+use wages_analysis::interval::{interval_from_qualifier, Qualifier};
 use wages_analysis::ledger::parse::{parse_template, Piece};
 use wages_analysis::ledger::{self as engine, Inputs, Iv, Outcome, Quantity, Spec};
 

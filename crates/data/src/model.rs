@@ -369,55 +369,7 @@ impl Figure {
     }
 }
 
-/// Thousands separators (from 1,000 up, so derived and reported figures print alike), and no
-/// trailing ".0" on whole numbers: 194000 -> "194,000".
-pub fn format_number(x: f64) -> String {
-    if !x.is_finite() {
-        return if x > 0.0 { "∞".into() } else { x.to_string() };
-    }
-    let negative = x < 0.0;
-    let x = x.abs();
-    let mut approx = "";
-    let (int_part, frac) = if (x - x.round()).abs() < 1e-9 {
-        (format!("{:.0}", x.round()), String::new())
-    } else {
-        let mut s = format!("{x}");
-        // A fraction stored as a float (one third as 33.333333333333336) is shown to four
-        // decimals, marked as rounded; a decimal typed in the data keeps every digit.
-        if s.split_once('.').is_some_and(|(_, f)| f.len() > 10) {
-            s = format!("{x:.4}").trim_end_matches('0').to_string();
-            approx = "≈";
-        }
-        match s.split_once('.') {
-            Some((i, f)) => (i.to_string(), format!(".{f}")),
-            None => (s, String::new()),
-        }
-    };
-    let mut grouped = String::new();
-    let digits = int_part.len();
-    for (i, c) in int_part.chars().enumerate() {
-        if i > 0 && (digits - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    format!("{approx}{}{grouped}{frac}", if negative { "-" } else { "" })
-}
-
-#[cfg(test)]
-mod format_tests {
-    use super::format_number;
-
-    #[test]
-    fn typed_decimals_keep_their_digits_and_stored_fractions_are_rounded() {
-        assert_eq!(format_number(80_000.0), "80,000");
-        assert_eq!(format_number(13.8), "13.8");
-        assert_eq!(format_number(0.125), "0.125");
-        assert_eq!(format_number(100.0 / 3.0), "≈33.3333");
-        assert_eq!(format_number(100.0 / 7.0), "≈14.2857");
-        assert_eq!(format_number(-1.0 / 3.0), "≈-0.3333");
-    }
-}
+pub use wages_analysis::format::format_number;
 
 /// How a grade rule uses the grade(s) it names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -28,7 +28,7 @@ pub mod units;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
-use crate::interval::fmt_num;
+use crate::format::fmt_num;
 use parse::{BinOp, Claim, Cmp, Expr, Func, Ref};
 use range::{EvalError, Node};
 pub use range::{Exactness, Iv};

@@ -182,7 +182,7 @@ impl Expr {
 
     fn render_at(&self, outer: u8, show: &dyn Fn(&Ref) -> String) -> String {
         match self {
-            Expr::Num(x) => crate::interval::fmt_num(*x).0,
+            Expr::Num(x) => crate::format::fmt_num(*x).0,
             Expr::Ref(r) => show(r),
             Expr::Neg(e) => {
                 let s = format!("-{}", e.render_at(3, show));
@@ -263,7 +263,7 @@ enum Tok {
 
 fn describe(t: &Tok) -> String {
     match t {
-        Tok::Num(x) => format!("the number {}", crate::interval::fmt_num(*x).0),
+        Tok::Num(x) => format!("the number {}", crate::format::fmt_num(*x).0),
         Tok::Ref(r) => format!("the reference {{{}}}", r.key()),
         Tok::Name(n) => format!("`{n}`"),
         Tok::Op(c) => format!("`{c}`"),

@@ -82,8 +82,8 @@ pub struct Iv {
 impl fmt::Display for Iv {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (lo, hi) = (
-            crate::interval::fmt_num(self.lo).0,
-            crate::interval::fmt_num(self.hi).0,
+            crate::format::fmt_num(self.lo).0,
+            crate::format::fmt_num(self.hi).0,
         );
         let open = if self.lo.is_finite() { '[' } else { '(' };
         let close = if self.hi.is_finite() { ']' } else { ')' };

@@ -5,7 +5,8 @@
 //! functions. See docs/tabulate.md, "Numbers and labels as printed".
 
 use crate::estimate::Estimate;
-use crate::interval::{fmt_num, Interval};
+use crate::format::fmt_num;
+use crate::interval::Interval;
 
 /// A name or field from the file as it may appear inside a one-line message: control
 /// characters (a quoted newline, a tab), quotes and backslashes escaped the way Rust's

@@ -14,7 +14,7 @@ use crate::error::{CliError, Result};
 use crate::output::{self, Column, Format};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
-use wages_analysis::interval::fmt_num;
+use wages_analysis::format::fmt_num;
 use wages_analysis::tabulation::format::{bracket_label, esc, fmt_estimate, short};
 use wages_analysis::tabulation::{
     tabulate, GroupTabulation, Method, NoTotal, TableError, Tabulation,
