@@ -11,6 +11,7 @@
 //! - [`tabulation`]: bracket tables, from their rows to counts with rounding intervals, checks,
 //!   Pareto exponents and fitted distributions ([`tabulation::tabulate`], errors typed with
 //!   their location).
+//! - [`unit`]: the one unit vocabulary, for figures and derived lines.
 //! - [`ledger`]: derived lines and checks written as formulas over figures (the ledger engine).
 
 pub mod estimate;
@@ -20,3 +21,4 @@ pub mod interval;
 pub mod ledger;
 pub mod payroll;
 pub mod tabulation;
+pub mod unit;

@@ -20,6 +20,7 @@ use wages_analysis::ledger::{
     Spec,
 };
 use wages_analysis::tabulation::{gini_bounds, Bracket, BracketTable};
+use wages_analysis::unit::Unit;
 
 fn quantity(x: f64, iv: Interval, unit: &str) -> Quantity {
     Quantity {
@@ -28,7 +29,7 @@ fn quantity(x: f64, iv: Interval, unit: &str) -> Quantity {
             lo: iv.lo(),
             hi: iv.hi(),
         },
-        unit: unit.into(),
+        unit: Unit::from_key(unit).unwrap(),
         assumptions: Vec::new(),
     }
 }
@@ -37,7 +38,7 @@ fn derived(id: &str, formula: &str) -> Spec {
     Spec::Derived(DerivedSpec {
         id: id.into(),
         body: Body::Formula(parse_formula(formula).unwrap()),
-        unit: "persons".into(),
+        unit: Unit::from_key("persons").unwrap(),
         assumes: Vec::new(),
     })
 }

@@ -121,30 +121,13 @@ fn assumed(ev: &Evaluated, ids: &[String]) -> Vec<Assumed> {
         .collect()
 }
 
-/// The unit in words, for a unit word of the ledger.
-fn unit_words(unit: &str) -> &str {
-    match unit {
-        "ratio" => "times",
-        "multiple-of-minimum" => "x the minimum",
-        "multiple-of-worker-pay" => "x workers' pay",
-        "persons" => "persons",
-        "percent" => "%",
-        "percent-above-norm" => "% above the norm",
-        "rubles" => "rubles",
-        "grade" => "grade",
-        "exponent" => "(exponent)",
-        "share" => "(share)",
-        _ => "",
-    }
-}
-
 fn ledger_line(names: &ledger::Names, ev: &Evaluated, decl: &LineDecl, outcome: &Outcome) -> Line {
     let label = names.render(&decl.label);
     let note = decl.note.as_ref().map(|n| names.render(n));
     match outcome {
         Outcome::Derived(d) => {
             let assumed = assumed(ev, &d.assumptions);
-            let unit = decl.unit().unwrap_or("number").to_string();
+            let unit = decl.unit().unwrap_or(wages_analysis::unit::Unit::Number);
             Line::Derived(Derived {
                 id: d.id.clone(),
                 label,
@@ -153,8 +136,8 @@ fn ledger_line(names: &ledger::Names, ev: &Evaluated, decl: &LineDecl, outcome: 
                 unit_text: decl
                     .unit_text
                     .clone()
-                    .unwrap_or_else(|| unit_words(&unit).to_string()),
-                unit,
+                    .unwrap_or_else(|| unit.words().to_string()),
+                unit: unit.key().to_string(),
                 formula: d.formula.clone(),
                 inputs: d.inputs.clone(),
                 rests_on: d.underlying.clone(),
@@ -221,7 +204,7 @@ fn reported_figure(f: &Figure) -> Line {
         value_text: f.display(),
         qualifier: Some(f.qualifier.as_str().to_string()),
         interval: ledger::figure_quantity(f).map(|q| interval(q.interval)),
-        unit: Some(ledger::unit_word(f.unit).to_string()),
+        unit: Some(f.unit.key().to_string()),
         unit_text: f.unit_text(),
         status: status(f.status),
         source: f.citation(),

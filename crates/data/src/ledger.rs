@@ -18,7 +18,7 @@ use wages_analysis::interval::{interval_from_qualifier, Qualifier};
 use wages_analysis::ledger::parse::{parse_template, Piece};
 use wages_analysis::ledger::{self as engine, Inputs, Iv, Outcome, Quantity, Spec};
 
-use crate::model::{Dataset, Figure, Status, Value};
+use crate::model::{Dataset, Figure, Status, Unit, Value};
 
 /// The `derivations/` records of a dataset, in file order (files sorted by name).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -70,10 +70,10 @@ impl LineDecl {
         matches!(self.spec, Spec::Check(_))
     }
 
-    /// The declared unit word of a derived line.
-    pub fn unit(&self) -> Option<&str> {
+    /// The declared unit of a derived line.
+    pub fn unit(&self) -> Option<Unit> {
         match &self.spec {
-            Spec::Derived(d) => Some(&d.unit),
+            Spec::Derived(d) => Some(d.unit),
             Spec::Check(_) => None,
         }
     }
@@ -105,21 +105,6 @@ pub const MORE_THAN: &str = "more-than-upper";
 /// The built-in statement of [`MORE_THAN`], used when the dataset does not declare it.
 const MORE_THAN_STATEMENT: &str = "\"more than N\" is read as at most N plus one unit of its last significant digit (\"more than 80,000\" as [80,000, 90,000])";
 
-/// The unit word of a figure's unit (`persons`, `multiple-of-minimum`, ...).
-pub fn unit_word(u: crate::model::Unit) -> &'static str {
-    use crate::model::Unit as M;
-    match u {
-        M::Ratio => "ratio",
-        M::MultipleOfMinimum => "multiple-of-minimum",
-        M::MultipleOfWorkerPay => "multiple-of-worker-pay",
-        M::Persons => "persons",
-        M::Percent => "percent",
-        M::PercentAboveNorm => "percent-above-norm",
-        M::Rubles => "rubles",
-        M::Grade => "grade",
-    }
-}
-
 /// The point and interval a figure's wording stands for (`None` if the qualifier and value
 /// do not make an interval, which validation has already reported).
 pub fn figure_quantity(f: &Figure) -> Option<Quantity> {
@@ -141,16 +126,16 @@ pub fn figure_quantity(f: &Figure) -> Option<Quantity> {
             lo: iv.lo(),
             hi: iv.hi(),
         },
-        unit: unit_word(f.unit).to_string(),
+        unit: f.unit,
         assumptions,
     })
 }
 
-fn exact(x: f64, unit: &str, assumptions: Vec<String>) -> Quantity {
+fn exact(x: f64, unit: Unit, assumptions: Vec<String>) -> Quantity {
     Quantity {
         point: Some(x),
         interval: Iv::point(x),
-        unit: unit.into(),
+        unit,
         assumptions,
     }
 }
@@ -173,22 +158,22 @@ pub fn inputs(ds: &Dataset) -> Inputs {
         };
         m.insert(
             format!("{}.grade_low", r.id),
-            exact(r.grade_low as f64, "grade", own.clone()),
+            exact(r.grade_low as f64, Unit::Grade, own.clone()),
         );
         m.insert(
             format!("{}.grade_high", r.id),
-            exact(r.grade_high as f64, "grade", own.clone()),
+            exact(r.grade_high as f64, Unit::Grade, own.clone()),
         );
         if let Some(s) = r.supplement_percent {
             m.insert(
                 format!("{}.supplement_percent", r.id),
-                exact(s, "percent", own.clone()),
+                exact(s, Unit::Percent, own.clone()),
             );
         }
         if let Some(k) = r.threshold_multiple {
             m.insert(
                 format!("{}.threshold_multiple", r.id),
-                exact(k, "number", own.clone()),
+                exact(k, Unit::Number, own.clone()),
             );
         }
     }
@@ -201,7 +186,7 @@ pub fn inputs(ds: &Dataset) -> Inputs {
         for (g, c) in &s.grades {
             m.insert(
                 format!("{}.grade-{g}", s.id),
-                exact(*c, "number", own.clone()),
+                exact(*c, Unit::Number, own.clone()),
             );
         }
         let top = s.grades.keys().max().copied().unwrap_or(0).max(17);

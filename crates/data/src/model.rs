@@ -30,57 +30,17 @@ impl Keyword for Qualifier {
     }
 }
 
-/// The unit of a figure. Units are never mixed silently.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Unit {
-    /// Highest pay as a multiple of the lowest: "1:80" is stored as 80.
-    Ratio,
-    /// Pay as a multiple of the minimum wage.
-    MultipleOfMinimum,
-    /// Pay as a multiple of (unstated) workers' pay.
-    MultipleOfWorkerPay,
-    /// Head-count.
-    Persons,
-    /// A share, in percent (0-100).
-    Percent,
-    /// A supplement above a norm, in percent.
-    PercentAboveNorm,
-    /// An amount of money; the kind of ruble is in [`Figure::ruble_kind`].
-    Rubles,
-    /// A grade number on a tariff scale.
-    Grade,
-}
-
-impl Unit {
-    pub const ALL: [Unit; 8] = [
-        Unit::Ratio,
-        Unit::MultipleOfMinimum,
-        Unit::MultipleOfWorkerPay,
-        Unit::Persons,
-        Unit::Percent,
-        Unit::PercentAboveNorm,
-        Unit::Rubles,
-        Unit::Grade,
-    ];
-}
+/// The unit of a figure: one vocabulary with the derived lines', written once in the analysis
+/// crate. A figure may have the first eight ([`Unit::FIGURE`]).
+pub use wages_analysis::unit::Unit;
 
 impl Keyword for Unit {
     fn all() -> &'static [Self] {
-        &Self::ALL
+        &Unit::FIGURE
     }
 
     fn key(self) -> &'static str {
-        match self {
-            Unit::Ratio => "ratio",
-            Unit::MultipleOfMinimum => "multiple-of-minimum",
-            Unit::MultipleOfWorkerPay => "multiple-of-worker-pay",
-            Unit::Persons => "persons",
-            Unit::Percent => "percent",
-            Unit::PercentAboveNorm => "percent-above-norm",
-            Unit::Rubles => "rubles",
-            Unit::Grade => "grade",
-        }
+        Unit::key(self)
     }
 }
 
@@ -329,6 +289,8 @@ impl Figure {
             Unit::Percent => "%".to_string(),
             Unit::PercentAboveNorm => "% above the norm".to_string(),
             Unit::Grade => "grade".to_string(),
+            // Not a figure unit (validation refuses them for figures); words for completeness.
+            Unit::Exponent | Unit::Share | Unit::Number => self.unit.words().to_string(),
             Unit::Rubles => {
                 let kind = self.ruble_kind.unwrap_or(RubleKind::NotStated).describe();
                 match &self.period {
@@ -531,4 +493,4 @@ macro_rules! inherent_keyword_methods {
     )*};
 }
 
-inherent_keyword_methods!(Unit, RubleKind, RuleKind, Status);
+inherent_keyword_methods!(RubleKind, RuleKind, Status);

@@ -29,6 +29,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 use crate::format::fmt_num;
+use crate::unit::Unit;
 use parse::{BinOp, Claim, Cmp, Expr, Func, Ref};
 use range::{EvalError, Node};
 pub use range::{Exactness, Iv};
@@ -42,8 +43,7 @@ pub struct Quantity {
     /// `hi()` may use it).
     pub point: Option<f64>,
     pub interval: Iv,
-    /// A unit word of [`units::UNITS`].
-    pub unit: String,
+    pub unit: Unit,
     /// Ids of the assumptions the figure itself rests on (an assumed figure, a convention).
     pub assumptions: Vec<String>,
 }
@@ -80,8 +80,7 @@ pub enum Body {
 pub struct DerivedSpec {
     pub id: String,
     pub body: Body,
-    /// A unit word of [`units::UNITS`].
-    pub unit: String,
+    pub unit: Unit,
     /// Assumption ids stated on the line itself.
     pub assumes: Vec<String>,
 }
@@ -256,8 +255,6 @@ pub enum Problem {
         id: String,
         suggestion: Option<String>,
     },
-    /// The declared unit is not a unit word.
-    UnknownUnit { unit: String },
     /// Units that cannot be combined, or a result in another unit than declared.
     UnitClash {
         field: &'static str,
@@ -303,11 +300,6 @@ impl fmt::Display for Problem {
                     None => write!(f, "; declare it as an [[assumption]] with a statement and a basis"),
                 }
             }
-            Problem::UnknownUnit { unit } => write!(
-                f,
-                "`{unit}` is not a unit; use one of {}",
-                units::UNITS.join(", ")
-            ),
             Problem::UnitClash { column, message, .. } => write!(f, "column {column}: {message}"),
             Problem::BoundNotOutermost { column, .. } => write!(
                 f,
@@ -336,7 +328,6 @@ impl Problem {
             | Problem::BoundNotOutermost { field, .. }
             | Problem::NoSingleValue { field, .. } => field,
             Problem::UnknownAssumption { .. } => "assumes",
-            Problem::UnknownUnit { .. } => "unit",
             Problem::Cycle { .. } => "formula",
         }
     }
@@ -401,16 +392,6 @@ pub fn validate(inputs: &Inputs, assumptions: &[String], specs: &[Spec]) -> Vec<
                     Problem::UnknownAssumption {
                         id: a.clone(),
                         suggestion: nearest(a, assumptions.iter().map(String::as_str)),
-                    },
-                ));
-            }
-        }
-        if let Spec::Derived(d) = s {
-            if units::dimension(&d.unit).is_none() {
-                out.push((
-                    i,
-                    Problem::UnknownUnit {
-                        unit: d.unit.clone(),
                     },
                 ));
             }
@@ -677,14 +658,14 @@ fn unit_check(
 ) {
     let unit_of = |r: &Ref| -> U {
         let key = r.key();
-        let word = match inputs.get(&key) {
-            Some(q) => q.unit.as_str(),
+        let unit = match inputs.get(&key) {
+            Some(q) => Some(q.unit),
             None => match derived.get(key.as_str()).map(|&i| &specs[i]) {
-                Some(Spec::Derived(d)) => d.unit.as_str(),
-                _ => "number",
+                Some(Spec::Derived(d)) => Some(d.unit),
+                _ => None,
             },
         };
-        units::dimension(word).map_or(U::Free, U::Of)
+        unit.map_or(U::Free, |u| U::Of(units::dimension(u)))
     };
     fn infer(
         e: &Expr,
@@ -786,9 +767,7 @@ fn unit_check(
     }
     match s {
         Spec::Derived(d) => {
-            let Some(declared) = units::dimension(&d.unit) else {
-                return;
-            };
+            let declared = units::dimension(d.unit);
             for (field, e) in s.formulas() {
                 let u = infer(e, field, &unit_of, out);
                 if !units::fits(u, declared) {
@@ -798,7 +777,7 @@ fn unit_check(
                         column: 1,
                         message: format!(
                             "the formula gives {got}, but the line's unit `{}` is {declared}; fix the formula or the unit",
-                            d.unit
+                            d.unit.key()
                         ),
                     });
                 }

@@ -7,6 +7,7 @@
 //! number takes whatever dimension its partner has (`{count} + 1`, `1 - {percent} / 100`).
 //! Scale factors between dimensionless units (percent vs share) are not checked.
 
+use crate::unit::Unit;
 use std::fmt;
 
 /// Powers of persons, money and grade.
@@ -53,30 +54,14 @@ impl fmt::Display for Dim {
     }
 }
 
-/// The unit words a derived line may declare: the figure units plus `exponent`, `share` and
-/// `number`.
-pub const UNITS: [&str; 11] = [
-    "ratio",
-    "multiple-of-minimum",
-    "multiple-of-worker-pay",
-    "persons",
-    "percent",
-    "percent-above-norm",
-    "rubles",
-    "grade",
-    "exponent",
-    "share",
-    "number",
-];
-
-/// The dimension of a unit word, `None` for a word outside [`UNITS`].
-pub fn dimension(unit: &str) -> Option<Dim> {
+/// The dimension of a unit: persons, rubles and grades are base dimensions, everything else a
+/// pure number.
+pub fn dimension(unit: Unit) -> Dim {
     match unit {
-        "persons" => Some(Dim::base(0)),
-        "rubles" => Some(Dim::base(1)),
-        "grade" => Some(Dim::base(2)),
-        u if UNITS.contains(&u) => Some(Dim::NONE),
-        _ => None,
+        Unit::Persons => Dim::base(0),
+        Unit::Rubles => Dim::base(1),
+        Unit::Grade => Dim::base(2),
+        _ => Dim::NONE,
     }
 }
 

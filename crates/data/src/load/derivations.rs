@@ -6,7 +6,7 @@ use crate::error::DataError;
 use crate::ledger::{
     AssumptionDecl, ChartDecl, Derivations, LineDecl, SectionDecl, TEMPLATE_STYLES,
 };
-use crate::model::Dataset;
+use crate::model::{Dataset, Unit};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use toml::{Table, Value as Toml};
@@ -300,7 +300,21 @@ impl Validator {
         t: &Table,
         assumes: Vec<String>,
     ) -> Option<Spec> {
-        let unit = self.string(ctx, id, t, "unit", true);
+        let unit = self.string(ctx, id, t, "unit", true).and_then(|w| {
+            let u = Unit::from_key(&w);
+            if u.is_none() {
+                let words: Vec<&str> = Unit::ALL.iter().map(|u| u.key()).collect();
+                self.invalid(
+                    ctx,
+                    Some(id),
+                    "unit",
+                    &format!("\"{w}\""),
+                    "not a unit",
+                    &format!("use one of {}", words.join(", ")),
+                );
+            }
+            u
+        });
         let parse = |v: &mut Validator,
                      field: &str|
          -> Option<Option<wages_analysis::ledger::parse::Expr>> {
@@ -396,7 +410,7 @@ pub(super) fn validate(
                 engine::Problem::UnknownAssumption { id, .. } => id.clone(),
                 _ => String::new(),
             },
-            (Spec::Derived(s), "unit") => s.unit.clone(),
+            (Spec::Derived(s), "unit") => s.unit.key().to_string(),
             _ => raw_field(&ctx, &line.id, field),
         };
         // A clash of the whole result is about the line, not a column of it.
