@@ -1,7 +1,15 @@
 //! `wages`: wage-differential statistics from the command line.
 //!
-//! One module per subcommand under `cmd/`; shared output plumbing in `output.rs`; errors and
-//! exit codes in `error.rs` (1 = bad data, 2 = bad usage, never a panic).
+//! The binary parses arguments, reads files, lays results out and renders them; it computes no
+//! statistic, interval or check (those are `wages-analysis`'s, over `wages-data`'s records and
+//! `wages-table`'s columns). Modules:
+//! - `cmd/`: one module per subcommand (arguments, reading, calling the libraries, layout);
+//! - `report/`: the report's model (typed lines) built from the evaluated ledger, and its text
+//!   renderings;
+//! - `chart/`: chart layout and drawing (PNG, SVG) of declared charts and command charts;
+//! - `output.rs`: the output model shared by every command (the column registry, one exporter
+//!   for terminal, Markdown and CSV, escaping), stdout and atomic file writes;
+//! - `error.rs`: errors and exit codes (1 = bad data, 2 = bad usage, never a panic).
 
 mod chart;
 mod cmd;

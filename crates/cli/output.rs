@@ -1,4 +1,8 @@
-//! Output plumbing shared by the subcommands: formats, terminal tables, atomic file writes.
+//! The output model shared by the subcommands: formats; a command's table as a const registry
+//! of [`Column`]s over its typed rows, rendered by one exporter ([`export`]) for the terminal,
+//! Markdown and CSV (the csv crate; typed rows can also go through [`csv_serialize`], whose
+//! header is the row's field names); the escaping of dataset text for each; stdout; atomic
+//! file writes. JSON is each command's serde of its typed result.
 
 use crate::error::{CliError, Result};
 use std::borrow::Cow;

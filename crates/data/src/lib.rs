@@ -3,6 +3,9 @@
 //!
 //! The default dataset (`data/` at the repository root) is embedded at build time, so the
 //! binary works from any folder; [`load_dir`] loads another directory of the same layout.
+//! Owns: the records (`model`: figures, grade rules, pay scales), their loading and validation
+//! with file, line and field (`load`), and the dataset's ledger (`ledger`: what the engine of
+//! `wages_analysis::ledger` sees of the dataset, label templates, and the evaluation).
 
 mod error;
 pub mod ledger;
