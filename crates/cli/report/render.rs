@@ -351,8 +351,3 @@ pub fn csv(r: &Report) -> String {
         .collect();
     output::csv_serialize(&rows)
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-}
