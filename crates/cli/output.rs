@@ -373,7 +373,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let _pending = interrupt::Pending::new(tmp.path());
     tmp.write_all(bytes).map_err(|e| fail("write", e))?;
     if let Some(ms) = std::env::var_os("WAGES_TEST_HOLD_TEMP_MS") {
-        // Test hook (tests/signals.rs): hold the temp file so an interrupt can be sent while
+        // Test hook (tests/all/signals.rs): hold the temp file so an interrupt can be sent while
         // it exists.
         let ms = ms.to_string_lossy().parse().unwrap_or(0);
         std::thread::sleep(std::time::Duration::from_millis(ms));

@@ -7,10 +7,8 @@
 //! their series' colour; the frame draws legend swatches as polygons/polylines, so they do not
 //! add to these counts.
 
-mod common;
-use common::copy_dir;
+use crate::util::copy_dir;
 
-use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 
 const BLUE: &str = "#0072B2";
@@ -27,9 +25,7 @@ const CHARTS: [&str; 6] = [
     "caps-compared",
 ];
 
-fn wages() -> Command {
-    Command::cargo_bin("wages").unwrap()
-}
+use crate::util::wages;
 
 fn render(name: &str, format: &str, dir: &Path, extra: &[&str]) -> PathBuf {
     let mut cmd = wages();

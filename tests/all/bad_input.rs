@@ -15,8 +15,7 @@
 //! outcome is printed, and the test fails only if such a case starts passing (so the marker is
 //! removed when the bug is fixed).
 
-mod common;
-use common::copy_dir;
+use crate::util::copy_dir;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

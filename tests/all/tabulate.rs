@@ -1,13 +1,10 @@
 //! End-to-end tests of `wages tabulate`: extrapolation with rounding intervals, the Vovsi
 //! example, a round trip through a known distribution, malformed tables, JSON read back.
 
-use assert_cmd::Command;
 use serde_json::Value;
 use std::path::Path;
 
-fn wages() -> Command {
-    Command::cargo_bin("wages").unwrap()
-}
+use crate::util::wages;
 
 fn write(dir: &Path, name: &str, text: &str) -> String {
     let p = dir.join(name);

@@ -1,6 +1,12 @@
-//! Helpers shared by the end-to-end test binaries (`mod common;` in each).
+//! Helpers shared by the end-to-end tests (every module of the one test binary uses them).
 
+use assert_cmd::Command;
 use std::path::Path;
+
+/// The `wages` binary of this build.
+pub fn wages() -> Command {
+    Command::cargo_bin("wages").unwrap()
+}
 
 /// Copies a directory tree (a dataset or a bad-input case) into a scratch folder.
 pub fn copy_dir(from: &Path, to: &Path) {

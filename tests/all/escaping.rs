@@ -6,7 +6,6 @@
 //! and gives the label back, and every SVG parses as XML (roxmltree). `analyze` group names
 //! too, when the binary has the `table` feature.
 
-use assert_cmd::Command;
 use std::path::Path;
 
 /// The label every description gets (before its original text).
@@ -17,9 +16,7 @@ const LABEL_TOML: &str = "<script>alert(\\\"x\\\")</script> & Co | \\\"q\\\" 'a'
 const SOURCE: &str = "S&P | <b>\"src\"</b>\n";
 const SOURCE_TOML: &str = "S&P | <b>\\\"src\\\"</b>\\n";
 
-fn wages() -> Command {
-    Command::cargo_bin("wages").unwrap()
-}
+use crate::util::wages;
 
 fn copy_with_markup(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();

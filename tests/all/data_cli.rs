@@ -1,15 +1,11 @@
 //! `wages data list | show | check` through the binary.
 
-mod common;
-use common::copy_dir;
+use crate::util::copy_dir;
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use std::path::Path;
 
-fn wages() -> Command {
-    Command::cargo_bin("wages").unwrap()
-}
+use crate::util::wages;
 
 #[test]
 fn list_shows_every_ledger_figure_with_qualifier_unit_and_source() {

@@ -9,13 +9,10 @@
 //! names must still be whole. (A killed process cannot remove its temp file, so a
 //! `.wages-*.tmp` may stay after SIGKILL; it never takes a final name.)
 
-use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-fn wages() -> Command {
-    Command::cargo_bin("wages").unwrap()
-}
+use crate::util::wages;
 
 /// Every file under `dir`, relative, sorted.
 fn files(dir: &Path) -> Vec<String> {

@@ -1,0 +1,14 @@
+//! The end-to-end tests of the `wages` binary, as one test binary with one helper module
+//! (`util`): one link instead of one per file, which is what a fresh `make test` waits on
+//! with two cores. Each module is the tests of one command or one guarantee.
+
+mod util;
+
+mod atomic_output;
+mod bad_input;
+mod chart;
+mod data_cli;
+mod escaping;
+mod report;
+mod signals;
+mod tabulate;
