@@ -623,3 +623,50 @@ fn unwritable_chart_folder_is_one_line_exit_1_and_writes_nothing() {
     assert_eq!(code, 2);
     assert!(e.contains("--chart-width"), "{e}");
 }
+
+/// The benchmark's switches, read by the binary and passed to the reader as options:
+/// `WAGES_TIMINGS` prints the read phases and the timings on stderr (nothing else changes), and
+/// `WAGES_CSV_READER=general` reads a plain CSV with the general reader, to the same output.
+#[test]
+fn environment_switches_reach_the_reader() {
+    let file = fixture("payroll.csv");
+    let args = [
+        "analyze",
+        file.to_str().unwrap(),
+        "--group",
+        "institution",
+        "--format",
+        "json",
+    ];
+    let plain = wages().args(args).output().unwrap();
+    assert!(plain.status.success());
+    assert!(plain.stderr.is_empty());
+    let timed = wages()
+        .args(args)
+        .env("WAGES_TIMINGS", "1")
+        .output()
+        .unwrap();
+    assert!(timed.status.success());
+    assert_eq!(timed.stdout, plain.stdout);
+    let err = String::from_utf8_lossy(&timed.stderr);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 2, "{err}");
+    assert!(
+        lines[0].starts_with("wages: read phases: header ") && lines[0].contains("plain CSV parse"),
+        "{err}"
+    );
+    assert!(lines[1].starts_with("wages: timings: read "), "{err}");
+    let general = wages()
+        .args(args)
+        .env("WAGES_TIMINGS", "1")
+        .env("WAGES_CSV_READER", "general")
+        .output()
+        .unwrap();
+    assert!(general.status.success());
+    assert_eq!(general.stdout, plain.stdout);
+    let err = String::from_utf8_lossy(&general.stderr);
+    assert!(
+        err.contains("general CSV parse") && !err.contains("plain CSV"),
+        "{err}"
+    );
+}

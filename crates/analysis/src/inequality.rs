@@ -76,6 +76,11 @@
 //! measures together) plus partial scans for the quantiles, the Lorenz and top-share points,
 //! the low-pay share and the caps; it allocates only its output. The full pass folds runs of
 //! tied pay first, so pay made of grades costs one logarithm per distinct value.
+//!
+//! For charts, [`Sample::lorenz_curve`] gives the whole Lorenz curve in one pass (the values of
+//! [`Sample::lorenz`] at every vertex, or on an even grid) and [`Sample::histogram`] the
+//! weighted count per log-spaced bin of pay as a multiple of the minimum. Grouping a payroll
+//! and summarizing each group in parallel is [`crate::payroll`].
 
 use serde::Serialize;
 use thiserror::Error;
@@ -553,6 +558,80 @@ impl Sample {
         (held / self.total_pay).clamp(0.0, 1.0)
     }
 
+    /// The Lorenz curve as points `(C_i / W, Σ_{j≤i} w_j x_j / S)`, from `(0, 0)` to `(1, 1)`:
+    /// every vertex for up to `max_points` rows, else the curve at `max_points` even steps of
+    /// the share of people, the row at each step counted fractionally: the values of
+    /// [`Sample::lorenz`] at those steps, all in one pass over the sorted pay (for a chart).
+    pub fn lorenz_curve(&self, max_points: usize) -> Vec<(f64, f64)> {
+        let n = self.pay.len();
+        let (total_w, total_p) = (self.total_weight, self.total_pay);
+        let mut out = Vec::with_capacity(n.min(max_points) + 2);
+        out.push((0.0, 0.0));
+        with_pairs!(self, |it| lorenz_points(
+            it,
+            n <= max_points,
+            max_points,
+            (total_w, total_p),
+            &mut out
+        ));
+        if let Some(last) = out.last_mut() {
+            if last.0 >= 1.0 - 1e-12 {
+                *last = (1.0, 1.0);
+            } else {
+                out.push((1.0, 1.0));
+            }
+        }
+        out
+    }
+
+    /// People (weighted) per log-spaced bin of `pay / minimum`. Bins per decade are chosen for
+    /// about `sqrt(n)` bins, between 8 and 40 over the data's range (4, 5, 10, 20 or 40 per
+    /// decade); edges are powers `10^(k / per_decade)`, so a decade boundary (1x, 10x, 100x) is
+    /// always an edge. O(bins log n) unweighted, one pass over the weights otherwise.
+    pub fn histogram(&self, minimum: f64) -> Histogram {
+        let pay = self.pay();
+        let (lo, hi) = (self.min() / minimum, self.max() / minimum);
+        let decades = (hi / lo).log10();
+        let target = (self.n() as f64).sqrt().clamp(8.0, 40.0);
+        // The nearest of 4, 5, 10, 20, 40 bins per decade (in log terms) to the target count.
+        let want = (target / decades.max(1e-9)).clamp(4.0, 40.0);
+        let per_decade = [4u32, 5, 10, 20, 40]
+            .into_iter()
+            .min_by(|a, b| {
+                let d = |k: u32| (want / k as f64).ln().abs();
+                d(*a).total_cmp(&d(*b))
+            })
+            .unwrap_or(10);
+        let pd = per_decade as f64;
+        let edge = |k: i64| 10f64.powf(k as f64 / pd);
+        let mut k0 = (lo.log10() * pd).floor() as i64;
+        while edge(k0) > lo {
+            k0 -= 1;
+        }
+        let mut k1 = (hi.log10() * pd).floor() as i64 + 1;
+        while edge(k1) <= hi {
+            k1 += 1;
+        }
+        let edges: Vec<f64> = (k0..=k1).map(edge).collect();
+        // Row index where each bin starts: the first row whose multiple reaches the edge.
+        let starts: Vec<usize> = edges
+            .iter()
+            .map(|&e| pay.partition_point(|&x| x / minimum < e))
+            .collect();
+        let counts = starts
+            .windows(2)
+            .map(|r| match self.weights() {
+                None => (r[1] - r[0]) as f64,
+                Some(w) => w[r[0]..r[1]].iter().sum(),
+            })
+            .collect();
+        Histogram {
+            edges,
+            counts,
+            per_decade,
+        }
+    }
+
     /// Palma ratio `T(0.1) / L(0.4)`: top 10% share over bottom 40% share.
     pub fn palma(&self) -> f64 {
         self.top_share(0.1) / self.lorenz(0.4)
@@ -838,6 +917,18 @@ pub struct CapRow {
     pub pay_above_total: f64,
 }
 
+/// People (weighted) per log-spaced bin of pay / minimum ([`Sample::histogram`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Histogram {
+    /// Bin edges in multiples of the minimum, ascending; `counts.len() + 1` of them. Bin `j` is
+    /// `[edges[j], edges[j + 1])`.
+    pub edges: Vec<f64>,
+    /// Weighted count in each bin (0 for an empty bin).
+    pub counts: Vec<f64>,
+    /// Bins per decade: edges are `10^(k / per_decade)`.
+    pub per_decade: u32,
+}
+
 fn validate(pay: &[f64], weights: Option<&[f64]>) -> Result<(), InequalityError> {
     if pay.is_empty() {
         return Err(InequalityError::Empty);
@@ -925,6 +1016,41 @@ fn pay_of_first(it: impl Iterator<Item = (f64, f64)>, target: f64) -> f64 {
         held += w * x;
     }
     held
+}
+
+/// The points of [`Sample::lorenz_curve`] after `(0, 0)`, from scaled `(pay, weight)` pairs in
+/// ascending order: each vertex (`every_row`), else `points` even steps of the total weight,
+/// the row straddling a step counted in proportion to its weight below the step (as
+/// [`pay_of_first`] does for one level).
+fn lorenz_points(
+    it: impl Iterator<Item = (f64, f64)>,
+    every_row: bool,
+    points: usize,
+    (total_w, total_p): (f64, f64),
+    out: &mut Vec<(f64, f64)>,
+) {
+    let (mut cw, mut cp) = (0.0, 0.0);
+    if every_row {
+        for (x, w) in it {
+            cw += w;
+            cp += w * x;
+            out.push(((cw / total_w).min(1.0), (cp / total_p).min(1.0)));
+        }
+        return;
+    }
+    let step = |j: usize| j as f64 / points as f64;
+    let mut j = 1;
+    for (x, w) in it {
+        while j < points && step(j) * total_w <= cw + w {
+            let held = cp + x * (step(j) * total_w - cw).max(0.0);
+            out.push((step(j), (held / total_p).clamp(0.0, 1.0)));
+            j += 1;
+        }
+        cw += w;
+        cp += w * x;
+    }
+    // Steps that rounding left past the last row hold all the pay.
+    out.extend((j..points).map(|j| (step(j), 1.0)));
 }
 
 /// Weighted sums of the non-negative deviation terms of the entropy family.
@@ -1305,5 +1431,61 @@ mod tests {
             / s.weighted_n();
         assert!(close(s.generalized_entropy(2.0), var / mean / mean / 2.0));
         assert!(close(m.top10_share, 1.0 - s.lorenz(0.9)));
+    }
+
+    fn pseudo_random(n: usize, seed: u64) -> Vec<f64> {
+        let mut x = seed;
+        (0..n)
+            .map(|_| {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                ((x >> 11) as f64 / (1u64 << 53) as f64 * 6.0).exp()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn lorenz_curve_agrees_with_lorenz() {
+        let pay = pseudo_random(5000, 1);
+        let w: Vec<f64> = pseudo_random(5000, 2)
+            .iter()
+            .map(|v| v.ln() + 0.5)
+            .collect();
+        for weights in [None, Some(w)] {
+            let s = Sample::new(pay.clone(), weights).unwrap();
+            // On the grid (more rows than points) and at every vertex (fewer).
+            for points in [100, 10_000] {
+                let c = s.lorenz_curve(points);
+                assert_eq!(c.first(), Some(&(0.0, 0.0)));
+                assert_eq!(c.last(), Some(&(1.0, 1.0)));
+                assert!(c.windows(2).all(|p| p[1].0 >= p[0].0 && p[1].1 >= p[0].1));
+                for &(q, l) in &c {
+                    assert!((l - s.lorenz(q.min(1.0))).abs() < 1e-9, "q {q}: {l}");
+                }
+            }
+            assert_eq!(s.lorenz_curve(100).len(), 101);
+        }
+    }
+
+    #[test]
+    fn histogram_bins_hold_every_row_once() {
+        let pay = pseudo_random(3000, 3);
+        let s = Sample::new(pay.clone(), None).unwrap();
+        let h = s.histogram(1.0);
+        assert_eq!(h.counts.len() + 1, h.edges.len());
+        assert_eq!(h.counts.iter().sum::<f64>(), 3000.0);
+        assert!(h.edges[0] <= s.min() && *h.edges.last().unwrap() > s.max());
+        let j = 7;
+        let direct = pay
+            .iter()
+            .filter(|&&x| x >= h.edges[j] && x < h.edges[j + 1])
+            .count();
+        assert_eq!(h.counts[j], direct as f64);
+        // Weighted: the weights are summed; one pay value makes one bin.
+        let s = Sample::new(vec![5.0; 4], Some(vec![1.0, 2.0, 3.0, 0.5])).unwrap();
+        let h = s.histogram(2.0);
+        assert_eq!(h.counts.iter().filter(|&&c| c > 0.0).count(), 1);
+        assert_eq!(h.counts.iter().sum::<f64>(), 6.5);
     }
 }

@@ -19,5 +19,6 @@ pub mod format;
 pub mod inequality;
 pub mod interval;
 pub mod ledger;
+pub mod payroll;
 pub mod tabulation;
 pub mod unit;

@@ -2,9 +2,23 @@
 //! payroll into plain vectors, and turns every way a file can be wrong into one clear
 //! [`TableError`] that names the file, the rows (and CSV lines) and the column.
 //!
-//! Nothing outside this crate sees a polars type: [`read`] returns a [`Payroll`] of `Vec<f64>`
-//! and group codes, so the statistics (crate `wages-analysis`) and the CLI compile without
-//! polars.
+//! Nothing outside this crate sees a polars type: [`read_with`] (and [`read`], with the default
+//! options) returns a [`Payroll`] of `Vec<f64>` and group codes, the type the statistics
+//! (`wages_analysis::payroll`) take, so they and the CLI compile without polars.
+//!
+//! It is a library: it reads no environment variable and prints nothing (two process-wide
+//! guards aside: a file truncated while it is mapped ends the process from the `SIGBUS`
+//! handler with its one-line message, the only clean way out of that signal, see `input`;
+//! and polars' own panic message is kept off stderr while a panic inside polars is turned
+//! into [`TableError::ReaderPanic`]). The caller chooses the CSV reader and whether the phases
+//! are timed with [`ReadOptions`]; the timings come back as [`Phases`] for the caller to show.
+//! Parallel steps (the fast path's ranges of lines, the group codes of a polars column) run on
+//! the current rayon pool, which the binary sizes.
+//!
+//! Modules: `plain_csv` (the fast path), `records` (the general CSV reader), `input`
+//! (streams, format sniffing, the truncation guard), `labels` (the one merge of per-part
+//! label tables into sorted labels and codes, used by all three readers); this file holds the
+//! request, the options, the errors, the Parquet reader and the checks.
 //!
 //! # Why eager polars, with projection, and no `lazy`
 //!
@@ -19,7 +33,7 @@
 //!
 //! A *plain* CSV (comma-separated, every line with the header's field count, numbers written
 //! plainly, quotes only around whole cells and never around a line break) is read by
-//! [`plain_csv`]: the memory-mapped file is cut into one range of lines per core and only the
+//! [`plain_csv`]: the memory-mapped file is cut into one range of lines per thread and only the
 //! requested cells are parsed, with polars' own float parser. On the benchmark's
 //! 10-million-row payroll that takes 0.38 s against polars' 0.87-1.29 s for the same two
 //! columns. Any file the fast path does not recognise is read by [`records`], the `csv` crate's
@@ -27,7 +41,7 @@
 //! ends, a byte-order mark, spaces around numbers. It knows the line of every record, so every
 //! error names the line and the column; both readers parse numbers with `fast_float2` (polars'
 //! parser) and give the same bits, which property tests check against polars itself.
-//! `WAGES_CSV_READER=general` skips the fast path (for the benchmark's comparison row).
+//! [`CsvReader::General`] skips the fast path (for the benchmark's comparison row).
 //!
 //! # Inputs that are not regular files
 //!
@@ -53,11 +67,15 @@
 
 use polars::prelude::*;
 mod input;
+mod labels;
 mod plain_csv;
 mod records;
 
 pub use input::{MAX_HEADER_BYTES, MAX_STREAM_BYTES};
 
+pub use wages_analysis::payroll::{Groups, Payroll};
+
+use rayon::prelude::*;
 use std::fmt::Write as _;
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -104,29 +122,44 @@ pub struct Request<'a> {
     pub drop_nonpositive: bool,
 }
 
-/// The columns of a payroll, validated: pay finite and positive, weights finite and positive,
-/// all vectors aligned row by row.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Payroll {
-    /// Pay of the rows kept.
-    pub pay: Vec<f64>,
-    /// Weights of the rows kept, if a weight column was named.
-    pub weight: Option<Vec<f64>>,
-    /// Group of each row kept, if a group column was named.
-    pub groups: Option<Groups>,
-    /// Data rows in the file.
-    pub rows_read: usize,
-    /// Rows excluded because their pay was zero or negative (`drop_nonpositive`).
-    pub dropped_nonpositive: usize,
+/// How [`read_with`] reads: the caller's choices (this crate reads no environment variable).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// Which CSV reader reads a CSV.
+    pub csv_reader: CsvReader,
+    /// Time the phases of the read ([`Phases`]); off, nothing is measured.
+    pub timings: bool,
 }
 
-/// Group membership as small integer codes.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Groups {
-    /// Distinct labels, sorted ascending (byte order). An empty cell is the label `""`.
-    pub labels: Vec<String>,
-    /// For each row, the index of its label in `labels`.
-    pub codes: Vec<u32>,
+/// The CSV readers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum CsvReader {
+    /// The plain fast path, and the general reader for a file it declines.
+    #[default]
+    Fast,
+    /// The general reader only (the benchmark's comparison row: what a CSV the fast path
+    /// declines gets).
+    General,
+}
+
+/// Where [`read_with`] spent its time, phase by phase in order, in seconds (empty unless
+/// [`ReadOptions::timings`]). Displayed as `header 0.001 s, plain CSV parse 0.382 s, ...`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Phases {
+    /// `(phase, seconds)`; a phase that recurs is summed.
+    pub laps: Vec<(&'static str, f64)>,
+}
+
+impl std::fmt::Display for Phases {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, (what, t)) in self.laps.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "{what} {t:.3} s")?;
+        }
+        Ok(())
+    }
 }
 
 /// The role a column plays, for messages: its option and what it holds.
@@ -521,8 +554,14 @@ pub enum TableError {
     },
 }
 
-/// Reads and validates the requested columns. See the crate docs for what is checked.
+/// [`read_with`] with the default options (the fast path first, no timings).
 pub fn read(req: &Request) -> Result<Payroll, TableError> {
+    read_with(req, &ReadOptions::default()).map(|(payroll, _)| payroll)
+}
+
+/// Reads and validates the requested columns, as `options` say; returns them and the time each
+/// phase took (when asked). See the crate docs for what is checked.
+pub fn read_with(req: &Request, options: &ReadOptions) -> Result<(Payroll, Phases), TableError> {
     let path = req.path;
     check_roles(req)?;
     let source = input::Source::open(path)?;
@@ -544,9 +583,9 @@ pub fn read(req: &Request) -> Result<Payroll, TableError> {
     // Both readers map the file: a truncation by another program while it is read is a
     // clean error, not a SIGBUS.
     let _guard = input::TruncationGuard::new(path);
-    let mut clock = Phases::start();
+    let mut clock = Clock::start(options.timings);
     let columns = match format {
-        InputFormat::Csv => read_csv(req, &source, &mut clock)?,
+        InputFormat::Csv => read_csv(req, options, &source, &mut clock)?,
         InputFormat::Parquet => read_parquet(req, &source, &mut clock)?,
     };
     let Columns {
@@ -593,43 +632,31 @@ pub fn read(req: &Request) -> Result<Payroll, TableError> {
         }
     }
     clock.lap("checks");
-    clock.report();
-    Ok(payroll)
+    Ok((payroll, clock.phases))
 }
 
-/// With `WAGES_TIMINGS` set, where [`read`] spends its time, on one stderr line
-/// (`wages: read phases: header 0.001 s, parse ...`), for the benchmark's profile.
-struct Phases {
+/// Times the phases of [`read_with`] into [`Phases`], when asked to.
+struct Clock {
     last: Option<std::time::Instant>,
-    laps: Vec<(&'static str, f64)>,
+    phases: Phases,
 }
 
-impl Phases {
-    fn start() -> Phases {
-        Phases {
-            last: std::env::var_os("WAGES_TIMINGS").map(|_| std::time::Instant::now()),
-            laps: Vec::new(),
+impl Clock {
+    fn start(on: bool) -> Clock {
+        Clock {
+            last: on.then(std::time::Instant::now),
+            phases: Phases::default(),
         }
     }
     fn lap(&mut self, what: &'static str) {
         if let Some(t) = self.last {
             let now = std::time::Instant::now();
             let dt = (now - t).as_secs_f64();
-            match self.laps.iter_mut().find(|(w, _)| *w == what) {
+            match self.phases.laps.iter_mut().find(|(w, _)| *w == what) {
                 Some(lap) => lap.1 += dt,
-                None => self.laps.push((what, dt)),
+                None => self.phases.laps.push((what, dt)),
             }
             self.last = Some(now);
-        }
-    }
-    fn report(&self) {
-        if self.last.is_some() {
-            let laps: Vec<String> = self
-                .laps
-                .iter()
-                .map(|(w, t)| format!("{w} {t:.3} s"))
-                .collect();
-            eprintln!("wages: read phases: {}", laps.join(", "));
         }
     }
 }
@@ -684,8 +711,9 @@ fn check_csv_head(req: &Request, source: &input::Source) -> Result<(), TableErro
 
 fn read_csv(
     req: &Request,
+    options: &ReadOptions,
     source: &input::Source,
-    clock: &mut Phases,
+    clock: &mut Clock,
 ) -> Result<Columns, TableError> {
     let open = || {
         File::open(&source.path).map_err(|e| TableError::Open {
@@ -697,8 +725,7 @@ fn read_csv(
     let available = records::header(req.path, open()?)?;
     check_columns(req, &available)?;
     clock.lap("header");
-    let reader = std::env::var("WAGES_CSV_READER").unwrap_or_default();
-    if reader != "general" {
+    if options.csv_reader == CsvReader::Fast {
         let plain = plain_csv::read(req, &source.file, &available);
         clock.lap(if plain.is_some() {
             "plain CSV parse"
@@ -774,7 +801,7 @@ fn first_line(message: &str) -> String {
 fn read_parquet(
     req: &Request,
     source: &input::Source,
-    clock: &mut Phases,
+    clock: &mut Clock,
 ) -> Result<Columns, TableError> {
     let path = req.path;
     let clone = || {
@@ -900,7 +927,7 @@ fn group_type(dtype: &DataType) -> bool {
 fn frame_columns(
     req: &Request,
     df: &mut DataFrame,
-    clock: &mut Phases,
+    clock: &mut Clock,
 ) -> Result<Columns, TableError> {
     let rows_read = df.height();
     let pay_col = take(df, req.pay, req)?;
@@ -1112,11 +1139,11 @@ fn drop_nonpositive(p: &mut Payroll) {
 /// Codes for a group column: text as is, numbers as their text, empty cells as `""`; labels
 /// sorted so the output order does not depend on the row order.
 ///
-/// The rows are split into one contiguous range per core; each thread codes its range against
-/// its own small hash map (foldhash, with a one-entry cache for clustered payrolls), then the
-/// local labels are merged, sorted, and each range's codes renumbered in place, again in
-/// parallel. On 10 M interleaved rows this is a fraction of the single-threaded SipHash pass it
-/// replaces.
+/// The rows are split into one contiguous range per thread of the pool; each range is coded
+/// against its own small hash map (foldhash, with a one-entry cache for clustered payrolls),
+/// then the local labels are merged ([`labels::merge`]), and each range's codes renumbered in
+/// place, again in parallel. On 10 M interleaved rows this is a fraction of the
+/// single-threaded SipHash pass it replaces.
 fn group_codes(req: &Request, name: &str, col: Column) -> Result<Groups, TableError> {
     let dtype = col.dtype().clone();
     let col = match dtype {
@@ -1132,54 +1159,29 @@ fn group_codes(req: &Request, name: &str, col: Column) -> Result<Groups, TableEr
     };
     let ca = col.str().map_err(|e| decode_error(req, name, e))?;
     let n = ca.len();
-    let threads = std::thread::available_parallelism()
-        .map(|t| t.get())
-        .unwrap_or(1)
-        .min(n.div_ceil(1 << 16))
-        .max(1);
-    let per = n.div_ceil(threads).max(1);
+    let ranges = rayon::current_num_threads().min(n.div_ceil(1 << 16)).max(1);
+    let per = n.div_ceil(ranges).max(1);
     let mut codes = vec![0u32; n];
-    // Zero-copy views of each range; they outlive the threads, which borrow labels from them.
+    // Zero-copy views of each range; they outlive the parallel passes, which borrow labels
+    // from them.
     let parts: Vec<StringChunked> = codes
         .chunks(per)
         .enumerate()
         .map(|(t, c)| ca.slice((t * per) as i64, c.len()))
         .collect();
     // Phase 1: each range gets local codes and its local labels (in first-seen order).
-    let locals: Vec<Vec<&str>> = std::thread::scope(|s| {
-        let handles: Vec<_> = codes
-            .chunks_mut(per)
-            .zip(&parts)
-            .map(|(out, part)| s.spawn(move || local_codes(part, out)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("group coding thread panicked"))
-            .collect()
-    });
-    // Merge: the distinct labels, sorted; each range's local code -> global rank.
-    let mut labels: Vec<&str> = locals.iter().flatten().copied().collect();
-    labels.sort_unstable();
-    labels.dedup();
-    let remaps: Vec<Vec<u32>> = locals
-        .iter()
-        .map(|local| {
-            local
-                .iter()
-                .map(|l| labels.binary_search(l).unwrap_or(0) as u32)
-                .collect()
-        })
+    let locals: Vec<Vec<&str>> = codes
+        .par_chunks_mut(per)
+        .zip(&parts)
+        .map(|(out, part)| local_codes(part, out))
         .collect();
-    // Phase 2: renumber in place, in parallel.
-    std::thread::scope(|s| {
-        for (out, remap) in codes.chunks_mut(per).zip(&remaps) {
-            s.spawn(move || {
-                for c in out {
-                    *c = remap[*c as usize];
-                }
-            });
-        }
-    });
+    // Merge, then phase 2: renumber in place, in parallel.
+    let local_slices: Vec<&[&str]> = locals.iter().map(Vec::as_slice).collect();
+    let (labels, remaps) = labels::merge(&local_slices);
+    codes
+        .par_chunks_mut(per)
+        .zip(&remaps)
+        .for_each(|(out, remap)| labels::renumber(out, remap));
     Ok(Groups {
         labels: labels.iter().map(|l| l.to_string()).collect(),
         codes,

@@ -31,6 +31,7 @@
 
 use crate::{Columns, Groups, LineMap, Request, Slot};
 use memmap2::{Mmap, UncheckedAdvice};
+use rayon::prelude::*;
 use std::borrow::Cow;
 use std::fs::File;
 
@@ -88,26 +89,20 @@ pub(crate) fn read(req: &Request, file: &File, columns: &[String]) -> Option<Col
     if body.is_empty() {
         return None;
     }
-    let threads = std::thread::available_parallelism()
-        .map(|t| t.get())
-        .unwrap_or(1)
+    let ranges = rayon::current_num_threads()
         .min(body.len().div_ceil(MIN_PART_BYTES))
         .max(1);
-    let ranges = line_ranges(body, threads);
-    let parts: Vec<Option<Part>> = std::thread::scope(|s| {
-        let handles: Vec<_> = ranges
-            .iter()
-            .map(|r| {
-                let (slots, map) = (&slots, &map);
-                let range = (header_len + r.start)..(header_len + r.end);
-                s.spawn(move || parse_part(map, range, slots))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().ok().flatten())
-            .collect()
-    });
+    let ranges = line_ranges(body, ranges);
+    let parts: Vec<Option<Part>> = ranges
+        .into_par_iter()
+        .map(|r| {
+            let range = (header_len + r.start)..(header_len + r.end);
+            // A panic is a bug of the fast path: decline the file, the general reader reads it.
+            std::panic::catch_unwind(|| parse_part(&map, range, &slots))
+                .ok()
+                .flatten()
+        })
+        .collect();
     let parts: Vec<Part> = parts.into_iter().collect::<Option<_>>()?;
     let columns = merge(parts, req);
     drop(map);
@@ -455,17 +450,12 @@ fn merge(parts: Vec<Part>, req: &Request) -> Option<Columns> {
     if !parts.iter().all(aligned) {
         return None;
     }
-    // Every row yields exactly one value per requested column, or the line was declined.
-    let mut labels: Vec<Box<[u8]>> = parts
-        .iter()
-        .flat_map(|p| p.labels.iter().cloned())
-        .collect();
-    labels.sort_unstable();
-    labels.dedup();
+    let locals: Vec<&[Box<[u8]>]> = parts.iter().map(|p| p.labels.as_slice()).collect();
+    let (labels, remaps) = crate::labels::merge(&locals);
     let mut pay = Vec::new();
     let mut weight = req.weight.map(|_| Vec::new());
     let mut codes = Vec::new();
-    for (i, mut p) in parts.into_iter().enumerate() {
+    for (i, (mut p, remap)) in parts.into_iter().zip(&remaps).enumerate() {
         if i == 0 {
             pay = std::mem::take(&mut p.pay);
         } else {
@@ -479,17 +469,9 @@ fn merge(parts: Vec<Part>, req: &Request) -> Option<Columns> {
             }
         }
         if req.group.is_some() {
-            let remap: Vec<u32> = p
-                .labels
-                .iter()
-                .map(|l| labels.binary_search(l).map(|r| r as u32))
-                .collect::<Result<_, _>>()
-                .ok()?;
             if i == 0 {
                 codes = std::mem::take(&mut p.codes);
-                for c in &mut codes {
-                    *c = remap[*c as usize];
-                }
+                crate::labels::renumber(&mut codes, remap);
             } else {
                 codes.extend(p.codes.iter().map(|&c| remap[c as usize]));
             }

@@ -299,20 +299,13 @@ pub(crate) fn read(
     }
     let groups = req.group.map(|_| {
         // Renumber so codes follow the sorted labels.
-        let mut order: Vec<u32> = (0..labels.len() as u32).collect();
-        order.sort_by(|&a, &b| labels[a as usize].cmp(&labels[b as usize]));
-        let mut rank = vec![0u32; labels.len()];
-        for (r, &old) in order.iter().enumerate() {
-            rank[old as usize] = r as u32;
-        }
-        for c in &mut codes {
-            *c = rank[*c as usize];
-        }
+        let (sorted, remaps) = crate::labels::merge(&[&labels[..]]);
+        crate::labels::renumber(&mut codes, &remaps[0]);
         Groups {
             // Checked to be UTF-8 above.
-            labels: order
+            labels: sorted
                 .iter()
-                .map(|&o| String::from_utf8_lossy(&labels[o as usize]).into_owned())
+                .map(|l| String::from_utf8_lossy(l).into_owned())
                 .collect(),
             codes: std::mem::take(&mut codes),
         }

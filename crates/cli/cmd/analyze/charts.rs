@@ -1,9 +1,9 @@
 //! `wages analyze --chart DIR`: a Lorenz curve (whole table and the largest groups) and a
 //! histogram of pay as a multiple of the minimum on a log scale, each as PNG and SVG, drawn with
-//! the house chart layer (`crate::chart`). The curves come from `compute::ChartData`, computed
-//! from each sorted `Sample` while the statistics are (nothing is re-sorted).
+//! the house chart layer (`crate::chart`). The curves come from
+//! `wages_analysis::payroll::ChartData`, computed from each sorted `Sample` while the
+//! statistics are (nothing is re-sorted); this module only lays them out.
 
-use super::compute::{Analysis, ChartData, Histogram, MinimumSource, MAX_LORENZ_GROUPS};
 use super::AnalyzeArgs;
 use crate::chart::{
     self, anchor, builder, dashed, fmt_multiple, fmt_tick, label_at, linear, linear_ticks,
@@ -14,6 +14,8 @@ use crate::output;
 use plotters::prelude::*;
 use plotters::style::RGBColor;
 use std::path::{Path, PathBuf};
+use wages_analysis::inequality::Histogram;
+use wages_analysis::payroll::{Analysis, ChartData, MinimumSource, MAX_LORENZ_GROUPS};
 
 /// File stems, without extension.
 pub const LORENZ: &str = "analyze-lorenz";

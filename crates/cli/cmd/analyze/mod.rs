@@ -1,15 +1,18 @@
 //! `wages analyze FILE`: pay differentials in a user's own payroll (CSV or Parquet).
 //!
-//! The file is read by the `wages-table` crate (polars, only the needed columns); the statistics
-//! are `wages_analysis::inequality::Sample::try_summary`, for the whole table and for each
-//! group. Groups are formed by one counting pass over the group codes (no repeated filtering),
-//! and the samples are sorted and summarized in parallel on scoped threads. Documented in
-//! docs/analyze.md.
+//! This command reads, calls and lays out; it computes nothing itself. The file is read by the
+//! `wages-table` crate (only the needed columns), with the options this module takes from the
+//! environment ([`read_options`]: the benchmark's switches, read here and nowhere else); the
+//! statistics, for the whole table and each group, and the chart curves are
+//! `wages_analysis::payroll::analyze`. This module owns the arguments and their checks, the
+//! thread count ([`set_threads`], the one place it is set), the timings line on stderr; `render`
+//! lays out the four output formats, `charts` the two charts, `progress` the spinner.
+//! Documented in docs/analyze.md.
 
 #[cfg(feature = "table")]
 mod charts;
 #[cfg(feature = "table")]
-mod compute;
+mod progress;
 #[cfg(feature = "table")]
 mod render;
 
@@ -170,6 +173,7 @@ pub fn run(_ctx: &Context, args: AnalyzeArgs) -> Result<()> {
 
 #[cfg(feature = "table")]
 pub fn run(_ctx: &Context, args: AnalyzeArgs) -> Result<()> {
+    use wages_analysis::payroll::analyze;
     use wages_table::InputFormat;
     check_usage(&args)?;
     // `-` (standard input) and streams (`/dev/stdin`, `<(zcat f.csv.gz)`) have no telling
@@ -189,7 +193,8 @@ pub fn run(_ctx: &Context, args: AnalyzeArgs) -> Result<()> {
             ))
         })?),
     };
-    let progress = compute::Progress::start(&args.file);
+    set_threads();
+    let progress = progress::Progress::start(&args.file);
     progress.say(format!("reading {}", args.file.display()));
     let request = wages_table::Request {
         path: &args.file,
@@ -199,22 +204,25 @@ pub fn run(_ctx: &Context, args: AnalyzeArgs) -> Result<()> {
         weight: args.weight.as_deref(),
         drop_nonpositive: args.drop_nonpositive,
     };
-    let timings = std::env::var_os("WAGES_TIMINGS").is_some();
+    let options = read_options();
     let t0 = std::time::Instant::now();
-    let payroll = wages_table::read(&request).map_err(|e| {
+    let (payroll, phases) = wages_table::read_with(&request, &options).map_err(|e| {
         progress.finish();
         CliError::data(e.to_string())
     })?;
+    if options.timings {
+        // For the benchmark's profile (bench/README.md): where the reading time goes.
+        eprintln!("wages: read phases: {phases}");
+    }
     let t1 = std::time::Instant::now();
     progress.say(format!("summarizing {} rows", payroll.pay.len()));
-    let analysis = compute::analyze(payroll, args.minimum, &args.caps, args.chart.is_some())
-        .map_err(|e| {
-            progress.finish();
-            CliError::data(format!("{}: {e}", args.file.display()))
-        })?;
+    let charts = args.chart.is_some();
+    let analysis = analyze(payroll, args.minimum, &args.caps, charts).map_err(|e| {
+        progress.finish();
+        CliError::data(format!("{}: {e}", args.file.display()))
+    })?;
     progress.finish();
-    if timings {
-        // For the benchmark's profile (bench/README.md): where the time goes.
+    if options.timings {
         eprintln!(
             "wages: timings: read {:.3} s, statistics {:.3} s",
             (t1 - t0).as_secs_f64(),
@@ -228,4 +236,33 @@ pub fn run(_ctx: &Context, args: AnalyzeArgs) -> Result<()> {
         charts::write_all(dir, &files)?;
     }
     crate::output::print(&text)
+}
+
+/// The environment switches of `wages analyze`, for the benchmark (bench/README.md), read here
+/// and nowhere else: `WAGES_CSV_READER=general` skips the CSV fast path (what a CSV it
+/// declines gets); `WAGES_TIMINGS` (any value) prints where the time goes on stderr.
+#[cfg(feature = "table")]
+fn read_options() -> wages_table::ReadOptions {
+    let general = std::env::var("WAGES_CSV_READER").is_ok_and(|r| r == "general");
+    wages_table::ReadOptions {
+        csv_reader: if general {
+            wages_table::CsvReader::General
+        } else {
+            wages_table::CsvReader::Fast
+        },
+        timings: std::env::var_os("WAGES_TIMINGS").is_some(),
+    }
+}
+
+/// The one place that sets how many threads `wages analyze` computes on: rayon's global pool,
+/// one thread per core. Every parallel step of the libraries runs on it: the CSV fast path's
+/// ranges of lines, the group codes of a Parquet column, the partition by group and the
+/// summaries. (polars decodes Parquet on its own pool, sized by polars.)
+#[cfg(feature = "table")]
+fn set_threads() {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // An error means the pool already exists (it is built once per process): nothing to do.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build_global();
 }

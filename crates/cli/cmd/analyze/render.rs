@@ -1,12 +1,12 @@
 //! The four output formats of `wages analyze`. Table and Markdown round numbers for reading;
 //! JSON and CSV carry every number at full precision (shortest round-trip form).
 
-use super::compute::{Analysis, MinimumSource};
 use super::AnalyzeArgs;
 use crate::error::{CliError, Result};
 use crate::output::{self, Format};
 use serde_json::{Map, Value};
 use wages_analysis::inequality::Summary;
+use wages_analysis::payroll::{Analysis, MinimumSource};
 
 /// The output text for `args.format`.
 pub fn render(args: &AnalyzeArgs, a: &Analysis) -> Result<String> {
@@ -299,7 +299,7 @@ fn json_text(args: &AnalyzeArgs, a: &Analysis) -> Result<String> {
         |e: serde_json::Error| CliError::Output(format!("cannot serialize the summary: {e}"));
 
     /// One group: its label and its summary's keys, in sorted order.
-    struct Group<'a>(&'a super::compute::GroupSummary);
+    struct Group<'a>(&'a wages_analysis::payroll::GroupSummary);
     impl Serialize for Group<'_> {
         fn serialize<S: Serializer>(&self, ser: S) -> std::result::Result<S::Ok, S::Error> {
             let mut m = Map::new();
@@ -326,7 +326,7 @@ fn json_text(args: &AnalyzeArgs, a: &Analysis) -> Result<String> {
             m.serialize(ser)
         }
     }
-    struct Groups<'a>(&'a [super::compute::GroupSummary]);
+    struct Groups<'a>(&'a [wages_analysis::payroll::GroupSummary]);
     impl Serialize for Groups<'_> {
         fn serialize<S: Serializer>(&self, ser: S) -> std::result::Result<S::Ok, S::Error> {
             let mut seq = ser.serialize_seq(Some(self.0.len()))?;
