@@ -4,11 +4,15 @@
 
 mod util;
 
+// `wages analyze` needs the polars readers (the default `table` feature).
+#[cfg(feature = "table")]
+mod analyze;
 mod atomic_output;
 mod bad_input;
 mod chart;
 mod data_cli;
 mod escaping;
+mod golden;
 mod report;
 mod signals;
 mod tabulate;

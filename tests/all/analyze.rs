@@ -2,9 +2,7 @@
 //! (groups, weights, --minimum, --drop-nonpositive, caps, formats) against reference values
 //! computed independently with numpy (tests/fixtures/analyze/make_reference.py), and every kind
 //! of bad input: one line on stderr, exit 1 (data) or 2 (usage), nothing on stdout.
-#![cfg(feature = "table")]
 
-use assert_cmd::Command;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -20,9 +18,7 @@ fn reference(case: &str) -> Value {
     v[case].clone()
 }
 
-fn wages() -> Command {
-    Command::cargo_bin("wages").unwrap()
-}
+use crate::util::wages;
 
 fn run_json(args: &[&str]) -> Value {
     let out = wages().arg("analyze").args(args).output().unwrap();
