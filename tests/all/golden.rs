@@ -1,9 +1,10 @@
 //! Every text output of `wages` on the repository's own inputs, byte for byte as committed
-//! under tests/golden/outputs/. The files were written by the build before issue 13's
-//! restructuring (libraries own the computation, one output model) and compared with that
-//! build's outputs (scripts/capture-outputs.sh): a restructuring that changes an output fails
-//! here. A deliberate change regenerates them with `WAGES_UPDATE_GOLDEN=1 cargo test golden`
-//! and says why in its commit.
+//! under tests/golden/outputs/. They were written after issue 13's restructuring (libraries own
+//! the computation, one output model) and are identical to the outputs of the build before it
+//! (commit 8886073, compared with scripts/capture-outputs.sh), except tabulate's deliberate new
+//! `source` and `note` columns: a later change that alters an output fails here. A deliberate
+//! change regenerates them with `WAGES_UPDATE_GOLDEN=1 cargo test golden` and says why in its
+//! commit.
 
 use crate::util::wages;
 use std::path::{Path, PathBuf};
