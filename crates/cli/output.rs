@@ -200,27 +200,68 @@ pub fn export<R>(
         _ => columns.iter().collect(),
     };
     let header: Vec<&str> = shown.iter().map(|c| c.header).collect();
+    render_table(
+        format,
+        &header,
+        rows,
+        |r, i| (shown[i].cell)(r, format),
+        tweak,
+    )
+}
+
+/// A column whose presence or header depends on the options (weights, the caps asked for):
+/// built at run time, with its cell as a closure. Its header and cell stay one entry.
+#[cfg_attr(not(feature = "table"), allow(dead_code))]
+pub struct DynColumn<'a, R> {
+    header: String,
+    cell: Box<dyn Fn(&R) -> String + 'a>,
+}
+
+#[cfg_attr(not(feature = "table"), allow(dead_code))]
+impl<'a, R> DynColumn<'a, R> {
+    pub fn new(header: impl Into<String>, cell: impl Fn(&R) -> String + 'a) -> Self {
+        DynColumn {
+            header: header.into(),
+            cell: Box::new(cell),
+        }
+    }
+}
+
+/// [`export`] for columns built at run time.
+#[cfg_attr(not(feature = "table"), allow(dead_code))]
+pub fn export_dyn<R>(format: Format, columns: &[DynColumn<R>], rows: &[R]) -> String {
+    let header: Vec<&str> = columns.iter().map(|c| c.header.as_str()).collect();
+    render_table(format, &header, rows, |r, i| (columns[i].cell)(r), |_| {})
+}
+
+/// The one exporter: a header and a cell per (row, column index), in a format.
+fn render_table<R>(
+    format: Format,
+    header: &[&str],
+    rows: &[R],
+    cell: impl Fn(&R, usize) -> String,
+    tweak: impl FnOnce(&mut TerminalTable),
+) -> String {
     let cells = |text: fn(&str) -> std::borrow::Cow<'_, str>| -> Vec<Vec<String>> {
         rows.iter()
             .map(|r| {
-                shown
-                    .iter()
-                    .map(|c| text(&(c.cell)(r, format)).into_owned())
+                (0..header.len())
+                    .map(|i| text(&cell(r, i)).into_owned())
                     .collect()
             })
             .collect()
     };
     match format {
         Format::Table => {
-            let mut t = terminal_table(&header);
+            let mut t = terminal_table(header);
             tweak(&mut t);
             for r in cells(table_text) {
                 t.add_row(r);
             }
             format!("{t}\n")
         }
-        Format::Markdown => markdown_table(&header, &cells(markdown_text)),
-        Format::Csv | Format::Json => csv_text(&header, &cells(csv_field_text)),
+        Format::Markdown => markdown_table(header, &cells(markdown_text)),
+        Format::Csv | Format::Json => csv_text(header, &cells(csv_field_text)),
     }
 }
 

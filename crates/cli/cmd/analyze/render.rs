@@ -3,7 +3,7 @@
 
 use super::AnalyzeArgs;
 use crate::error::{CliError, Result};
-use crate::output::{self, Format};
+use crate::output::{self, DynColumn, Format};
 use serde_json::{Map, Value};
 use wages_analysis::inequality::Summary;
 use wages_analysis::payroll::{Analysis, MinimumSource};
@@ -132,128 +132,100 @@ fn multiple(k: f64) -> String {
     format!("{}x", k)
 }
 
-type Section = (&'static str, Vec<&'static str>, Vec<Vec<String>>);
+/// A row of the per-group tables: the group's label and its summary (none for a group left
+/// without rows).
+type Scope<'a> = (String, Option<&'a Summary>);
 
-fn sections(a: &Analysis) -> Vec<Section> {
+/// A per-group statistic column: its header and the cell from a summary; a group without rows
+/// shows [`NO_ROWS`].
+fn stat<'a>(header: &str, cell: impl Fn(&Summary) -> String + 'a) -> DynColumn<'a, Scope<'a>> {
+    DynColumn::new(header, move |(_, s): &Scope| {
+        s.map_or_else(|| NO_ROWS.to_string(), &cell)
+    })
+}
+
+fn group_column<'a>() -> DynColumn<'a, Scope<'a>> {
+    DynColumn::new("group", |(l, _): &Scope| l.clone())
+}
+
+/// The four human tables (title, rendered table) in `format`.
+fn tables(a: &Analysis, format: Format) -> Vec<(&'static str, String)> {
     let sc = scopes(a);
-    let mut levels_h = vec!["group", "rows"];
+    let mut levels = vec![
+        group_column(),
+        DynColumn::new("rows", |(_, s): &Scope| {
+            s.map_or_else(|| "0".to_string(), |s| s.n.to_string())
+        }),
+    ];
     if a.weighted {
-        levels_h.push("weighted n");
+        levels.push(stat("weighted n", |s| count(s.weighted_n)));
     }
-    levels_h.extend(["min", "P10", "median", "mean", "P90", "max"]);
-    // A group without rows: its label, 0 rows and a dash in every other cell.
-    let empty_row = |label: &str, cells: usize, rows: bool| {
-        let mut r = vec![label.to_string()];
-        if rows {
-            r.push("0".to_string());
-        }
-        r.resize(cells, NO_ROWS.to_string());
-        r
-    };
-    let levels: Vec<Vec<String>> = sc
+    levels.extend([
+        stat("min", |s| level(s.min)),
+        stat("P10", |s| level(s.p10)),
+        stat("median", |s| level(s.p50)),
+        stat("mean", |s| level(s.mean)),
+        stat("P90", |s| level(s.p90)),
+        stat("max", |s| level(s.max)),
+    ]);
+    let ratios = vec![
+        group_column(),
+        stat("max:min", |s| ratio(s.max_min_ratio)),
+        stat("P90/P10", |s| ratio(s.p90_p10)),
+        stat("P50/P10", |s| ratio(s.p50_p10)),
+        stat("P90/P50", |s| ratio(s.p90_p50)),
+        stat("Kaitz", |s| index(s.kaitz)),
+        stat("low pay", |s| pct(s.low_pay_share)),
+    ];
+    let ineq = vec![
+        group_column(),
+        stat("Gini", |s| index(s.gini)),
+        stat("Gini (corr.)", |s| {
+            s.gini_corrected.map(index).unwrap_or_else(|| "-".into())
+        }),
+        stat("Theil T", |s| index(s.theil_t)),
+        stat("MLD", |s| index(s.mld)),
+        stat("Atkinson 0.5", |s| index(s.atkinson_0_5)),
+        stat("Atkinson 1", |s| index(s.atkinson_1)),
+        stat("Atkinson 2", |s| index(s.atkinson_2)),
+        stat("top 10%", |s| pct(s.top10_share)),
+        stat("top 1%", |s| pct(s.top1_share)),
+        stat("Palma", |s| ratio(s.palma)),
+    ];
+    // One row per (group, cap); groups without rows have none.
+    type CapRow<'a> = (&'a str, &'a wages_analysis::inequality::CapRow);
+    let cap_rows: Vec<CapRow> = sc
         .iter()
-        .map(|(l, s)| {
-            let Some(s) = s else {
-                return empty_row(l, levels_h.len(), true);
-            };
-            let mut r = vec![l.clone(), s.n.to_string()];
-            if a.weighted {
-                r.push(count(s.weighted_n));
-            }
-            r.extend([s.min, s.p10, s.p50, s.mean, s.p90, s.max].map(level));
-            r
-        })
+        .filter_map(|(l, s)| s.map(|s| (l.as_str(), s)))
+        .flat_map(|(l, s)| s.caps.iter().map(move |c| (l, c)))
         .collect();
-    let ratios: Vec<Vec<String>> = sc
-        .iter()
-        .map(|(l, s)| {
-            let Some(s) = s else {
-                return empty_row(l, 7, false);
-            };
-            vec![
-                l.clone(),
-                ratio(s.max_min_ratio),
-                ratio(s.p90_p10),
-                ratio(s.p50_p10),
-                ratio(s.p90_p50),
-                index(s.kaitz),
-                pct(s.low_pay_share),
-            ]
-        })
-        .collect();
-    let ineq: Vec<Vec<String>> = sc
-        .iter()
-        .map(|(l, s)| {
-            let Some(s) = s else {
-                return empty_row(l, 11, false);
-            };
-            vec![
-                l.clone(),
-                index(s.gini),
-                s.gini_corrected.map(index).unwrap_or_else(|| "-".into()),
-                index(s.theil_t),
-                index(s.mld),
-                index(s.atkinson_0_5),
-                index(s.atkinson_1),
-                index(s.atkinson_2),
-                pct(s.top10_share),
-                pct(s.top1_share),
-                ratio(s.palma),
-            ]
-        })
-        .collect();
-    let mut caps_h = vec!["group", "cap", "threshold", "rows above"];
+    let mut caps: Vec<DynColumn<CapRow>> = vec![
+        DynColumn::new("group", |(l, _): &CapRow| l.to_string()),
+        DynColumn::new("cap", |(_, c): &CapRow| multiple(c.k)),
+        DynColumn::new("threshold", |(_, c): &CapRow| level(c.threshold)),
+        DynColumn::new("rows above", |(_, c): &CapRow| c.rows.to_string()),
+    ];
     if a.weighted {
-        caps_h.push("weighted above");
+        caps.push(DynColumn::new("weighted above", |(_, c): &CapRow| {
+            count(c.count)
+        }));
     }
-    caps_h.extend(["share above", "pay above threshold"]);
-    let mut caps = Vec::new();
-    for (l, s) in &sc {
-        let Some(s) = s else { continue };
-        for c in &s.caps {
-            let mut r = vec![
-                l.clone(),
-                multiple(c.k),
-                level(c.threshold),
-                c.rows.to_string(),
-            ];
-            if a.weighted {
-                r.push(count(c.count));
-            }
-            r.extend([pct(c.share), level(c.pay_above_total)]);
-            caps.push(r);
-        }
-    }
+    caps.extend([
+        DynColumn::new("share above", |(_, c): &CapRow| pct(c.share)),
+        DynColumn::new("pay above threshold", |(_, c): &CapRow| {
+            level(c.pay_above_total)
+        }),
+    ]);
     vec![
-        ("Pay levels", levels_h, levels),
+        ("Pay levels", output::export_dyn(format, &levels, &sc)),
         (
             "Ratios (max:min of the data; Kaitz = minimum / median; low pay = share below 2/3 of the median)",
-            vec![
-                "group", "max:min", "P90/P10", "P50/P10", "P90/P50", "Kaitz", "low pay",
-            ],
-            ratios,
+            output::export_dyn(format, &ratios, &sc),
         ),
-        (
-            "Inequality",
-            vec![
-                "group",
-                "Gini",
-                "Gini (corr.)",
-                "Theil T",
-                "MLD",
-                "Atkinson 0.5",
-                "Atkinson 1",
-                "Atkinson 2",
-                "top 10%",
-                "top 1%",
-                "Palma",
-            ],
-            ineq,
-        ),
+        ("Inequality", output::export_dyn(format, &ineq, &sc)),
         (
             "Caps: who earns more than k x the minimum, and the pay above k x minimum a cap would redirect",
-            caps_h,
-            caps,
+            output::export_dyn(format, &caps, &cap_rows),
         ),
     ]
 }
@@ -269,21 +241,15 @@ fn human(args: &AnalyzeArgs, a: &Analysis) -> String {
             s.push('\n');
         }
     }
-    for (title, header, rows) in sections(a) {
+    for (title, table) in tables(a, args.format) {
         s.push('\n');
         if md {
             s.push_str(&format!("## {}\n\n", output::markdown_cell(title)));
-            s.push_str(&output::markdown_table(&header, &rows));
         } else {
             s.push_str(title);
             s.push('\n');
-            let mut t = output::terminal_table(&header);
-            for r in rows {
-                t.add_row(r);
-            }
-            s.push_str(&t.to_string());
-            s.push('\n');
         }
+        s.push_str(&table);
     }
     s
 }
@@ -381,109 +347,94 @@ fn full(x: f64) -> String {
     format!("{}", unsigned_zero(x))
 }
 
+/// A CSV row: the scope (`all` or `group`), the group's label (control characters as in the
+/// file; the CSV writer escapes them), and its summary (none for a group without rows).
+type CsvScope<'a> = (&'static str, &'a str, Option<&'a Summary>);
+
+/// A CSV statistic column: the full-precision cell from a summary, empty without rows.
+fn csv_stat<'a>(
+    header: impl Into<String>,
+    cell: impl Fn(&Summary) -> String + 'a,
+) -> DynColumn<'a, CsvScope<'a>> {
+    DynColumn::new(header, move |(_, _, s): &CsvScope| {
+        s.map(&cell).unwrap_or_default()
+    })
+}
+
 fn csv(args: &AnalyzeArgs, a: &Analysis) -> String {
-    let mut header: Vec<String> = [
-        "scope",
-        "group",
-        "n",
-        "weighted_n",
-        "min",
-        "p10",
-        "p50",
-        "mean",
-        "p90",
-        "max",
-        "max_min_ratio",
-        "p90_p10",
-        "p50_p10",
-        "p90_p50",
-        "minimum",
-        "minimum_source",
-        "dropped_nonpositive",
-        "kaitz",
-        "low_pay_share",
-        "gini",
-        "gini_corrected",
-        "theil_t",
-        "mld",
-        "atkinson_0_5",
-        "atkinson_1",
-        "atkinson_2",
-        "top10_share",
-        "top1_share",
-        "palma",
-    ]
-    .map(String::from)
-    .to_vec();
-    for k in &args.caps {
-        for f in ["threshold", "rows", "count", "share", "pay_above_total"] {
-            header.push(format!("cap_{k}_{f}"));
-        }
-    }
     let source = match a.minimum_source {
         MinimumSource::Given => "given",
         MinimumSource::SmallestPay => "smallest_pay",
     };
-    let mut scopes: Vec<(&str, &str, Option<&Summary>)> = vec![("all", "", Some(&a.all))];
-    for g in &a.groups {
-        scopes.push(("group", &g.label, g.summary.as_ref()));
-    }
-    let rows: Vec<Vec<String>> = scopes
-        .into_iter()
-        .map(|(scope, label, s)| {
-            let Some(s) = s else {
-                // A group without rows: 0 rows, every statistic empty.
-                let mut r = vec![scope.to_string(), label.to_string(), "0".to_string()];
-                r.resize(header.len(), String::new());
-                return r;
-            };
-            let mut r = vec![scope.to_string(), label.to_string(), s.n.to_string()];
-            r.extend(
-                [
-                    s.weighted_n,
-                    s.min,
-                    s.p10,
-                    s.p50,
-                    s.mean,
-                    s.p90,
-                    s.max,
-                    s.max_min_ratio,
-                    s.p90_p10,
-                    s.p50_p10,
-                    s.p90_p50,
-                    s.minimum,
-                ]
-                .map(full),
-            );
-            r.push(source.to_string());
-            r.push(if scope == "all" {
-                a.dropped_nonpositive.to_string()
+    let dropped = a.dropped_nonpositive.to_string();
+    let mut columns: Vec<DynColumn<CsvScope>> = vec![
+        DynColumn::new("scope", |(scope, _, _): &CsvScope| scope.to_string()),
+        DynColumn::new("group", |(_, label, _): &CsvScope| label.to_string()),
+        DynColumn::new("n", |(_, _, s): &CsvScope| {
+            s.map_or_else(|| "0".to_string(), |s| s.n.to_string())
+        }),
+        csv_stat("weighted_n", |s| full(s.weighted_n)),
+        csv_stat("min", |s| full(s.min)),
+        csv_stat("p10", |s| full(s.p10)),
+        csv_stat("p50", |s| full(s.p50)),
+        csv_stat("mean", |s| full(s.mean)),
+        csv_stat("p90", |s| full(s.p90)),
+        csv_stat("max", |s| full(s.max)),
+        csv_stat("max_min_ratio", |s| full(s.max_min_ratio)),
+        csv_stat("p90_p10", |s| full(s.p90_p10)),
+        csv_stat("p50_p10", |s| full(s.p50_p10)),
+        csv_stat("p90_p50", |s| full(s.p90_p50)),
+        csv_stat("minimum", |s| full(s.minimum)),
+        csv_stat("minimum_source", move |_| source.to_string()),
+        // The rows excluded by --drop-nonpositive are counted once, on the whole table.
+        DynColumn::new("dropped_nonpositive", move |(scope, _, s): &CsvScope| {
+            if *scope == "all" && s.is_some() {
+                dropped.clone()
             } else {
                 String::new()
-            });
-            r.extend([s.kaitz, s.low_pay_share, s.gini].map(full));
-            r.push(s.gini_corrected.map(full).unwrap_or_default());
-            r.extend(
-                [
-                    s.theil_t,
-                    s.mld,
-                    s.atkinson_0_5,
-                    s.atkinson_1,
-                    s.atkinson_2,
-                    s.top10_share,
-                    s.top1_share,
-                    s.palma,
-                ]
-                .map(full),
-            );
-            for c in &s.caps {
-                r.push(full(c.threshold));
-                r.push(c.rows.to_string());
-                r.extend([c.count, c.share, c.pay_above_total].map(full));
             }
-            r
-        })
-        .collect();
-    let h: Vec<&str> = header.iter().map(String::as_str).collect();
-    output::csv_text(&h, &rows)
+        }),
+        csv_stat("kaitz", |s| full(s.kaitz)),
+        csv_stat("low_pay_share", |s| full(s.low_pay_share)),
+        csv_stat("gini", |s| full(s.gini)),
+        csv_stat("gini_corrected", |s| {
+            s.gini_corrected.map(full).unwrap_or_default()
+        }),
+        csv_stat("theil_t", |s| full(s.theil_t)),
+        csv_stat("mld", |s| full(s.mld)),
+        csv_stat("atkinson_0_5", |s| full(s.atkinson_0_5)),
+        csv_stat("atkinson_1", |s| full(s.atkinson_1)),
+        csv_stat("atkinson_2", |s| full(s.atkinson_2)),
+        csv_stat("top10_share", |s| full(s.top10_share)),
+        csv_stat("top1_share", |s| full(s.top1_share)),
+        csv_stat("palma", |s| full(s.palma)),
+    ];
+    // Five columns per cap asked for, in the order of --caps (the summary's caps follow it).
+    for (j, k) in args.caps.iter().enumerate() {
+        let cap = move |s: &Summary| s.caps.get(j).cloned();
+        columns.extend([
+            csv_stat(format!("cap_{k}_threshold"), move |s| {
+                cap(s).map(|c| full(c.threshold)).unwrap_or_default()
+            }),
+            csv_stat(format!("cap_{k}_rows"), move |s| {
+                cap(s).map(|c| c.rows.to_string()).unwrap_or_default()
+            }),
+            csv_stat(format!("cap_{k}_count"), move |s| {
+                cap(s).map(|c| full(c.count)).unwrap_or_default()
+            }),
+            csv_stat(format!("cap_{k}_share"), move |s| {
+                cap(s).map(|c| full(c.share)).unwrap_or_default()
+            }),
+            csv_stat(format!("cap_{k}_pay_above_total"), move |s| {
+                cap(s).map(|c| full(c.pay_above_total)).unwrap_or_default()
+            }),
+        ]);
+    }
+    let mut rows: Vec<CsvScope> = vec![("all", "", Some(&a.all))];
+    rows.extend(
+        a.groups
+            .iter()
+            .map(|g| ("group", g.label.as_str(), g.summary.as_ref())),
+    );
+    output::export_dyn(Format::Csv, &columns, &rows)
 }
