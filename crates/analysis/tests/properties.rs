@@ -16,8 +16,7 @@ use std::collections::BTreeMap;
 use wages_analysis::inequality::Sample;
 use wages_analysis::interval::Interval;
 use wages_analysis::ledger::{
-    self, parse::parse_formula, Body, DerivedSpec, DerivedValue, Exactness, Iv, Outcome, Quantity,
-    Spec,
+    self, parse::parse_formula, Body, DerivedSpec, DerivedValue, Exactness, Outcome, Quantity, Spec,
 };
 use wages_analysis::tabulation::{gini_bounds, Bracket, BracketTable};
 use wages_analysis::unit::Unit;
@@ -25,10 +24,7 @@ use wages_analysis::unit::Unit;
 fn quantity(x: f64, iv: Interval, unit: &str) -> Quantity {
     Quantity {
         point: Some(x),
-        interval: Iv {
-            lo: iv.lo(),
-            hi: iv.hi(),
-        },
+        interval: iv,
         unit: Unit::from_key(unit).unwrap(),
         assumptions: Vec::new(),
     }
@@ -147,8 +143,8 @@ proptest! {
         for o in out.iter().filter(|o| matches!(o.id(), "t" | "regrouped")) {
             let Outcome::Derived(d) = o else { panic!("{o:?}") };
             prop_assert!((d.point.unwrap() - sum).abs() <= tol, "{:?} != {sum}", d.point);
-            prop_assert!((d.interval.lo - lo).abs() <= tol, "{:?}", d.interval);
-            prop_assert!((d.interval.hi - hi).abs() <= tol, "{:?}", d.interval);
+            prop_assert!((d.interval.lo() - lo).abs() <= tol, "{:?}", d.interval);
+            prop_assert!((d.interval.hi() - hi).abs() <= tol, "{:?}", d.interval);
             prop_assert_eq!(d.exactness, Exactness::Exact);
         }
     }
@@ -185,8 +181,8 @@ proptest! {
         let hi: f64 = groups.iter().map(|((m, _), (s, _))| m.hi() * s.hi() / 100.0).sum();
         let tol = 1e-9 * (1.0 + hi.abs());
         prop_assert!((total.point.unwrap() - sum).abs() <= tol);
-        prop_assert!((total.interval.lo - lo).abs() <= tol, "{:?} vs [{lo}, {hi}]", total.interval);
-        prop_assert!((total.interval.hi - hi).abs() <= tol, "{:?} vs [{lo}, {hi}]", total.interval);
+        prop_assert!((total.interval.lo() - lo).abs() <= tol, "{:?} vs [{lo}, {hi}]", total.interval);
+        prop_assert!((total.interval.hi() - hi).abs() <= tol, "{:?} vs [{lo}, {hi}]", total.interval);
         let direct: f64 = groups.iter().map(|((_, m), (_, s))| m * s / 100.0).sum();
         prop_assert!((total.point.unwrap() - direct).abs() <= tol);
     }

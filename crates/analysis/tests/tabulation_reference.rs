@@ -189,14 +189,17 @@ fn worked_counts_with_rounding() {
     let w = worked();
     for row in w["counts"].as_array().unwrap() {
         let r = f64s(row);
-        let c = count_interval(r[0], r[1], r[2] as i32);
-        close(c.lo + 1.0, r[3] + 1.0, EXACT, "count lo");
-        close(c.point + 1.0, r[4] + 1.0, EXACT, "count point");
-        close(c.hi + 1.0, r[5] + 1.0, EXACT, "count hi");
+        let c = count_interval(r[0], r[1], r[2] as i32).unwrap();
+        close(c.interval().lo() + 1.0, r[3] + 1.0, EXACT, "count lo");
+        close(c.value() + 1.0, r[4] + 1.0, EXACT, "count point");
+        close(c.interval().hi() + 1.0, r[5] + 1.0, EXACT, "count hi");
     }
     // Written out: 20% of 1000 printed without decimals is 195..205.
-    let c = count_interval(1000.0, 20.0, 0);
-    assert_eq!((c.lo, c.point, c.hi), (195.0, 200.0, 205.0));
+    let c = count_interval(1000.0, 20.0, 0).unwrap();
+    assert_eq!(
+        (c.interval().lo(), c.value(), c.interval().hi()),
+        (195.0, 200.0, 205.0)
+    );
     assert_eq!(printed_decimals("12.50"), 2);
     assert_eq!(printed_decimals(" 7 "), 0);
     assert_eq!(printed_decimals("3,25"), 2);

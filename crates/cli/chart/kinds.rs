@@ -176,8 +176,8 @@ impl<'a> Source<'a> {
                 Outcome::Derived(d) => Ok(Val {
                     id: id.to_string(),
                     point: d.point,
-                    lo: d.interval.lo,
-                    hi: d.interval.hi,
+                    lo: d.interval.lo(),
+                    hi: d.interval.hi(),
                     date: None,
                 }),
                 Outcome::Unavailable(u) => Err(self.error(format!(
@@ -193,8 +193,8 @@ impl<'a> Source<'a> {
             return Ok(Val {
                 id: id.to_string(),
                 point: q.point,
-                lo: q.interval.lo,
-                hi: q.interval.hi,
+                lo: q.interval.lo(),
+                hi: q.interval.hi(),
                 date: self.ds.figure(id).and_then(|f| f.date),
             });
         }

@@ -11,8 +11,7 @@
 
 use std::collections::BTreeSet;
 
-use wages_analysis::interval::Interval;
-use wages_analysis::ledger::{Iv, Outcome, Verdict};
+use wages_analysis::ledger::{Outcome, Verdict};
 use wages_data::ledger::{self as ledger, Evaluated, LineDecl};
 use wages_data::{Dataset, Figure, GradeRule, PayScale, Value};
 
@@ -96,14 +95,6 @@ pub fn build(dataset: &Dataset) -> Result<Report, CliError> {
     })
 }
 
-fn interval(iv: Iv) -> Interval {
-    // The engine's intervals are ordered and never NaN; a failure here would be an engine bug,
-    // shown as the widest interval rather than a wrong narrow one.
-    Interval::new(iv.lo, iv.hi).unwrap_or_else(|_| {
-        Interval::new(f64::NEG_INFINITY, f64::INFINITY).expect("the whole line is an interval")
-    })
-}
-
 fn assumed(ev: &Evaluated, ids: &[String]) -> Vec<Assumed> {
     ids.iter()
         .map(|id| match ev.assumptions.get(id) {
@@ -132,7 +123,7 @@ fn ledger_line(names: &ledger::Names, ev: &Evaluated, decl: &LineDecl, outcome: 
                 id: d.id.clone(),
                 label,
                 value: d.point,
-                interval: interval(d.interval),
+                interval: d.interval,
                 unit_text: decl
                     .unit_text
                     .clone()
@@ -160,7 +151,7 @@ fn ledger_line(names: &ledger::Names, ev: &Evaluated, decl: &LineDecl, outcome: 
                     .iter()
                     .map(|(id, iv)| HoldsFor {
                         id: id.clone(),
-                        interval: interval(*iv),
+                        interval: *iv,
                     })
                     .collect(),
                 inputs: c.inputs.clone(),
@@ -203,7 +194,7 @@ fn reported_figure(f: &Figure) -> Line {
         },
         value_text: f.display(),
         qualifier: Some(f.qualifier.as_str().to_string()),
-        interval: ledger::figure_quantity(f).map(|q| interval(q.interval)),
+        interval: ledger::figure_quantity(f).map(|q| q.interval),
         unit: Some(f.unit.key().to_string()),
         unit_text: f.unit_text(),
         status: status(f.status),

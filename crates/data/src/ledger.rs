@@ -14,9 +14,10 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use wages_analysis::format::fmt_num;
+use wages_analysis::interval::Interval;
 use wages_analysis::interval::{interval_from_qualifier, Qualifier};
 use wages_analysis::ledger::parse::{parse_template, Piece};
-use wages_analysis::ledger::{self as engine, Inputs, Iv, Outcome, Quantity, Spec};
+use wages_analysis::ledger::{self as engine, Inputs, Outcome, Quantity, Spec};
 
 use crate::model::{Dataset, Figure, Status, Unit, Value};
 
@@ -122,10 +123,7 @@ pub fn figure_quantity(f: &Figure) -> Option<Quantity> {
     }
     Some(Quantity {
         point,
-        interval: Iv {
-            lo: iv.lo(),
-            hi: iv.hi(),
-        },
+        interval: iv,
         unit: f.unit,
         assumptions,
     })
@@ -134,7 +132,8 @@ pub fn figure_quantity(f: &Figure) -> Option<Quantity> {
 fn exact(x: f64, unit: Unit, assumptions: Vec<String>) -> Quantity {
     Quantity {
         point: Some(x),
-        interval: Iv::point(x),
+        // Grades and coefficients are validated finite at load.
+        interval: Interval::point(x).unwrap_or_else(|_| Interval::non_negative()),
         unit,
         assumptions,
     }

@@ -29,6 +29,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 use crate::format::fmt_num;
+use crate::interval::Interval;
 use crate::unit::Unit;
 use parse::{BinOp, Claim, Cmp, Expr, Func, Ref};
 use range::{EvalError, Node};
@@ -42,7 +43,7 @@ pub struct Quantity {
     /// The value as stated; `None` when the input has no single value (then only `lo()` and
     /// `hi()` may use it).
     pub point: Option<f64>,
-    pub interval: Iv,
+    pub interval: Interval,
     pub unit: Unit,
     /// Ids of the assumptions the figure itself rests on (an assumed figure, a convention).
     pub assumptions: Vec<String>,
@@ -143,7 +144,7 @@ pub struct DerivedValue {
     pub id: String,
     /// `None` for a window.
     pub point: Option<f64>,
-    pub interval: Iv,
+    pub interval: Interval,
     pub exactness: Exactness,
     pub bound: Option<Bound>,
     /// The formula with the numbers substituted and its result: "80 / 2 = 40".
@@ -190,14 +191,14 @@ pub struct CheckValue {
     pub id: String,
     pub verdict: Verdict,
     /// Point value and range of each side.
-    pub lhs: (f64, Iv),
-    pub rhs: (f64, Iv),
+    pub lhs: (f64, Interval),
+    pub rhs: (f64, Interval),
     /// The range of `lhs - rhs` over the joint box (shared figures vary once).
-    pub difference: Iv,
+    pub difference: Interval,
     pub exactness: Exactness,
     /// For UNDECIDED: each uncertain figure with the sub-interval where the claim would hold
     /// (the other figures at their point values).
-    pub holds_for: Vec<(String, Iv)>,
+    pub holds_for: Vec<(String, Interval)>,
     /// One line with the numbers and the verdict.
     pub detail: String,
     pub inputs: Vec<String>,
@@ -918,6 +919,19 @@ fn push_unique(v: &mut Vec<String>, s: &str) {
     }
 }
 
+/// The engine's interval as the toolkit's [`Interval`]; an interval no number can be in (an
+/// overflow to infinity at both ends) makes the line not available.
+fn public(iv: Iv) -> Result<Interval, String> {
+    Interval::new(iv.lo, iv.hi).map_err(|_| EvalError::NotFinite.to_string())
+}
+
+fn engine_iv(i: Interval) -> Iv {
+    Iv {
+        lo: i.lo(),
+        hi: i.hi(),
+    }
+}
+
 /// `=` when the printed number is the value, `≈` when it is rounded.
 fn equals(x: f64) -> String {
     let (s, exact) = fmt_num(x);
@@ -1000,7 +1014,7 @@ impl<'a> Engine<'a> {
                             "`{key}` has no single value (a range); use lo({{{key}}}) or hi({{{key}}})"
                         ));
                     }
-                    Node::Var(self.var(&key, q.interval, q.point))
+                    Node::Var(self.var(&key, engine_iv(q.interval), q.point))
                 } else if let Some(&i) =
                     self.derived.get(key.as_str()).filter(|_| r.field.is_none())
                 {
@@ -1229,7 +1243,7 @@ impl<'a> Engine<'a> {
                 Ok(DerivedValue {
                     id: d.id.clone(),
                     point: Some(point),
-                    interval,
+                    interval: public(interval)?,
                     exactness,
                     bound,
                     formula,
@@ -1293,7 +1307,7 @@ impl<'a> Engine<'a> {
                 Ok(DerivedValue {
                     id: d.id.clone(),
                     point: None,
-                    interval,
+                    interval: public(interval)?,
                     exactness,
                     bound: None,
                     formula,
@@ -1394,28 +1408,31 @@ impl<'a> Engine<'a> {
             verdict,
             lhs: (
                 lp,
-                Iv {
+                public(Iv {
                     lo: lr.lo,
                     hi: lr.hi,
-                },
+                })?,
             ),
             rhs: (
                 rp,
-                Iv {
+                public(Iv {
                     lo: rr.lo,
                     hi: rr.hi,
-                },
+                })?,
             ),
-            difference: Iv {
+            difference: public(Iv {
                 lo: dr.lo,
                 hi: dr.hi,
-            },
+            })?,
             exactness: if acc.enclosed {
                 Exactness::Enclosure
             } else {
                 dr.exactness
             },
-            holds_for,
+            holds_for: holds_for
+                .into_iter()
+                .map(|(k, h)| Ok((k, public(h)?)))
+                .collect::<Result<_, String>>()?,
             detail,
             inputs: acc.inputs.clone(),
             assumptions: acc.assumptions.clone(),

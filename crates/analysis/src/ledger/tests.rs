@@ -1,11 +1,12 @@
 use super::parse::{parse_claim, parse_formula};
 use super::*;
+use crate::interval::Interval;
 use crate::unit::Unit;
 
 fn q(point: f64, lo: f64, hi: f64, unit: &str) -> Quantity {
     Quantity {
         point: Some(point),
-        interval: Iv { lo, hi },
+        interval: Interval::new(lo, hi).unwrap(),
         unit: Unit::from_key(unit).unwrap(),
         assumptions: Vec::new(),
     }
@@ -75,7 +76,7 @@ fn brute(
                 let iv = inputs[*key].interval;
                 let j = rest % (steps + 1);
                 rest /= steps + 1;
-                iv.lo + (iv.hi - iv.lo) * j as f64 / steps as f64
+                iv.lo() + (iv.hi() - iv.lo()) * j as f64 / steps as f64
             })
             .collect();
         let y = f(&x);
@@ -113,7 +114,7 @@ fn derived_lines_rest_on_the_underlying_figures_not_on_intermediate_intervals() 
         ((15_400.0 + x[0]) / x[0]).ln() / 2f64.ln()
     });
     assert!(
-        close(alpha.interval.lo, blo) && close(alpha.interval.hi, bhi),
+        close(alpha.interval.lo(), blo) && close(alpha.interval.hi(), bhi),
         "{alpha:?}"
     );
     assert_eq!(alpha.exactness, Exactness::Exact);
@@ -121,22 +122,27 @@ fn derived_lines_rest_on_the_underlying_figures_not_on_intermediate_intervals() 
     assert_eq!(alpha.inputs, ["n15", "c"]);
     // Interval arithmetic on the intermediate N(>15) = [16,850, 16,950] would give a wider
     // [ln(16,850 / 1,550), ln(16,950 / 1,450)] / ln 2.
-    assert!(alpha.interval.lo > (16_850.0f64 / 1_550.0).ln() / 2f64.ln());
+    assert!(alpha.interval.lo() > (16_850.0f64 / 1_550.0).ln() / 2f64.ln());
     let mean = value(&out[2]);
     let (mlo, mhi) = brute(&inputs, &["c"], |x| {
         let a = ((15_400.0 + x[0]) / x[0]).ln() / 2f64.ln();
         a / (a - 1.0) * 30.0
     });
     assert!(
-        close(mean.interval.lo, mlo) && close(mean.interval.hi, mhi),
+        close(mean.interval.lo(), mlo) && close(mean.interval.hi(), mhi),
         "{mean:?}"
     );
     let pop = value(&out[3]);
-    assert!(close(pop.interval.lo, 80_000.0 / 0.1385) && close(pop.interval.hi, 90_000.0 / 0.1375));
+    assert!(
+        close(pop.interval.lo(), 80_000.0 / 0.1385) && close(pop.interval.hi(), 90_000.0 / 0.1375)
+    );
     let rest = value(&out[4]);
     // 80,000 - 15,400 - 1,500 = 63,100 in [80,000 - 15,400 - 1,550, 90,000 - 15,400 - 1,450]
     assert_eq!(rest.point, Some(63_100.0));
-    assert_eq!((rest.interval.lo, rest.interval.hi), (63_050.0, 73_150.0));
+    assert_eq!(
+        (rest.interval.lo(), rest.interval.hi()),
+        (63_050.0, 73_150.0)
+    );
     assert_eq!(rest.formula, "80,000 - 15,400 - 1,500 = 63,100");
 }
 
@@ -157,13 +163,13 @@ fn non_monotone_formulas_give_an_enclosure_that_contains_the_sampled_range() {
         let d = value(o);
         let (slo, shi) = brute(&inputs, &["x", "y"], f);
         assert!(
-            d.interval.lo <= slo + 1e-12 && d.interval.hi >= shi - 1e-12,
+            d.interval.lo() <= slo + 1e-12 && d.interval.hi() >= shi - 1e-12,
             "{d:?} vs [{slo}, {shi}]"
         );
         // tight: within 1% of the width of the sampled range
         let w = (shi - slo).max(1e-9);
         assert!(
-            slo - d.interval.lo < 0.01 * w + 1e-6 && d.interval.hi - shi < 0.01 * w + 1e-6,
+            slo - d.interval.lo() < 0.01 * w + 1e-6 && d.interval.hi() - shi < 0.01 * w + 1e-6,
             "{d:?}"
         );
     }
@@ -196,7 +202,7 @@ fn checks_are_three_valued() {
     assert_eq!(maybe.holds_for.len(), 1);
     let (k, h) = &maybe.holds_for[0];
     assert_eq!(k, "c");
-    assert!(close(h.lo, 1500.0) && h.hi == 1550.0, "{h:?}");
+    assert!(close(h.lo(), 1500.0) && h.hi() == 1550.0, "{h:?}");
     assert_eq!(verdict(&out[3]).verdict, Verdict::Pass);
     assert_eq!(verdict(&out[4]).verdict, Verdict::Fail);
     assert_eq!(verdict(&out[5]).verdict, Verdict::Pass);
@@ -242,7 +248,10 @@ fn division_by_a_value_that_can_be_zero_is_unavailable_and_the_rest_still_evalua
     let good = value(&out[2]);
     // at most 5 at the start, above 30 later: grew at least 30 / 5 = 6 times, [6, ∞)
     assert_eq!(good.point, Some(6.0));
-    assert_eq!((good.interval.lo, good.interval.hi), (6.0, f64::INFINITY));
+    assert_eq!(
+        (good.interval.lo(), good.interval.hi()),
+        (6.0, f64::INFINITY)
+    );
     assert_eq!(good.bound, Some(Bound::AtLeast));
     assert_eq!(good.formula, "30 / 5 = 6 (at least)");
     let Outcome::Unavailable(u) = &out[3] else {
@@ -261,7 +270,7 @@ fn windows_have_no_point_and_lo_hi_read_interval_ends() {
         "m".into(),
         Quantity {
             point: None,
-            interval: Iv { lo: 20.0, hi: 50.0 },
+            interval: Interval::new(20.0, 50.0).unwrap(),
             unit: Unit::from_key("multiple-of-worker-pay").unwrap(),
             assumptions: Vec::new(),
         },
@@ -282,7 +291,10 @@ fn windows_have_no_point_and_lo_hi_read_interval_ends() {
     let out = evaluate(&inputs.clone().into(), &specs);
     let w = value(&out[0]);
     assert_eq!(w.point, None);
-    assert_eq!((w.interval.lo, w.interval.hi), (645.0 / 50.0, 300.0 / 20.0));
+    assert_eq!(
+        (w.interval.lo(), w.interval.hi()),
+        (645.0 / 50.0, 300.0 / 20.0)
+    );
     assert_eq!(w.formula, "[645 / 50, 300 / 20] = [12.9, 15]");
     assert_eq!(verdict(&out[1]).verdict, Verdict::Pass);
     let Outcome::Unavailable(u) = &out[2] else {
@@ -442,11 +454,11 @@ fn long_chains_and_cycles_evaluate_without_deep_recursion_or_blow_up() {
     assert_eq!(last.id, format!("l{}", n - 1));
     assert!(close(last.point.unwrap(), 1.0));
     assert_eq!(last.exactness, Exactness::Enclosure);
-    assert!(last.interval.lo <= 0.5 && last.interval.hi >= 1.5);
+    assert!(last.interval.lo() <= 0.5 && last.interval.hi() >= 1.5);
     let early = value(&out[n - 2]);
     assert_eq!(early.id, "l1");
     assert_eq!(early.exactness, Exactness::Exact);
-    assert_eq!((early.interval.lo, early.interval.hi), (0.5, 1.5));
+    assert_eq!((early.interval.lo(), early.interval.hi()), (0.5, 1.5));
     let Outcome::Unavailable(u) = &out[n] else {
         panic!()
     };
@@ -465,7 +477,7 @@ fn a_range_or_a_window_used_as_a_value_is_a_problem() {
         "m".into(),
         Quantity {
             point: None,
-            interval: Iv { lo: 20.0, hi: 50.0 },
+            interval: Interval::new(20.0, 50.0).unwrap(),
             unit: Unit::from_key("number").unwrap(),
             assumptions: Vec::new(),
         },

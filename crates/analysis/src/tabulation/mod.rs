@@ -68,7 +68,7 @@ pub use result::{
 };
 pub use rounding::{
     count_interval, half_unit, printed_decimals, rounding_tolerance, share_percent_interval,
-    shares_sum_consistent, RoundedValue,
+    shares_sum_consistent,
 };
 pub use table::{
     pareto_alpha_from_mean, pareto_mean, Bracket, BracketTable, ParetoExponent, TabulationError,

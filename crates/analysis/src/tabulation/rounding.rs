@@ -1,33 +1,8 @@
 //! Counts extrapolated from shares printed with a given number of decimals, with the interval
 //! the rounding leaves.
 
-use serde::Serialize;
-
 use crate::estimate::Estimate;
 use crate::interval::{Interval, IntervalError};
-
-/// A count with the closed interval `[lo, hi]` that the rounding of its share allows, as
-/// [`count_interval`] returns it (its fields are read by callers). Everything else in the
-/// tabulation module uses [`Estimate`], to which [`RoundedValue::estimate`] converts.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct RoundedValue {
-    /// The value as printed (or computed from the printed value).
-    pub point: f64,
-    pub lo: f64,
-    pub hi: f64,
-}
-
-impl RoundedValue {
-    /// Whether `x` lies in `[lo, hi]`.
-    pub fn contains(&self, x: f64) -> bool {
-        self.lo <= x && x <= self.hi
-    }
-
-    /// The same point and interval as an [`Estimate`] (an error if the point lies outside).
-    pub fn estimate(&self) -> Result<Estimate, IntervalError> {
-        Estimate::new(self.point, Interval::new(self.lo, self.hi)?)
-    }
-}
 
 /// Half a unit in the last printed place: `0.5 * 10^-decimals`. `decimals` may be negative
 /// (a share printed as `0.5e2` is rounded to tens: `decimals = -1`, half unit 5).
@@ -56,13 +31,16 @@ pub fn share_percent_interval(share_percent: f64, decimals: i32) -> Interval {
 /// `membership * [s - 0.5*10^-d, s + 0.5*10^-d] / 100` (shares clipped to `[0, 100]`).
 ///
 /// Example: 20% of 1,000 members printed with 0 decimals is `[195, 205]`, point 200.
-pub fn count_interval(membership: f64, share_percent: f64, decimals: i32) -> RoundedValue {
+pub fn count_interval(
+    membership: f64,
+    share_percent: f64,
+    decimals: i32,
+) -> Result<Estimate, IntervalError> {
     let s = share_percent_interval(share_percent, decimals);
-    RoundedValue {
-        point: membership * share_percent / 100.0,
-        lo: membership * s.lo() / 100.0,
-        hi: membership * s.hi() / 100.0,
-    }
+    Estimate::new(
+        membership * share_percent / 100.0,
+        Interval::new(membership * s.lo() / 100.0, membership * s.hi() / 100.0)?,
+    )
 }
 
 /// The place of the last printed digit of a number as printed, as a number of decimals: what
