@@ -439,3 +439,42 @@ unit = "persons"
         .unwrap()
         .contains("did you mean `{total}`?"));
 }
+
+/// `data show` of a ledger line prints its record as written (formula with ids, unit,
+/// assumptions, file); the values are the report's.
+#[test]
+fn show_prints_a_derived_line_and_a_check_as_written() {
+    let out = wages()
+        .args(["data", "show", "vovsi-count-8-15x", "--format", "csv"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("kind,derived\n"), "{text}");
+    assert!(
+        text.contains(
+            "formula,{vovsi-count-above-8x} - {vovsi-count-15-30x} - {vovsi-count-above-30x}\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("file,derivations/pirani-2006.toml\n"),
+        "{text}"
+    );
+    let out = wages()
+        .args([
+            "data",
+            "show",
+            "pavlova-645-is-430-plus-50",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["kind"], "check");
+    assert_eq!(
+        v["claim"],
+        "{pavlova-maximum} == {pavlova-cc-member} × (1 + {conf12-supplement} / 100)"
+    );
+}

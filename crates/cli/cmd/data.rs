@@ -215,9 +215,16 @@ fn show(d: &Dataset, id: &str, format: Format) -> Result<()> {
             p.push((format!("grade {g}"), wages_data::format_number(*c)));
         }
         pairs = p;
+    } else if let Some(l) = d.derivations.lines.iter().find(|l| l.id == id) {
+        pairs = ledger_record(l);
+        let map: serde_json::Map<String, serde_json::Value> = pairs
+            .iter()
+            .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+            .collect();
+        json_text = json(&map)?;
     } else {
         return Err(CliError::usage(format!(
-            "no figure, grade rule or pay scale has the id `{}`; `wages data list` shows the ids",
+            "no figure, grade rule or pay scale has the id `{}`, nor a derived line or check; `wages data list` shows the figures, `wages report --brief` every line",
             output::printable(id)
         )));
     }
@@ -226,6 +233,60 @@ fn show(d: &Dataset, id: &str, format: Format) -> Result<()> {
         _ => output::export(format, SHOW_COLUMNS, &pairs, |_| {}),
     };
     output::print(&text)
+}
+
+/// A derived line or check as its derivations file writes it (formulas with their `{id}`s;
+/// `wages report` shows the values).
+fn ledger_record(l: &wages_data::ledger::LineDecl) -> Vec<(String, String)> {
+    use wages_analysis::ledger::{Body, Spec};
+    let refs = |e: &wages_analysis::ledger::parse::Expr| e.render(&|r| format!("{{{}}}", r.key()));
+    let mut p = vec![
+        ("id".to_string(), l.id.clone()),
+        (
+            "kind".into(),
+            if l.is_check() { "check" } else { "derived" }.into(),
+        ),
+        ("section".into(), l.section.clone()),
+        ("label".into(), l.label.clone()),
+    ];
+    match &l.spec {
+        Spec::Derived(d) => {
+            match &d.body {
+                Body::Formula(e) => p.push(("formula".into(), refs(e))),
+                Body::Window { low, high } => {
+                    p.push(("low".into(), refs(low)));
+                    p.push(("high".into(), refs(high)));
+                }
+            }
+            p.push(("unit".into(), d.unit.key().into()));
+            if !d.assumes.is_empty() {
+                p.push(("assumes".into(), d.assumes.join(", ")));
+            }
+        }
+        Spec::Check(c) => {
+            p.push((
+                "claim".into(),
+                format!(
+                    "{} {} {}",
+                    refs(&c.claim.lhs),
+                    c.claim.op.symbol(),
+                    refs(&c.claim.rhs)
+                ),
+            ));
+            if !c.assumes.is_empty() {
+                p.push(("assumes".into(), c.assumes.join(", ")));
+            }
+        }
+    }
+    if let Some(n) = &l.note {
+        p.push(("note".into(), n.clone()));
+    }
+    p.push(("file".into(), l.file.clone()));
+    p.push((
+        "value".into(),
+        "computed by the ledger: `wages report` shows it with its interval and inputs".into(),
+    ));
+    p
 }
 
 fn check(ctx: &Context, dir: Option<PathBuf>) -> Result<()> {
