@@ -13,7 +13,7 @@ pub enum DataCommand {
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
     },
-    /// Everything recorded about one figure, grade rule or pay scale.
+    /// Everything recorded about one figure, grade rule, pay scale, derived line or check.
     Show {
         /// The record's id (see `wages data list`).
         id: String,
