@@ -406,14 +406,14 @@ fn check_tabulations_dir(dir: &Path) -> TableCheck {
                 &sub,
                 &format!(
                     "not a directory ({}); tabulations/ must be a folder of .csv bracket tables",
-                    kind_of(&m.file_type())
+                    wages_data::files::kind_of(&m.file_type())
                 ),
             );
             return out;
         }
         Err(e) => {
             // Absent is fine (tabulations/ is optional); a broken or looping link is not.
-            if let Some(why) = missing_or(&sub, &e) {
+            if let Some(why) = wages_data::files::missing_or(&sub, &e) {
                 out.io(
                     &sub,
                     &format!("{why}; tabulations/ must be a folder of .csv bracket tables"),
@@ -450,114 +450,18 @@ fn check_tabulations_dir(dir: &Path) -> TableCheck {
 /// The most read from one table: what `wages tabulate` reads of a file.
 const MAX_TABLE_BYTES: u64 = super::tabulate::MAX_INPUT_BYTES;
 
-/// The bytes of a regular file of at most [`MAX_TABLE_BYTES`]; anything else is refused before
-/// it is opened (opening a FIFO blocks until a writer comes), with a message saying what it is.
+/// The bytes of a regular `.csv` file of at most [`MAX_TABLE_BYTES`], by the loader's rules.
 fn read_table(path: &Path) -> std::result::Result<Vec<u8>, String> {
-    use std::io::Read;
-    let special = |kind: &str| {
-        format!("not a regular file ({kind}); tabulations/ holds only regular .csv files: replace it with one, or remove it")
-    };
-    let too_big = || {
-        format!(
-            "larger than {} MiB, too large for a bracket table; check that this is the right file, or remove it",
-            MAX_TABLE_BYTES / (1024 * 1024)
-        )
-    };
-    let meta = match std::fs::metadata(path) {
-        Ok(m) => m,
-        Err(e) => {
-            return Err(missing_or(path, &e)
-                .unwrap_or_else(|| "the file disappeared while the dataset was read".into()))
-        }
-    };
-    if meta.is_dir() {
-        return Err(
-            "is a directory, not a file; rename it so its name does not end in .csv".into(),
-        );
-    }
-    if !meta.is_file() {
-        return Err(special(kind_of(&meta.file_type())));
-    }
-    if meta.len() > MAX_TABLE_BYTES {
-        return Err(too_big());
-    }
-    let mut options = std::fs::OpenOptions::new();
-    options.read(true);
-    // Should the file be swapped for a FIFO between the check above and the open, do not block
-    // in `open` (the check of the opened file below then refuses it).
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NONBLOCK);
-    }
-    let file = options.open(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::PermissionDenied => format!("{e}; check the file's permissions"),
-        _ => e.to_string(),
-    })?;
-    match file.metadata() {
-        Ok(m) if m.is_file() => {}
-        Ok(m) => return Err(special(kind_of(&m.file_type()))),
-        Err(e) => return Err(e.to_string()),
-    }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(MAX_TABLE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| e.to_string())?;
-    if bytes.len() as u64 > MAX_TABLE_BYTES {
-        return Err(too_big());
-    }
-    Ok(bytes)
-}
-
-/// For a path whose `metadata` failed: `None` if nothing is there at all, else why it cannot be
-/// followed (a link to nothing, a loop of links, no permission). The loader's wording.
-fn missing_or(path: &Path, e: &std::io::Error) -> Option<String> {
-    let link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
-    #[cfg(unix)]
-    let looped = e.raw_os_error() == Some(libc::ELOOP);
-    #[cfg(not(unix))]
-    let looped = false;
-    match e.kind() {
-        std::io::ErrorKind::NotFound if !link => None,
-        std::io::ErrorKind::NotFound => Some(format!(
-            "a symbolic link to {}, which does not exist",
-            std::fs::read_link(path)
-                .map(|t| t.display().to_string())
-                .unwrap_or_else(|_| "?".into())
-        )),
-        _ if looped => Some("a loop of symbolic links (too many levels)".into()),
-        std::io::ErrorKind::PermissionDenied => Some(format!(
-            "{e}; check the permissions of the file and its folders"
-        )),
-        _ => Some(e.to_string()),
-    }
-}
-
-/// "a FIFO", "a directory", ...: what a path is when it is not a regular file.
-fn kind_of(t: &std::fs::FileType) -> &'static str {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if t.is_fifo() {
-            return "a FIFO";
-        }
-        if t.is_char_device() {
-            return "a character device";
-        }
-        if t.is_block_device() {
-            return "a block device";
-        }
-        if t.is_socket() {
-            return "a socket";
-        }
-    }
-    if t.is_dir() {
-        "a directory"
-    } else if t.is_file() {
-        "a regular file"
-    } else {
-        "a special file"
-    }
+    wages_data::files::read_regular_file(
+        path,
+        &wages_data::files::FileRole {
+            holder: "tabulations/",
+            ext: "csv",
+            too_big:
+                "too large for a bracket table; check that this is the right file, or remove it",
+            max_bytes: MAX_TABLE_BYTES,
+        },
+    )
 }
 
 #[cfg(test)]

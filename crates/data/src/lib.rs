@@ -13,6 +13,13 @@ mod load;
 mod model;
 
 pub use error::{escape_text, DataError, DataErrors};
+
+/// Reading the files of a dataset folder by the loader's rules (regular files only, at most a
+/// size, a message saying what anything else is), for the folders the loader itself does not
+/// read (the CLI's `data check` reads `tabulations/` with it).
+pub mod files {
+    pub use crate::load::{kind_of, missing_or, read_regular_file, FileRole};
+}
 pub use model::*;
 
 use include_dir::{include_dir, Dir};

@@ -144,7 +144,7 @@ pub fn read_dir_files(dir: &Path) -> Result<ReadFiles, DataErrors> {
 
 /// For a path whose `metadata` failed: `None` if nothing is there at all, else why it cannot be
 /// followed (a link to nothing, a loop of links, no permission).
-fn missing_or(path: &Path, e: &std::io::Error) -> Option<String> {
+pub fn missing_or(path: &Path, e: &std::io::Error) -> Option<String> {
     let link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
     match e.kind() {
         std::io::ErrorKind::NotFound if !link => None,
@@ -175,7 +175,7 @@ fn link_target(path: &Path) -> String {
 }
 
 /// "a FIFO", "a directory", ...: what a path is when it is not a regular file.
-fn kind_of(t: &std::fs::FileType) -> &'static str {
+pub fn kind_of(t: &std::fs::FileType) -> &'static str {
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;
@@ -232,19 +232,42 @@ fn read_one(root: &Path, path: &Path, out: &mut ReadFiles) -> bool {
     }
 }
 
-/// The bytes of a regular file of at most [`MAX_FILE_BYTES`]; anything else is refused before
-/// it is opened (opening a FIFO blocks until a writer comes), with a message saying what it is.
+/// What a file of a dataset folder is, for the messages of [`read_regular_file`].
+pub struct FileRole {
+    /// Who holds such files, for "… holds only regular .EXT files": "a dataset", "tabulations/".
+    pub holder: &'static str,
+    /// The extension the folder's files have: "toml", "csv".
+    pub ext: &'static str,
+    /// What to do about a file over the limit: "too large for a dataset file; split it, ...".
+    pub too_big: &'static str,
+    /// The limit, in bytes.
+    pub max_bytes: u64,
+}
+
+/// The dataset's own files: `figures/`, `scales/`, `derivations/`, `grade-rules.toml`.
+const DATASET_FILE: FileRole = FileRole {
+    holder: "a dataset",
+    ext: "toml",
+    too_big: "too large for a dataset file; split it, or remove it if it is not a dataset file",
+    max_bytes: MAX_FILE_BYTES,
+};
+
 fn read_capped(path: &Path) -> Result<Vec<u8>, String> {
+    read_regular_file(path, &DATASET_FILE)
+}
+
+/// The bytes of a regular file of at most `role.max_bytes`; anything else is refused before it
+/// is opened (opening a FIFO blocks until a writer comes), with a message saying what it is.
+pub fn read_regular_file(path: &Path, role: &FileRole) -> Result<Vec<u8>, String> {
     use std::io::Read;
+    let max = role.max_bytes;
     let special = |kind: &str| {
-        format!("not a regular file ({kind}); a dataset holds only regular .toml files: replace it with one, or remove it")
-    };
-    let too_big = || {
         format!(
-            "larger than {} MiB, too large for a dataset file; split it, or remove it if it is not a dataset file",
-            MAX_FILE_BYTES / (1024 * 1024)
+            "not a regular file ({kind}); {} holds only regular .{} files: replace it with one, or remove it",
+            role.holder, role.ext
         )
     };
+    let too_big = || format!("larger than {} MiB, {}", max / (1024 * 1024), role.too_big);
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(e) => {
@@ -253,14 +276,15 @@ fn read_capped(path: &Path) -> Result<Vec<u8>, String> {
         }
     };
     if meta.is_dir() {
-        return Err(
-            "is a directory, not a file; rename it so its name does not end in .toml".into(),
-        );
+        return Err(format!(
+            "is a directory, not a file; rename it so its name does not end in .{}",
+            role.ext
+        ));
     }
     if !meta.is_file() {
         return Err(special(kind_of(&meta.file_type())));
     }
-    if meta.len() > MAX_FILE_BYTES {
+    if meta.len() > max {
         return Err(too_big());
     }
     let mut options = std::fs::OpenOptions::new();
@@ -288,10 +312,10 @@ fn read_capped(path: &Path) -> Result<Vec<u8>, String> {
         Err(e) => return Err(e.to_string()),
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(MAX_FILE_BYTES + 1)
+    file.take(max + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| e.to_string())?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
+    if bytes.len() as u64 > max {
         return Err(too_big());
     }
     Ok(bytes)
