@@ -24,7 +24,7 @@ pub enum ChartError {
 }
 
 /// The kinds of chart, in the order docs/charts.md describes them.
-pub const KINDS: [&str; 3] = ["timeline", "bars", "tail"];
+pub use wages_data::chart_words::KINDS;
 
 /// Draws one declared chart of a dataset in a format and size.
 pub fn render(
@@ -383,16 +383,7 @@ impl<'a> Rec<'a> {
 // --- Colours and number formats --------------------------------------------------------------
 
 /// The colour names a record may use, from the house palette.
-pub const COLORS: [&str; 8] = [
-    "blue",
-    "vermilion",
-    "green",
-    "orange",
-    "sky",
-    "purple",
-    "grey",
-    "ink",
-];
+pub use wages_data::chart_words::COLORS;
 
 pub fn color(name: &str) -> Option<RGBColor> {
     Some(match name {
@@ -434,7 +425,7 @@ pub enum NumFormat {
     Percent,
 }
 
-pub const FORMATS: [&str; 4] = ["number", "multiple", "ratio", "percent"];
+pub use wages_data::chart_words::FORMATS;
 
 impl NumFormat {
     pub fn read(rec: &Rec, key: &str, default: &'static str) -> Result<NumFormat, ChartError> {

@@ -14,6 +14,12 @@ mod model;
 
 pub use error::{escape_text, DataError, DataErrors};
 
+/// The words a `[[chart]]` record may use (kinds, colours, number formats, axis scales): one
+/// list, which the loader validates against and the chart renderer draws from.
+pub mod chart_words {
+    pub use crate::load::charts::{COLORS, FORMATS, KINDS, SCALES};
+}
+
 /// Reading the files of a dataset folder by the loader's rules (regular files only, at most a
 /// size, a message saying what anything else is), for the folders the loader itself does not
 /// read (the CLI's `data check` reads `tabulations/` with it).

@@ -7,7 +7,7 @@
 //! - `derivations/*.toml` (optional): the ledger (`[[section]]`, `[[assumption]]`,
 //!   `[[derived]]`, `[[check]]`, `[[chart]]`), validated against the whole dataset.
 
-mod charts;
+pub(crate) mod charts;
 mod derivations;
 
 use crate::error::{escape_text, DataError, DataErrors};

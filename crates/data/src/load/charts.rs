@@ -22,7 +22,7 @@ use wages_analysis::ledger::{self as engine, Body, Spec};
 
 /// The kinds a chart may be (crates/cli/chart/kinds.rs draws each).
 pub const KINDS: [&str; 3] = ["timeline", "bars", "tail"];
-const COLORS: &[&str] = &[
+pub const COLORS: &[&str] = &[
     "blue",
     "vermilion",
     "green",
@@ -32,8 +32,8 @@ const COLORS: &[&str] = &[
     "grey",
     "ink",
 ];
-const FORMATS: &[&str] = &["number", "multiple", "ratio", "percent"];
-const SCALES: &[&str] = &["linear", "log"];
+pub const FORMATS: &[&str] = &["number", "multiple", "ratio", "percent"];
+pub const SCALES: &[&str] = &["linear", "log"];
 /// Template styles charts add to the ledger's.
 const DATE_STYLES: [&str; 3] = ["year", "month", "day"];
 
