@@ -442,6 +442,17 @@ fn check_length(toks: &[(Tok, usize)]) -> Result<(), ParseError> {
 }
 
 impl Parser {
+    /// A parser over `src`'s tokens, refusing a formula longer than [`MAX_TOKENS`].
+    fn new(src: &str) -> Result<Parser, ParseError> {
+        let toks = lex(src)?;
+        check_length(&toks)?;
+        Ok(Parser {
+            toks,
+            at: 0,
+            depth: 0,
+        })
+    }
+
     fn peek(&self) -> &Tok {
         &self.toks[self.at].0
     }
@@ -591,13 +602,7 @@ impl Parser {
 
 /// Parses a formula.
 pub fn parse_formula(src: &str) -> Result<Expr, ParseError> {
-    let toks = lex(src)?;
-    check_length(&toks)?;
-    let mut p = Parser {
-        toks,
-        at: 0,
-        depth: 0,
-    };
+    let mut p = Parser::new(src)?;
     if *p.peek() == Tok::End {
         return p.fail("a formula");
     }
@@ -611,13 +616,7 @@ pub fn parse_formula(src: &str) -> Result<Expr, ParseError> {
 
 /// Parses a claim: two formulas joined by a comparison.
 pub fn parse_claim(src: &str) -> Result<Claim, ParseError> {
-    let toks = lex(src)?;
-    check_length(&toks)?;
-    let mut p = Parser {
-        toks,
-        at: 0,
-        depth: 0,
-    };
+    let mut p = Parser::new(src)?;
     if *p.peek() == Tok::End {
         return p.fail("a claim such as {a} <= {b}");
     }
