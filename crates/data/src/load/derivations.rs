@@ -3,9 +3,7 @@
 
 use super::{show, FileCtx, Validator};
 use crate::error::DataError;
-use crate::ledger::{
-    AssumptionDecl, ChartDecl, Derivations, LineDecl, SectionDecl, TEMPLATE_STYLES,
-};
+use crate::ledger::{AssumptionDecl, ChartDecl, Derivations, LineDecl, SectionDecl};
 use crate::model::{Dataset, Unit};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -508,7 +506,6 @@ pub(super) fn validate(
             }
         }
     }
-    let _ = TEMPLATE_STYLES;
 }
 
 /// The text of `field` of record `id` as written (for messages).
