@@ -28,6 +28,12 @@ pub struct Payroll {
     pub weight: Option<Vec<f64>>,
     /// Group of each row kept, if a group column was named.
     pub groups: Option<Groups>,
+    /// Bonus (variable pay) of each row kept, if a bonus column was named: finite and zero or
+    /// more (zero: no bonus paid). Used by `wages gap`.
+    pub bonus: Option<Vec<f64>>,
+    /// A second grouping of the rows kept (the categories of workers of `wages gap --within`),
+    /// if named.
+    pub within: Option<Groups>,
     /// Data rows in the file.
     pub rows_read: usize,
     /// Rows excluded because their pay was zero or negative (`drop_nonpositive`).
@@ -252,6 +258,7 @@ pub fn analyze(
         groups,
         rows_read,
         dropped_nonpositive,
+        ..
     } = payroll;
     let weighted = weight.is_some();
     let mut labels = Vec::new();
@@ -428,6 +435,8 @@ mod tests {
                 labels: vec!["a".into(), "b".into()],
                 codes: vec![0, 1, 0, 1, 0, 1],
             }),
+            bonus: None,
+            within: None,
             rows_read: 6,
             dropped_nonpositive: 0,
         };
@@ -459,6 +468,8 @@ mod tests {
                 labels: (0..8).map(|g| format!("g{g}")).collect(),
                 codes,
             }),
+            bonus: None,
+            within: None,
             rows_read: n,
             dropped_nonpositive: 0,
         };

@@ -611,6 +611,8 @@ pub fn read_with(req: &Request, options: &ReadOptions) -> Result<(Payroll, Phase
         pay,
         weight,
         groups,
+        bonus: None,
+        within: None,
         rows_read,
         dropped_nonpositive: 0,
     };
@@ -1382,6 +1384,8 @@ mod tests {
                 labels: vec!["a".into(), "b".into()],
                 codes: vec![0, 1, 1, 0],
             }),
+            bonus: None,
+            within: None,
             rows_read: 4,
             dropped_nonpositive: 0,
         };
