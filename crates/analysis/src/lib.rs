@@ -8,6 +8,7 @@
 //! - [`interval`]: closed/half-open intervals from a source's qualifier and rounding, and the
 //!   arithmetic that propagates them.
 //! - [`inequality`]: statistics on individual (optionally weighted) pay data.
+//! - [`gap`]: pay gaps between groups as the UK and EU pay-gap rules define them (`wages gap`).
 //! - [`tabulation`]: bracket tables, from their rows to counts with rounding intervals, checks,
 //!   Pareto exponents and fitted distributions ([`tabulation::tabulate`], errors typed with
 //!   their location).
@@ -16,6 +17,7 @@
 
 pub mod estimate;
 pub mod format;
+pub mod gap;
 pub mod inequality;
 pub mod interval;
 pub mod ledger;
