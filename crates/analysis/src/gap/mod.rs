@@ -304,18 +304,15 @@ pub fn gap_percent(reference: f64, other: f64) -> f64 {
     (reference - other) / reference * 100.0
 }
 
+/// One cell's pay and weights, as [`partition`] gives them.
+type Part = (Vec<f64>, Option<Vec<f64>>);
+
 /// Sorts every part into a [`Ranked`] cell, in parallel, largest first; empty parts stay
 /// `None`.
-fn rank_all(parts: Vec<(Vec<f64>, Option<Vec<f64>>)>) -> Result<Vec<Option<Ranked>>, GapError> {
-    let mut order: Vec<usize> = (0..parts.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(parts[i].0.len()));
-    let mut slots: Vec<Option<(Vec<f64>, Option<Vec<f64>>)>> =
-        parts.into_iter().map(Some).collect();
-    let jobs: Vec<(usize, (Vec<f64>, Option<Vec<f64>>))> = order
-        .iter()
-        .map(|&i| (i, slots[i].take().expect("each part once")))
-        .collect();
-    let done: Vec<(usize, Option<Ranked>)> = jobs
+fn rank_all(parts: Vec<Part>) -> Result<Vec<Option<Ranked>>, GapError> {
+    let mut jobs: Vec<(usize, Part)> = parts.into_iter().enumerate().collect();
+    jobs.sort_by_key(|(_, (pay, _))| std::cmp::Reverse(pay.len()));
+    let mut done: Vec<(usize, Option<Ranked>)> = jobs
         .into_par_iter()
         .map(|(i, (pay, w))| {
             if pay.is_empty() {
@@ -325,11 +322,8 @@ fn rank_all(parts: Vec<(Vec<f64>, Option<Vec<f64>>)>) -> Result<Vec<Option<Ranke
             }
         })
         .collect::<Result<_, InequalityError>>()?;
-    let mut out: Vec<Option<Ranked>> = (0..done.len()).map(|_| None).collect();
-    for (i, r) in done {
-        out[i] = r;
-    }
-    Ok(out)
+    done.sort_by_key(|(i, _)| *i);
+    Ok(done.into_iter().map(|(_, r)| r).collect())
 }
 
 /// The cells, flattened: `cells` holds the non-empty ones, `index[c]` the position in `cells`
