@@ -374,15 +374,16 @@ pub fn gaps(payroll: Payroll, options: &GapOptions) -> Result<Gaps, GapError> {
         });
     }
     let c_count = within.as_ref().map_or(1, |w| w.labels.len().max(1));
-    // Cell of a row: category × groups + group.
-    let cell_codes: Vec<u32> = match &within {
+    // Cell of a row: category × groups + group (without categories, the group codes as they are).
+    let cell_codes: std::borrow::Cow<[u32]> = match &within {
         Some(w) => groups
             .codes
             .par_iter()
             .zip(&w.codes)
             .map(|(&g, &c)| c * g_count as u32 + g)
-            .collect(),
-        None => groups.codes.clone(),
+            .collect::<Vec<u32>>()
+            .into(),
+        None => groups.codes.as_slice().into(),
     };
     let n_cells = g_count * c_count;
     let weighted = weight.is_some();
