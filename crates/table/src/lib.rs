@@ -2,6 +2,30 @@
 //! payroll into plain vectors, and turns every way a file can be wrong into one clear
 //! [`TableError`] that names the file, the rows (and CSV lines) and the column.
 //!
+//! # The columns
+//!
+//! A [`Request`] names the columns, each in a [`Role`]; only those are read. `wages analyze`
+//! names pay, and a group and a weight column if it was given them; `wages gap` also a bonus
+//! and a within column. Build one with [`Request::new`] and struct update syntax:
+//! `Request { group: Some("sex"), ..Request::new(path, "pay") }`.
+//!
+//! - **pay** (`--pay`): a finite number, positive (zero or negative pay is refused, or with
+//!   [`Request::drop_nonpositive`] the row is excluded from every column and counted).
+//! - **weight** (`--weight`): a finite number, positive.
+//! - **bonus** (`--bonus`): a finite number, zero or more (zero: no bonus paid), read with the
+//!   same number rules as pay; a negative bonus is [`TableError::NegativeBonus`].
+//! - **group** (`--group` in `wages analyze`, `--by` in `wages gap`: [`Request::group_option`]
+//!   says which, for the messages) and **within** (`--within`, the categories of workers): labels,
+//!   coded as the indexes of the sorted distinct labels ([`Groups`]). A number, boolean or date
+//!   is its text.
+//!
+//! An empty pay, weight or bonus cell is an error ([`TableError::Missing`]). An empty group or
+//! within cell (an empty CSV field, quoted or not; a Parquet null or empty string) is the label
+//! `""`, unless [`Request::labels_required`]: then it is [`TableError::MissingLabel`], naming
+//! the column, its option and the rows. No column may be named for two roles
+//! ([`TableError::SameColumn`]), and each must exist ([`TableError::MissingColumn`], naming the
+//! option that asked for it).
+//!
 //! Nothing outside this crate sees a polars type: [`read_with`] (and [`read`], with the default
 //! options) returns a [`Payroll`] of `Vec<f64>` and group codes, the type the statistics
 //! (`wages_analysis::payroll`) take, so they and the CLI compile without polars.
@@ -54,10 +78,11 @@
 //!
 //! # Parquet column types
 //!
-//! Pay and weight columns may have any numeric Arrow type (8- to 128-bit integers, signed or
-//! not, 16-, 32- and 64-bit floats, decimals of up to 38 digits) or hold numbers as text; they are read as `f64`. A group column may be text, binary (if it is UTF-8),
-//! categorical, a number, a boolean or a date. Any other type (a date as pay, a list, a struct)
-//! is refused with the column's name and type, before any data is read.
+//! Pay, weight and bonus columns may have any numeric Arrow type (8- to 128-bit integers,
+//! signed or not, 16-, 32- and 64-bit floats, decimals of up to 38 digits) or hold numbers as
+//! text; they are read as `f64`. A group or within column may be text, binary (if it is
+//! UTF-8), categorical, a number, a boolean or a date. Any other type (a date as pay, a list, a
+//! struct) is refused with the column's name and type, before any data is read.
 //!
 //! # Rows and lines
 //!
@@ -118,8 +143,51 @@ pub struct Request<'a> {
     pub group: Option<&'a str>,
     /// Name of the weight column, if any.
     pub weight: Option<&'a str>,
+    /// Name of the bonus column, if any: read as pay is, finite and zero or more.
+    pub bonus: Option<&'a str>,
+    /// Name of a second label column, if any (the categories of workers of `wages gap
+    /// --within`): read as the group column is, into [`Payroll::within`].
+    pub within: Option<&'a str>,
+    /// An empty group or within cell (an empty CSV field, a Parquet null or empty string) is
+    /// an error ([`TableError::MissingLabel`]) instead of the label `""`.
+    pub labels_required: bool,
+    /// The option that names the group column, as messages show it: `--group` for `wages
+    /// analyze`, `--by` for `wages gap`.
+    pub group_option: &'static str,
     /// Exclude rows with zero or negative pay (and count them) instead of rejecting the file.
     pub drop_nonpositive: bool,
+}
+
+impl<'a> Request<'a> {
+    /// The pay column of `path` and nothing else: the format told by the content, no group,
+    /// weight, bonus or within column, empty labels allowed, the group option `--group`, no
+    /// rows dropped. Name the rest with struct update syntax:
+    /// `Request { group: Some("sex"), ..Request::new(path, "pay") }`.
+    pub fn new(path: &'a Path, pay: &'a str) -> Request<'a> {
+        Request {
+            path,
+            format: None,
+            pay,
+            group: None,
+            weight: None,
+            bonus: None,
+            within: None,
+            labels_required: false,
+            group_option: "--group",
+            drop_nonpositive: false,
+        }
+    }
+
+    /// The option that names a column of `role`, as messages show it.
+    fn option(&self, role: Role) -> &'static str {
+        match role {
+            Role::Pay => "--pay",
+            Role::Weight => "--weight",
+            Role::Group => self.group_option,
+            Role::Bonus => "--bonus",
+            Role::Within => "--within",
+        }
+    }
 }
 
 /// How [`read_with`] reads: the caller's choices (this crate reads no environment variable).
@@ -162,30 +230,31 @@ impl std::fmt::Display for Phases {
     }
 }
 
-/// The role a column plays, for messages: its option and what it holds.
+/// The role a column plays, for messages: what it holds (the option that names it is the
+/// request's, [`Request::group_option`] for the group column).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
     /// `--pay`.
     Pay,
     /// `--weight`.
     Weight,
-    /// `--group`.
+    /// The group column: `--group` (`wages analyze`), `--by` (`wages gap`).
     Group,
+    /// `--bonus`.
+    Bonus,
+    /// `--within`.
+    Within,
 }
 
 impl Role {
-    fn option(self) -> &'static str {
-        match self {
-            Role::Pay => "--pay",
-            Role::Weight => "--weight",
-            Role::Group => "--group",
-        }
-    }
-    fn noun(self) -> &'static str {
+    /// What the column holds, as messages name it.
+    pub fn noun(self) -> &'static str {
         match self {
             Role::Pay => "pay",
             Role::Weight => "weight",
             Role::Group => "group",
+            Role::Bonus => "bonus",
+            Role::Within => "category",
         }
     }
 }
@@ -409,25 +478,43 @@ pub enum TableError {
         /// How many records offend.
         total: usize,
     },
-    /// Group labels that are not UTF-8 text.
-    #[error("{}: column {column:?} (group) is not valid UTF-8 text at data {rows}; save the file as UTF-8", shown_path(path))]
+    /// Group (or within) labels that are not UTF-8 text.
+    #[error("{}: column {column:?} ({}) is not valid UTF-8 text at data {rows}; save the file as UTF-8", shown_path(path), role.noun())]
     LabelNotUtf8 {
         /// The file.
         path: PathBuf,
         /// The column.
         column: String,
+        /// Its role: [`Role::Group`] or [`Role::Within`].
+        role: Role,
         /// Where.
         rows: Rows,
     },
-    /// A group column whose type cannot serve as a label (a list, a struct).
-    #[error("{}: column {column:?} (group) has type {dtype}; a group column must hold text, numbers, booleans or dates, one value per row", shown_path(path))]
+    /// A group (or within) column whose type cannot serve as a label (a list, a struct).
+    #[error("{}: column {column:?} ({}) has type {dtype}; a {} column must hold text, numbers, booleans or dates, one value per row", shown_path(path), role.noun(), role.noun())]
     GroupType {
         /// The file.
         path: PathBuf,
         /// The column.
         column: String,
+        /// Its role: [`Role::Group`] or [`Role::Within`].
+        role: Role,
         /// Its type.
         dtype: String,
+    },
+    /// Empty group (or within) cells when [`Request::labels_required`].
+    #[error("{}: column {column:?} ({}) is empty at data {rows}; every row needs a label: fill in or remove those rows, or name another column with {option}", shown_path(path), role.noun())]
+    MissingLabel {
+        /// The file.
+        path: PathBuf,
+        /// The column.
+        column: String,
+        /// Its role: [`Role::Group`] or [`Role::Within`].
+        role: Role,
+        /// The option that named it.
+        option: &'static str,
+        /// Where.
+        rows: Rows,
     },
     /// A numeric Parquet type the reader cannot decode.
     #[error(
@@ -453,19 +540,21 @@ pub enum TableError {
         message: String,
     },
     /// A named column is not in the file.
-    #[error("{}: no column {name:?} (asked for by {}); the columns are: {}; name the {} column with {}", shown_path(path), role.option(), shown_names(available), role.noun(), role.option())]
+    #[error("{}: no column {name:?} (asked for by {option}); the columns are: {}; name the {} column with {option}", shown_path(path), shown_names(available), role.noun())]
     MissingColumn {
         /// The file.
         path: PathBuf,
-        /// Which option asked for it.
+        /// The role it was asked for.
         role: Role,
+        /// The option that asked for it.
+        option: &'static str,
         /// The name asked for.
         name: String,
         /// The columns that exist.
         available: Vec<String>,
     },
     /// The same column named for two roles.
-    #[error("{}: column {name:?} is named by both {} and {}; each role needs its own column", shown_path(path), first.option(), second.option())]
+    #[error("{}: column {name:?} is named by both {first_option} and {second_option}; each role needs its own column", shown_path(path))]
     SameColumn {
         /// The file.
         path: PathBuf,
@@ -473,8 +562,12 @@ pub enum TableError {
         name: String,
         /// One role.
         first: Role,
+        /// The option that named it for `first`.
+        first_option: &'static str,
         /// The other.
         second: Role,
+        /// The option that named it for `second`.
+        second_option: &'static str,
     },
     /// Cells of a numeric column that are not numbers.
     #[error("{}: column {column:?} ({}) is not a number at data {rows}; fix or remove those rows", shown_path(path), role.noun())]
@@ -488,7 +581,7 @@ pub enum TableError {
         /// Where.
         rows: Rows,
     },
-    /// A pay or weight column whose type cannot hold numbers (a date, a list, a struct).
+    /// A pay, weight or bonus column whose type cannot hold numbers (a date, a list, a struct).
     #[error("{}: column {column:?} ({}) has type {dtype}, not a number; store it as a numeric column (integer, float or decimal)", shown_path(path), role.noun())]
     NotNumericType {
         /// The file.
@@ -500,7 +593,7 @@ pub enum TableError {
         /// Its polars type.
         dtype: String,
     },
-    /// Empty cells in the pay or weight column.
+    /// Empty cells in the pay, weight or bonus column.
     #[error("{}: column {column:?} ({}) is empty at data {rows}; fill in or remove those rows", shown_path(path), role.noun())]
     Missing {
         /// The file.
@@ -537,6 +630,16 @@ pub enum TableError {
     /// Zero or negative weights.
     #[error("{}: {} rows of column {column:?} have zero or negative weights, at data {rows}; weights must be positive: fix or remove those rows", shown_path(path), rows.total)]
     NonPositiveWeight {
+        /// The file.
+        path: PathBuf,
+        /// The column.
+        column: String,
+        /// Where.
+        rows: Rows,
+    },
+    /// Negative bonus pay (zero is no bonus, and allowed).
+    #[error("{}: {} rows of column {column:?} have negative bonus pay, at data {rows}; bonus pay is zero or more: fix those rows", shown_path(path), rows.total)]
+    NegativeBonus {
         /// The file.
         path: PathBuf,
         /// The column.
@@ -591,10 +694,22 @@ pub fn read_with(req: &Request, options: &ReadOptions) -> Result<(Payroll, Phase
     let Columns {
         pay,
         weight,
+        bonus,
         groups,
+        within,
         rows_read,
         lines,
     } = columns;
+    if req.labels_required {
+        for (role, name, g) in [
+            (Role::Group, req.group, &groups),
+            (Role::Within, req.within, &within),
+        ] {
+            if let (Some(name), Some(g)) = (name, g) {
+                check_labels(req, role, name, g, &lines)?;
+            }
+        }
+    }
     check_finite(req, Role::Pay, req.pay, &pay, &lines)?;
     if let (Some(w), Some(name)) = (&weight, req.weight) {
         check_finite(req, Role::Weight, name, w, &lines)?;
@@ -607,12 +722,22 @@ pub fn read_with(req: &Request, options: &ReadOptions) -> Result<(Payroll, Phase
             });
         }
     }
+    if let (Some(b), Some(name)) = (&bonus, req.bonus) {
+        check_finite(req, Role::Bonus, name, b, &lines)?;
+        if let Some(rows) = offending(b, &lines, |x| x < 0.0) {
+            return Err(TableError::NegativeBonus {
+                path: path.to_path_buf(),
+                column: name.to_string(),
+                rows,
+            });
+        }
+    }
     let mut payroll = Payroll {
         pay,
         weight,
         groups,
-        bonus: None,
-        within: None,
+        bonus,
+        within,
         rows_read,
         dropped_nonpositive: 0,
     };
@@ -669,7 +794,22 @@ pub(crate) enum Slot {
     Skip,
     Pay,
     Weight,
+    Bonus,
     Group,
+    Within,
+}
+
+impl Slot {
+    /// The slot of a column of `role`.
+    pub(crate) fn of(role: Role) -> Slot {
+        match role {
+            Role::Pay => Slot::Pay,
+            Role::Weight => Slot::Weight,
+            Role::Bonus => Slot::Bonus,
+            Role::Group => Slot::Group,
+            Role::Within => Slot::Within,
+        }
+    }
 }
 
 /// The validated-to-be-numeric columns of a file, before the finite/positive checks.
@@ -677,7 +817,9 @@ pub(crate) enum Slot {
 pub(crate) struct Columns {
     pub(crate) pay: Vec<f64>,
     pub(crate) weight: Option<Vec<f64>>,
+    pub(crate) bonus: Option<Vec<f64>>,
     pub(crate) groups: Option<Groups>,
+    pub(crate) within: Option<Groups>,
     pub(crate) rows_read: usize,
     /// The file line of each row, for messages.
     pub(crate) lines: LineMap,
@@ -755,6 +897,7 @@ fn check_columns(req: &Request, available: &[String]) -> Result<(), TableError> 
             return Err(TableError::MissingColumn {
                 path: req.path.to_path_buf(),
                 role,
+                option: req.option(role),
                 name: name.to_string(),
                 available: available.to_vec(),
             });
@@ -847,16 +990,17 @@ fn read_parquet(
         }
         let fits = match role {
             // A boolean is not an amount: `true` would be read as pay of 1.
-            Role::Pay | Role::Weight => {
+            Role::Pay | Role::Weight | Role::Bonus => {
                 (numeric_type(&dtype) && dtype != DataType::Boolean) || dtype == DataType::String
             }
-            Role::Group => group_type(&dtype),
+            Role::Group | Role::Within => group_type(&dtype),
         };
         if !fits {
             return Err(match role {
-                Role::Group => TableError::GroupType {
+                Role::Group | Role::Within => TableError::GroupType {
                     path: path.to_path_buf(),
                     column: name.to_string(),
+                    role,
                     dtype: dtype.to_string(),
                 },
                 _ => TableError::NotNumericType {
@@ -925,7 +1069,8 @@ fn group_type(dtype: &DataType) -> bool {
         )
 }
 
-/// Moves the requested columns out of `df` (pay and weight as `f64`, the group as codes).
+/// Moves the requested columns out of `df` (pay, weight and bonus as `f64`, the group and
+/// within columns as codes).
 fn frame_columns(
     req: &Request,
     df: &mut DataFrame,
@@ -934,37 +1079,48 @@ fn frame_columns(
     let rows_read = df.height();
     let pay_col = take(df, req.pay, req)?;
     let pay = numeric(req, Role::Pay, req.pay, pay_col)?;
-    let weight = match req.weight {
+    let mut number = |role: Role, name: Option<&str>| match name {
         Some(name) => {
             let col = take(df, name, req)?;
-            Some(numeric(req, Role::Weight, name, col)?)
+            numeric(req, role, name, col).map(Some)
         }
-        None => None,
+        None => Ok(None),
     };
+    let weight = number(Role::Weight, req.weight)?;
+    let bonus = number(Role::Bonus, req.bonus)?;
     clock.lap("numeric columns");
-    let groups = match req.group {
-        Some(name) => Some(group_codes(req, name, take(df, name, req)?)?),
-        None => None,
+    let mut codes = |role: Role, name: Option<&str>| match name {
+        Some(name) => group_codes(req, role, name, take(df, name, req)?).map(Some),
+        None => Ok(None),
     };
+    let groups = codes(Role::Group, req.group)?;
+    let within = codes(Role::Within, req.within)?;
     clock.lap("group codes");
     Ok(Columns {
         pay,
         weight,
+        bonus,
         groups,
+        within,
         rows_read,
         lines: LineMap::none(),
     })
 }
 
+/// The requested columns and their roles: pay, group, weight, bonus, within (the order of the
+/// checks, so of which error a file with several problems gets).
 fn roles<'a>(req: &Request<'a>) -> Vec<(Role, &'a str)> {
-    let mut v = vec![(Role::Pay, req.pay)];
-    if let Some(g) = req.group {
-        v.push((Role::Group, g));
-    }
-    if let Some(w) = req.weight {
-        v.push((Role::Weight, w));
-    }
-    v
+    let named = [
+        (Role::Pay, Some(req.pay)),
+        (Role::Group, req.group),
+        (Role::Weight, req.weight),
+        (Role::Bonus, req.bonus),
+        (Role::Within, req.within),
+    ];
+    named
+        .into_iter()
+        .filter_map(|(role, name)| Some((role, name?)))
+        .collect()
 }
 
 fn check_roles(req: &Request) -> Result<(), TableError> {
@@ -976,7 +1132,9 @@ fn check_roles(req: &Request) -> Result<(), TableError> {
                     path: req.path.to_path_buf(),
                     name: r[i].1.to_string(),
                     first: r[i].0,
+                    first_option: req.option(r[i].0),
                     second: r[j].0,
+                    second_option: req.option(r[j].0),
                 });
             }
         }
@@ -1130,12 +1288,44 @@ fn drop_nonpositive(p: &mut Payroll) {
         });
     }
     retain(&mut p.pay, &keep);
-    if let Some(w) = &mut p.weight {
-        retain(w, &keep);
+    for v in [&mut p.weight, &mut p.bonus].into_iter().flatten() {
+        retain(v, &keep);
     }
-    if let Some(g) = &mut p.groups {
+    for g in [&mut p.groups, &mut p.within].into_iter().flatten() {
         retain(&mut g.codes, &keep);
     }
+}
+
+/// With [`Request::labels_required`]: the rows of a label column whose cell is empty are an
+/// error. The empty label sorts first, so its rows are those of code 0; a column without an
+/// empty cell costs one look at its first label.
+fn check_labels(
+    req: &Request,
+    role: Role,
+    name: &str,
+    g: &Groups,
+    lines: &LineMap,
+) -> Result<(), TableError> {
+    if g.labels.first().is_none_or(|l| !l.is_empty()) {
+        return Ok(());
+    }
+    let mut first = Vec::new();
+    let mut total = 0;
+    for (i, &c) in g.codes.iter().enumerate() {
+        if c == 0 {
+            total += 1;
+            if first.len() < ROWS_SHOWN {
+                first.push((i + 1, lines.line(i + 1), String::new()));
+            }
+        }
+    }
+    Err(TableError::MissingLabel {
+        path: req.path.to_path_buf(),
+        column: name.to_string(),
+        role,
+        option: req.option(role),
+        rows: Rows { first, total },
+    })
 }
 
 /// Codes for a group column: text as is, numbers as their text, empty cells as `""`; labels
@@ -1146,16 +1336,17 @@ fn drop_nonpositive(p: &mut Payroll) {
 /// then the local labels are merged ([`labels::merge`]), and each range's codes renumbered in
 /// place, again in parallel. On 10 M interleaved rows this is a fraction of the
 /// single-threaded SipHash pass it replaces.
-fn group_codes(req: &Request, name: &str, col: Column) -> Result<Groups, TableError> {
+fn group_codes(req: &Request, role: Role, name: &str, col: Column) -> Result<Groups, TableError> {
     let dtype = col.dtype().clone();
     let col = match dtype {
         DataType::String => col,
-        DataType::Binary | DataType::BinaryOffset => binary_labels(req, name, &col)?,
+        DataType::Binary | DataType::BinaryOffset => binary_labels(req, role, name, &col)?,
         _ => col
             .cast(&DataType::String)
             .map_err(|_| TableError::GroupType {
                 path: req.path.to_path_buf(),
                 column: name.to_string(),
+                role,
                 dtype: dtype.to_string(),
             })?,
     };
@@ -1192,7 +1383,12 @@ fn group_codes(req: &Request, name: &str, col: Column) -> Result<Groups, TableEr
 
 /// A binary group column as text, if every value is UTF-8 (Spark and Hive may store text as
 /// binary without marking it); the rows that are not are an error.
-fn binary_labels(req: &Request, name: &str, col: &Column) -> Result<Column, TableError> {
+fn binary_labels(
+    req: &Request,
+    role: Role,
+    name: &str,
+    col: &Column,
+) -> Result<Column, TableError> {
     let cast = col
         .cast(&DataType::Binary)
         .map_err(|e| decode_error(req, name, e))?;
@@ -1218,6 +1414,7 @@ fn binary_labels(req: &Request, name: &str, col: &Column) -> Result<Column, Tabl
         return Err(TableError::LabelNotUtf8 {
             path: req.path.to_path_buf(),
             column: name.to_string(),
+            role,
             rows: Rows { first: bad, total },
         });
     }
@@ -1325,14 +1522,11 @@ mod tests {
     fn group_codes_follow_sorted_labels() {
         let col = Column::new("g".into(), &[Some("b"), Some("a"), None, Some("b")]);
         let req = Request {
-            path: Path::new("t.parquet"),
             format: Some(InputFormat::Parquet),
-            pay: "pay",
             group: Some("g"),
-            weight: None,
-            drop_nonpositive: false,
+            ..Request::new(Path::new("t.parquet"), "pay")
         };
-        let g = group_codes(&req, "g", col).unwrap();
+        let g = group_codes(&req, Role::Group, "g", col).unwrap();
         assert_eq!(g.labels, vec!["", "a", "b"]);
         assert_eq!(g.codes, vec![2, 1, 0, 2]);
     }
@@ -1384,8 +1578,11 @@ mod tests {
                 labels: vec!["a".into(), "b".into()],
                 codes: vec![0, 1, 1, 0],
             }),
-            bonus: None,
-            within: None,
+            bonus: Some(vec![0.0, 5.0, 6.0, 7.0]),
+            within: Some(Groups {
+                labels: vec!["x".into(), "y".into(), "z".into()],
+                codes: vec![2, 1, 0, 1],
+            }),
             rows_read: 4,
             dropped_nonpositive: 0,
         };
@@ -1393,5 +1590,7 @@ mod tests {
         assert_eq!(p.pay, vec![1.0, 3.0]);
         assert_eq!(p.weight, Some(vec![1.0, 3.0]));
         assert_eq!(p.groups.unwrap().codes, vec![0, 1]);
+        assert_eq!(p.bonus, Some(vec![0.0, 6.0]));
+        assert_eq!(p.within.unwrap().codes, vec![2, 0]);
     }
 }

@@ -13,15 +13,20 @@
 //! ([`read`] returns `None`), and the caller reads the file with polars, which stays the
 //! reference for what a CSV means and gives every error message. Declined are: a byte-order mark,
 //! a quoted cell that spans lines, a quote that does not enclose a whole cell (`ab"c`,
-//! `"a"b"`), a line whose field count differs from the header's (blank lines included), a pay or
-//! weight cell that is empty or does not start with a digit, `.` or `-` (`+1`, ` 1`, `inf`,
-//! `NaN`; a number in quotes is read without them, as polars does), a group label that is not
-//! UTF-8 or holds a carriage return, and a file without data rows. A number that is accepted is
-//! parsed by `fast_float2::parse`, the very function polars' CSV reader calls for `Float64`
-//! (or by an exact shortcut that gives the same bits), so both paths give the same values; an
-//! empty group cell is the label `""`, as the polars path makes it. Property tests read random
-//! files (bare, R-style and fully quoted, with malformed quoting among them) both ways and
-//! compare.
+//! `"a"b"`), a line whose field count differs from the header's (blank lines included), a pay,
+//! weight or bonus cell that is empty or does not start with a digit, `.` or `-` (`+1`, ` 1`,
+//! `inf`, `NaN`; a number in quotes is read without them, as polars does), a group or within
+//! label that is not UTF-8 or holds a carriage return, and a file without data rows. A number
+//! that is accepted is parsed by `fast_float2::parse`, the very function polars' CSV reader
+//! calls for `Float64` (or by an exact shortcut that gives the same bits), so both paths give
+//! the same values; an empty label cell is the label `""`, as the polars path makes it (the
+//! caller refuses it when labels are required). Property tests read random files (bare,
+//! R-style and fully quoted, with malformed quoting among them, with and without the bonus and
+//! within columns) both ways and compare.
+//!
+//! Each label column (group, within) has its own label tables per range of lines, merged
+//! ([`crate::labels::merge`]) when the ranges are joined. A column not asked for costs nothing
+//! but a `Skip` in the per-cell match: its vectors are never allocated.
 //!
 //! Lines end with `\n` or `\r\n` (the `\r` is dropped from the last field); the last line may
 //! lack its line end.
@@ -42,18 +47,27 @@ const BLOCK_BYTES: usize = if cfg!(test) { 4 << 10 } else { 32 << 20 };
 /// Below this many bytes per thread, one thread reads the whole file.
 const MIN_PART_BYTES: usize = 1 << 20;
 
-/// One thread's share of the file: its rows' values, in file order, with group codes local to
-/// the thread (`labels[code]`). Labels are copied out of the map, whose pages are released.
+/// One thread's share of the file: its rows' values, in file order, with the codes of each
+/// label column local to the thread. A column not asked for stays empty (no allocation).
 struct Part {
     pay: Vec<f64>,
     weight: Vec<f64>,
+    bonus: Vec<f64>,
+    group: LocalLabels,
+    within: LocalLabels,
+    rows: usize,
+}
+
+/// One label column of a [`Part`]: each row's code, local to the part (`labels[code]`).
+/// Labels are copied out of the map, whose pages are released.
+#[derive(Default)]
+struct LocalLabels {
     codes: Vec<u32>,
     labels: Vec<Box<[u8]>>,
     /// Codes of labels of 8 to 16 bytes, by [`short_key`].
     short_index: foldhash::HashMap<(u64, u64, u8), u32>,
     /// Codes of the other labels.
     index: foldhash::HashMap<Box<[u8]>, u32>,
-    rows: usize,
 }
 
 /// Reads the requested columns of a plain CSV, or `None` if the file is not plain (see the
@@ -77,13 +91,9 @@ pub(crate) fn read(req: &Request, file: &File, columns: &[String]) -> Option<Col
         return None;
     }
     let mut slots = vec![Slot::Skip; names.len()];
-    let position = |name: &str| names.iter().position(|n| **n == *name.as_bytes());
-    slots[position(req.pay)?] = Slot::Pay;
-    if let Some(w) = req.weight {
-        slots[position(w)?] = Slot::Weight;
-    }
-    if let Some(g) = req.group {
-        slots[position(g)?] = Slot::Group;
+    for (role, name) in crate::roles(req) {
+        let i = names.iter().position(|n| **n == *name.as_bytes())?;
+        slots[i] = Slot::of(role);
     }
     let body = &bytes[header_len..];
     if body.is_empty() {
@@ -185,13 +195,17 @@ fn parse_part(map: &Mmap, range: std::ops::Range<usize>, slots: &[Slot]) -> Opti
     let lines = memchr::memchr_iter(b'\n', sample).count().max(1);
     let estimate = text.len() / (sample.len() / lines).max(1) + 16;
     let wants = |s: Slot| slots.contains(&s);
+    let reserve = |s: Slot| if wants(s) { estimate } else { 0 };
+    let labels = |s: Slot| LocalLabels {
+        codes: Vec::with_capacity(reserve(s)),
+        ..LocalLabels::default()
+    };
     let mut part = Part {
         pay: Vec::with_capacity(estimate),
-        weight: Vec::with_capacity(if wants(Slot::Weight) { estimate } else { 0 }),
-        codes: Vec::with_capacity(if wants(Slot::Group) { estimate } else { 0 }),
-        labels: Vec::new(),
-        short_index: foldhash::HashMap::default(),
-        index: foldhash::HashMap::default(),
+        weight: Vec::with_capacity(reserve(Slot::Weight)),
+        bonus: Vec::with_capacity(reserve(Slot::Bonus)),
+        group: labels(Slot::Group),
+        within: labels(Slot::Within),
         rows: 0,
     };
     let mut start = 0;
@@ -300,19 +314,29 @@ impl Part {
         match slots.get(field) {
             Some(Slot::Pay) => self.pay.push(plain_number(text)?),
             Some(Slot::Weight) => self.weight.push(plain_number(text)?),
-            Some(Slot::Group) => {
-                let known = match short_key(text) {
-                    Some(key) => self.short_index.get(&key),
-                    None => self.index.get(text),
-                };
-                let code = match known {
-                    Some(&c) => c,
-                    None => self.new_label(text)?,
-                };
-                self.codes.push(code);
-            }
+            Some(Slot::Bonus) => self.bonus.push(plain_number(text)?),
+            Some(Slot::Group) => self.group.push(text)?,
+            Some(Slot::Within) => self.within.push(text)?,
             Some(Slot::Skip) | None => {}
         }
+        Some(())
+    }
+}
+
+impl LocalLabels {
+    /// Codes `text`; `None` (the file is declined) for a label that is not UTF-8 or holds a
+    /// carriage return.
+    #[inline]
+    fn push(&mut self, text: &[u8]) -> Option<()> {
+        let known = match short_key(text) {
+            Some(key) => self.short_index.get(&key),
+            None => self.index.get(text),
+        };
+        let code = match known {
+            Some(&c) => c,
+            None => self.new_label(text)?,
+        };
+        self.codes.push(code);
         Some(())
     }
 
@@ -348,7 +372,7 @@ fn short_key(text: &[u8]) -> Option<(u64, u64, u8)> {
     Some((word(0), word(len - 8), len as u8))
 }
 
-/// The number in a pay or weight cell, if it is written plainly: an optional `-`, then a digit
+/// The number in a pay, weight or bonus cell, if it is written plainly: an optional `-`, then a digit
 /// or `.`, and the rest as `fast_float2::parse` (polars' parser) accepts it. Empty cells, `+1`,
 /// leading spaces, `inf` and `NaN` are declined, for polars to read or to report.
 #[inline]
@@ -437,88 +461,102 @@ fn strip_cr(line: &[u8]) -> &[u8] {
     line.strip_suffix(b"\r").unwrap_or(line)
 }
 
-/// Joins the parts in file order; group codes are renumbered to follow the sorted labels.
-fn merge(parts: Vec<Part>, req: &Request) -> Option<Columns> {
+/// Joins the parts in file order; the codes of each label column are renumbered to follow
+/// its sorted labels.
+fn merge(mut parts: Vec<Part>, req: &Request) -> Option<Columns> {
     let rows_read = parts.iter().map(|p| p.rows).sum();
     // Each accepted line yields one value per column read; anything else is a bug, and polars
     // reads the file instead.
     let aligned = |p: &Part| {
+        let fits = |asked: Option<&str>, len: usize| asked.is_none() || len == p.rows;
         p.pay.len() == p.rows
-            && (req.weight.is_none() || p.weight.len() == p.rows)
-            && (req.group.is_none() || p.codes.len() == p.rows)
+            && fits(req.weight, p.weight.len())
+            && fits(req.bonus, p.bonus.len())
+            && fits(req.group, p.group.codes.len())
+            && fits(req.within, p.within.codes.len())
     };
     if !parts.iter().all(aligned) {
         return None;
     }
-    let locals: Vec<&[Box<[u8]>]> = parts.iter().map(|p| p.labels.as_slice()).collect();
-    let (labels, remaps) = crate::labels::merge(&locals);
-    let mut pay = Vec::new();
-    let mut weight = req.weight.map(|_| Vec::new());
-    let mut codes = Vec::new();
-    for (i, (mut p, remap)) in parts.into_iter().zip(&remaps).enumerate() {
-        if i == 0 {
-            pay = std::mem::take(&mut p.pay);
-        } else {
-            pay.extend_from_slice(&p.pay);
-        }
-        if let Some(w) = weight.as_mut() {
-            if i == 0 {
-                *w = std::mem::take(&mut p.weight);
-            } else {
-                w.extend_from_slice(&p.weight);
-            }
-        }
-        if req.group.is_some() {
-            if i == 0 {
-                codes = std::mem::take(&mut p.codes);
-                crate::labels::renumber(&mut codes, remap);
-            } else {
-                codes.extend(p.codes.iter().map(|&c| remap[c as usize]));
-            }
-        }
-    }
-    let groups = match req.group {
-        Some(_) => Some(Groups {
-            labels: labels
-                .into_iter()
-                .map(|l| String::from_utf8(l.into_vec()))
-                .collect::<Result<_, _>>()
-                .ok()?,
-            codes,
-        }),
-        None => None,
+    let pay = concat(parts.iter_mut().map(|p| std::mem::take(&mut p.pay)));
+    let mut numbers = |asked: Option<&str>, column: fn(&mut Part) -> &mut Vec<f64>| {
+        asked.map(|_| concat(parts.iter_mut().map(|p| std::mem::take(column(p)))))
     };
+    let weight = numbers(req.weight, |p| &mut p.weight);
+    let bonus = numbers(req.bonus, |p| &mut p.bonus);
+    let mut labels = |asked: Option<&str>, column: fn(&mut Part) -> &mut LocalLabels| match asked {
+        Some(_) => merge_labels(parts.iter_mut().map(|p| std::mem::take(column(p)))).map(Some),
+        None => Some(None),
+    };
+    let groups = labels(req.group, |p| &mut p.group)?;
+    let within = labels(req.within, |p| &mut p.within)?;
     // The fast path declines blank lines and quoted line breaks: row r is on line r + 1.
     Some(Columns {
         pay,
         weight,
+        bonus,
         groups,
+        within,
         rows_read,
         lines: LineMap::default(),
+    })
+}
+
+/// The parts' vectors one after the other (the first one's buffer reused).
+fn concat(mut vectors: impl Iterator<Item = Vec<f64>>) -> Vec<f64> {
+    let mut out = vectors.next().unwrap_or_default();
+    for v in vectors {
+        out.extend_from_slice(&v);
+    }
+    out
+}
+
+/// One label column of all parts, in file order: the sorted labels of all of them and each
+/// row's code into those. `None` if a label is not UTF-8 (the parts checked that; a bug).
+fn merge_labels(parts: impl Iterator<Item = LocalLabels>) -> Option<Groups> {
+    let parts: Vec<LocalLabels> = parts.collect();
+    let locals: Vec<&[Box<[u8]>]> = parts.iter().map(|p| p.labels.as_slice()).collect();
+    let (labels, remaps) = crate::labels::merge(&locals);
+    let mut codes = Vec::new();
+    for (i, (mut p, remap)) in parts.into_iter().zip(&remaps).enumerate() {
+        if i == 0 {
+            codes = std::mem::take(&mut p.codes);
+            crate::labels::renumber(&mut codes, remap);
+        } else {
+            codes.extend(p.codes.iter().map(|&c| remap[c as usize]));
+        }
+    }
+    Some(Groups {
+        labels: labels
+            .into_iter()
+            .map(|l| String::from_utf8(l.into_vec()))
+            .collect::<Result<_, _>>()
+            .ok()?,
+        codes,
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::InputFormat;
+    use crate::{InputFormat, Role};
     use polars::prelude::*;
     use proptest::prelude::*;
     use std::path::Path;
 
-    /// polars' CSV reader on `path`: pay and weight as `Float64`, the group as text, an empty
-    /// group cell as `""` (the reference the CSV readers of this crate are held to).
+    /// polars' CSV reader on `path`: pay, weight and bonus as `Float64`, the group and within
+    /// columns as text, an empty label cell as `""` (the reference the CSV readers of this
+    /// crate are held to).
     fn polars_columns(req: &Request) -> Option<Columns> {
         let mut schema = Schema::default();
-        schema.with_column(req.pay.into(), DataType::Float64);
-        let mut cols = vec![PlSmallStr::from(req.pay)];
-        if let Some(w) = req.weight {
-            schema.with_column(w.into(), DataType::Float64);
-            cols.push(w.into());
-        }
-        if let Some(g) = req.group {
-            schema.with_column(g.into(), DataType::String);
-            cols.push(g.into());
+        let mut cols = Vec::new();
+        for (role, name) in crate::roles(req) {
+            let dtype = match role {
+                Role::Group | Role::Within => DataType::String,
+                _ => DataType::Float64,
+            };
+            schema.with_column(name.into(), dtype);
+            cols.push(PlSmallStr::from(name));
         }
         let df = CsvReadOptions::default()
             .with_columns(Some(cols.into()))
@@ -531,49 +569,60 @@ mod tests {
             let ca = df.column(name).ok()?.f64().ok()?.clone();
             ca.iter().collect()
         };
-        let pay = floats(req.pay)?;
-        let weight = match req.weight {
-            Some(w) => Some(floats(w)?),
-            None => None,
+        let codes = |name: &str| -> Option<Groups> {
+            let ca = df.column(name).ok()?.str().ok()?.clone();
+            let cells: Vec<String> = ca.iter().map(|c| c.unwrap_or("").to_string()).collect();
+            let mut labels = cells.clone();
+            labels.sort();
+            labels.dedup();
+            let codes = cells
+                .iter()
+                .map(|c| labels.binary_search(c).unwrap() as u32)
+                .collect();
+            Some(Groups { labels, codes })
         };
-        let groups = match req.group {
-            Some(g) => {
-                let ca = df.column(g).ok()?.str().ok()?.clone();
-                let cells: Vec<String> = ca.iter().map(|c| c.unwrap_or("").to_string()).collect();
-                let mut labels = cells.clone();
-                labels.sort();
-                labels.dedup();
-                let codes = cells
-                    .iter()
-                    .map(|c| labels.binary_search(c).unwrap() as u32)
-                    .collect();
-                Some(Groups { labels, codes })
+        // A column asked for and read (`Some(Some(..))`), not asked for (`Some(None)`), or
+        // unreadable (`None`: polars does not read the file).
+        fn asked<T>(name: Option<&str>, f: impl Fn(&str) -> Option<T>) -> Option<Option<T>> {
+            match name {
+                Some(name) => f(name).map(Some),
+                None => Some(None),
             }
-            None => None,
-        };
+        }
+        let pay = floats(req.pay)?;
         Some(Columns {
             rows_read: pay.len(),
             pay,
-            weight,
-            groups,
+            weight: asked(req.weight, floats)?,
+            bonus: asked(req.bonus, floats)?,
+            groups: asked(req.group, codes)?,
+            within: asked(req.within, codes)?,
             lines: LineMap::default(),
         })
     }
 
+    /// Which columns beside pay and the group a test reads.
+    #[derive(Debug, Clone, Copy, Default)]
+    struct Asked {
+        weight: bool,
+        bonus: bool,
+        within: bool,
+    }
+
     /// The three readers on `text`: the fast path's columns (if it accepts the file), the
     /// general reader's and polars'.
-    fn all_three(text: &[u8], weight: bool) -> (Option<Columns>, Option<Columns>, Option<Columns>) {
+    fn all_three(text: &[u8], asked: Asked) -> (Option<Columns>, Option<Columns>, Option<Columns>) {
         let dir = std::env::temp_dir().join(format!("wages-plain-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join(format!("{:x}.csv", fingerprint(text)));
         std::fs::write(&path, text).unwrap();
         let req = Request {
-            path: Path::new(&path),
             format: Some(InputFormat::Csv),
-            pay: "pay",
             group: Some("group"),
-            weight: weight.then_some("w"),
-            drop_nonpositive: false,
+            weight: asked.weight.then_some("w"),
+            bonus: asked.bonus.then_some("bonus"),
+            within: asked.within.then_some("cat"),
+            ..Request::new(Path::new(&path), "pay")
         };
         let file = File::open(&path).unwrap();
         let fast = crate::records::header(&path, File::open(&path).unwrap())
@@ -597,7 +646,9 @@ mod tests {
         a.rows_read == b.rows_read
             && bits(&a.pay) == bits(&b.pay)
             && a.weight.as_deref().map(bits) == b.weight.as_deref().map(bits)
+            && a.bonus.as_deref().map(bits) == b.bonus.as_deref().map(bits)
             && a.groups == b.groups
+            && a.within == b.within
     }
 
     /// Pay cells as payroll exports write them, and the forms the fast path must decline.
@@ -688,44 +739,45 @@ mod tests {
         }
     }
 
-    /// A CSV with columns `id,group,pay,w` (and an extra one, or another order) from rows;
-    /// `shape / 3` says what is quoted: only what must be, also every text cell and the
-    /// header (R's `write.csv`), or every cell.
-    fn csv(rows: &[(String, String, String)], crlf: bool, final_end: bool, shape: u8) -> Vec<u8> {
+    /// A row's cells: group, pay, weight, bonus, within (category).
+    type Row = (String, String, String, String, String);
+
+    /// A CSV with columns `id,group,pay,w,cat,bonus` (or another order, or an extra column)
+    /// from rows; `shape / 3` says what is quoted: only what must be, also every text cell and
+    /// the header (R's `write.csv`), or every cell. Each order puts another kind of column
+    /// last, where a `\r` is dropped: a number, a label, text not read.
+    fn csv(rows: &[Row], crlf: bool, final_end: bool, shape: u8) -> Vec<u8> {
         let end = if crlf { "\r\n" } else { "\n" };
         let mut out = String::new();
         let (text_quoted, all_quoted) = (shape / 3 >= 1, shape / 3 >= 2);
-        let line = |id: &str, g: &str, p: &str, w: &str| {
-            let (id, g) = (field(id, all_quoted), field(g, text_quoted));
-            let (p, w) = (field(p, all_quoted), field(w, all_quoted));
+        let line = |cells: [&str; 6]| {
+            let [id, g, p, w, b, c] = cells;
+            let (id, g, c) = (
+                field(id, all_quoted),
+                field(g, text_quoted),
+                field(c, text_quoted),
+            );
+            let (p, w, b) = (
+                field(p, all_quoted),
+                field(w, all_quoted),
+                field(b, all_quoted),
+            );
             match shape % 3 {
-                0 => format!("{id},{g},{p},{w}"),
-                1 => format!("{p},{w},{g}"),
-                _ => format!("{id},{g},{p},{w},{}", field("x", text_quoted)),
+                0 => format!("{id},{g},{p},{w},{c},{b}"),
+                1 => format!("{b},{p},{w},{c},{g}"),
+                _ => format!("{id},{g},{p},{w},{b},{c},{}", field("x", text_quoted)),
             }
         };
-        let name = |n: &str| field(n, text_quoted);
-        out.push_str(&match shape % 3 {
-            0 => format!(
-                "{},{},{},{}",
-                name("id"),
-                name("group"),
-                name("pay"),
-                name("w")
-            ),
-            1 => format!("{},{},{}", name("pay"), name("w"), name("group")),
-            _ => format!(
-                "{},{},{},{},{}",
-                name("id"),
-                name("group"),
-                name("pay"),
-                name("w"),
-                name("x")
-            ),
-        });
-        for (i, (g, p, w)) in rows.iter().enumerate() {
+        let names: &[&str] = match shape % 3 {
+            0 => &["id", "group", "pay", "w", "cat", "bonus"],
+            1 => &["bonus", "pay", "w", "cat", "group"],
+            _ => &["id", "group", "pay", "w", "bonus", "cat", "x"],
+        };
+        let names: Vec<String> = names.iter().map(|n| field(n, text_quoted)).collect();
+        out.push_str(&names.join(","));
+        for (i, (g, p, w, b, c)) in rows.iter().enumerate() {
             out.push_str(end);
-            out.push_str(&line(&i.to_string(), g, p, w));
+            out.push_str(&line([&i.to_string(), g, p, w, b, c]));
         }
         if final_end {
             out.push_str(end);
@@ -737,7 +789,8 @@ mod tests {
     #[test]
     fn large_files_split_across_threads_read_as_polars_reads_them() {
         let mut state = 0x2545_F491_4F6C_DD1Du64;
-        let mut text = String::from("id,group,pay\r\n");
+        let header = "id,group,pay,bonus,cat\r\n";
+        let mut text = String::from(header);
         let mut n = 0;
         while text.len() < 2 * MIN_PART_BYTES + 3 * 1024 * 1024 {
             state ^= state << 13;
@@ -750,15 +803,41 @@ mod tests {
                 0 => format!("\"inst_{}, \"\"east\"\" wing\"", state % 37),
                 _ => format!("inst_{}", state % 37),
             };
-            text.push_str(&format!("{n},{label},{}.{:02}\r\n", pay / 100, pay % 100));
+            // Bonus: none in a third of the rows. Categories of every length the label
+            // tables key differently (short, 8 to 16 bytes, longer), the last quoted.
+            let bonus = match state % 3 {
+                0 => "0".to_string(),
+                _ => format!("{}.{}", (state >> 8) % 5000, (state >> 20) % 10),
+            };
+            let cat = match (state >> 12) % 4 {
+                0 => "A".to_string(),
+                1 => format!("grade_{:02}", (state >> 16) % 12),
+                2 => format!("a category name longer than 16 bytes {}", (state >> 16) % 3),
+                _ => format!("\"band {}, \"\"senior\"\"\"", (state >> 16) % 5),
+            };
+            text.push_str(&format!(
+                "{n},{label},{}.{:02},{bonus},{cat}\r\n",
+                pay / 100,
+                pay % 100
+            ));
             n += 1;
         }
-        let (fast, general, reference) = all_three(text.as_bytes(), false);
-        let (fast, general, reference) = (fast.unwrap(), general.unwrap(), reference.unwrap());
-        assert_eq!(fast.rows_read, n);
-        assert!(same(&fast, &reference));
-        assert!(same(&general, &reference));
-        assert!(line_ranges(&text.as_bytes()[14..], 2).len() == 2);
+        for asked in [
+            Asked::default(),
+            Asked {
+                weight: false,
+                bonus: true,
+                within: true,
+            },
+        ] {
+            let (fast, general, reference) = all_three(text.as_bytes(), asked);
+            let (fast, general, reference) = (fast.unwrap(), general.unwrap(), reference.unwrap());
+            assert_eq!(fast.rows_read, n);
+            assert!(same(&fast, &reference));
+            assert!(same(&general, &reference));
+            assert_eq!(fast.within.is_some(), asked.within);
+        }
+        assert!(line_ranges(&text.as_bytes()[header.len()..], 2).len() == 2);
     }
 
     proptest! {
@@ -767,13 +846,17 @@ mod tests {
         /// Plain files are read by the fast path, with the same bits as polars.
         #[test]
         fn plain_files_read_as_polars_reads_them_by_both_readers(
-            rows in proptest::collection::vec((plain_group(), plain_pay(), plain_pay()), 1..60),
+            rows in proptest::collection::vec(
+                (plain_group(), plain_pay(), plain_pay(), plain_pay(), plain_group()),
+                1..60,
+            ),
             crlf in any::<bool>(),
             final_end in any::<bool>(),
             shape in 0u8..9,
-            weight in any::<bool>(),
+            (weight, bonus, within) in any::<(bool, bool, bool)>(),
         ) {
-            let (fast, general, reference) = all_three(&csv(&rows, crlf, final_end, shape), weight);
+            let asked = Asked { weight, bonus, within };
+            let (fast, general, reference) = all_three(&csv(&rows, crlf, final_end, shape), asked);
             let fast = fast.expect("a plain file is read by the fast path");
             let general = general.expect("the general reader reads a plain file");
             let reference = reference.expect("polars reads a plain file");
@@ -784,20 +867,24 @@ mod tests {
         /// Any file: whatever the fast path accepts, it reads as polars does.
         #[test]
         fn accepted_files_read_as_polars_reads_them(
-            rows in proptest::collection::vec((any_group(), any_pay(), any_pay()), 1..40),
+            rows in proptest::collection::vec(
+                (any_group(), any_pay(), any_pay(), any_pay(), any_group()),
+                1..40,
+            ),
             crlf in any::<bool>(),
             final_end in any::<bool>(),
             shape in 0u8..9,
-            weight in any::<bool>(),
+            (weight, bonus, within) in any::<(bool, bool, bool)>(),
             blank_line in any::<bool>(),
         ) {
+            let asked = Asked { weight, bonus, within };
             let mut text = csv(&rows, crlf, final_end, shape);
             if blank_line {
                 let at = text.len() / 2;
                 let at = at + text[at..].iter().position(|&b| b == b'\n').unwrap_or(0);
                 text.insert(at, b'\n');
             }
-            let (fast, general, reference) = all_three(&text, weight);
+            let (fast, general, reference) = all_three(&text, asked);
             if let Some(fast) = fast {
                 let reference = reference.expect("polars reads what the fast path reads");
                 let general = general.expect("the general reader reads what the fast path reads");

@@ -5,9 +5,9 @@
 //!
 //! Because it knows the line every record starts on, each problem it finds names the line in
 //! the user's file and the column: a record with too few or too many fields (both are errors:
-//! a short row is never read as empty cells), an empty or non-numeric pay or weight cell, a
-//! group label that is not UTF-8. All problems of one kind are counted in one pass and the
-//! first few shown.
+//! a short row is never read as empty cells), an empty or non-numeric pay, weight or bonus
+//! cell, a group or within label that is not UTF-8. All problems of one kind are counted in
+//! one pass and the first few shown.
 //!
 //! Numbers are parsed by `fast_float2::parse` (polars' CSV parser, which the fast path also
 //! uses, so both readers give the same bits), after trimming spaces and tabs around the cell:
@@ -145,39 +145,41 @@ pub(crate) fn read(
     }
     let names = header_names(path, &rec)?;
     let mut slots = vec![Slot::Skip; names.len()];
-    let mut place = |role: Role, name: &str, slot: Slot| -> Result<(), TableError> {
+    for (role, name) in crate::roles(req) {
         match names.iter().position(|n| n == name) {
-            Some(i) => {
-                slots[i] = slot;
-                Ok(())
+            Some(i) => slots[i] = Slot::of(role),
+            None => {
+                return Err(TableError::MissingColumn {
+                    path: path.to_path_buf(),
+                    role,
+                    option: req.option(role),
+                    name: name.to_string(),
+                    available: names.clone(),
+                })
             }
-            None => Err(TableError::MissingColumn {
-                path: path.to_path_buf(),
-                role,
-                name: name.to_string(),
-                available: names.clone(),
-            }),
         }
-    };
-    place(Role::Pay, req.pay, Slot::Pay)?;
-    if let Some(w) = req.weight {
-        place(Role::Weight, w, Slot::Weight)?;
-    }
-    if let Some(g) = req.group {
-        place(Role::Group, g, Slot::Group)?;
     }
     let fields = names.len();
-    let mut pay = Vec::new();
-    let mut weight = req.weight.map(|_| Vec::new());
-    let mut codes: Vec<u32> = Vec::new();
-    let mut labels: Vec<Box<[u8]>> = Vec::new();
-    let mut index: foldhash::HashMap<Box<[u8]>, u32> = foldhash::HashMap::default();
+    // The numeric columns (pay, weight, bonus) at the index `number` gives their slots, and
+    // the label columns (group, within); a column not asked for stays empty.
+    let numbers = [
+        (Role::Pay, Some(req.pay)),
+        (Role::Weight, req.weight),
+        (Role::Bonus, req.bonus),
+    ];
+    let number = |slot: Slot| match slot {
+        Slot::Weight => 1,
+        Slot::Bonus => 2,
+        _ => 0,
+    };
+    let mut values: [Vec<f64>; 3] = Default::default();
+    let mut empty = [Offenders::new(), Offenders::new(), Offenders::new()];
+    let mut not_numbers = [Offenders::new(), Offenders::new(), Offenders::new()];
+    let label_roles = [(Role::Group, req.group), (Role::Within, req.within)];
+    let mut label_columns = [LabelColumn::default(), LabelColumn::default()];
     let mut lines = LineMap::default();
     let mut ragged = Vec::new();
     let mut ragged_total = 0usize;
-    let mut empty = [Offenders::new(), Offenders::new()];
-    let mut not_numbers = [Offenders::new(), Offenders::new()];
-    let mut not_utf8 = Offenders::new();
     let mut row = 0usize;
     // The line of a record's first byte: line ends counted up to it. The reader's own
     // position is taken before the line ends it skips (blank lines, the `\n` of a `\r\n`), so
@@ -211,11 +213,11 @@ pub(crate) fn read(
             }
             continue;
         }
-        for (field, slot) in rec.iter().zip(&slots) {
+        for (field, &slot) in rec.iter().zip(&slots) {
             match slot {
                 Slot::Skip => {}
-                Slot::Pay | Slot::Weight => {
-                    let k = usize::from(*slot == Slot::Weight);
+                Slot::Pay | Slot::Weight | Slot::Bonus => {
+                    let k = number(slot);
                     let text = trim(field);
                     let value = if text.is_empty() {
                         empty[k].push(row, line, field);
@@ -229,27 +231,10 @@ pub(crate) fn read(
                             }
                         }
                     };
-                    if k == 0 {
-                        pay.push(value);
-                    } else if let Some(w) = weight.as_mut() {
-                        w.push(value);
-                    }
+                    values[k].push(value);
                 }
-                Slot::Group => {
-                    let code = match index.get(field) {
-                        Some(&c) => c,
-                        None => {
-                            if std::str::from_utf8(field).is_err() {
-                                not_utf8.push(row, line, field);
-                            }
-                            let c = labels.len() as u32;
-                            labels.push(field.into());
-                            index.insert(field.into(), c);
-                            c
-                        }
-                    };
-                    codes.push(code);
-                }
+                Slot::Group => label_columns[0].push(row, line, field),
+                Slot::Within => label_columns[1].push(row, line, field),
             }
         }
     }
@@ -261,16 +246,12 @@ pub(crate) fn read(
             total: ragged_total,
         });
     }
-    let roles = [
-        (Role::Pay, req.pay),
-        (Role::Weight, req.weight.unwrap_or("")),
-    ];
     for (k, offenders) in not_numbers.into_iter().enumerate() {
         if let Some(rows) = offenders.rows() {
             return Err(TableError::NotNumeric {
                 path: path.to_path_buf(),
-                column: roles[k].1.to_string(),
-                role: roles[k].0,
+                column: numbers[k].1.unwrap_or("").to_string(),
+                role: numbers[k].0,
                 rows,
             });
         }
@@ -279,44 +260,94 @@ pub(crate) fn read(
         if let Some(rows) = offenders.rows() {
             return Err(TableError::Missing {
                 path: path.to_path_buf(),
-                column: roles[k].1.to_string(),
-                role: roles[k].0,
+                column: numbers[k].1.unwrap_or("").to_string(),
+                role: numbers[k].0,
                 rows,
             });
         }
     }
-    if let Some(rows) = not_utf8.rows() {
-        return Err(TableError::LabelNotUtf8 {
-            path: path.to_path_buf(),
-            column: req.group.unwrap_or("").to_string(),
-            rows,
-        });
+    let mut groups = [None, None];
+    for (k, mut column) in label_columns.into_iter().enumerate() {
+        let (role, name) = label_roles[k];
+        if let Some(rows) = std::mem::replace(&mut column.not_utf8, Offenders::new()).rows() {
+            return Err(TableError::LabelNotUtf8 {
+                path: path.to_path_buf(),
+                column: name.unwrap_or("").to_string(),
+                role,
+                rows,
+            });
+        }
+        if name.is_some() {
+            groups[k] = Some(column.groups());
+        }
     }
     if row == 0 {
         return Err(TableError::NoRows {
             path: path.to_path_buf(),
         });
     }
-    let groups = req.group.map(|_| {
-        // Renumber so codes follow the sorted labels.
-        let (sorted, remaps) = crate::labels::merge(&[&labels[..]]);
-        crate::labels::renumber(&mut codes, &remaps[0]);
+    let [pay, weight, bonus] = values;
+    let [groups, within] = groups;
+    Ok(Columns {
+        pay,
+        weight: req.weight.map(|_| weight),
+        bonus: req.bonus.map(|_| bonus),
+        groups,
+        within,
+        rows_read: row,
+        lines,
+    })
+}
+
+/// A label column (group or within) as it is read: each row's code, in first-seen order of
+/// the labels, and the rows whose label is not UTF-8.
+struct LabelColumn {
+    codes: Vec<u32>,
+    labels: Vec<Box<[u8]>>,
+    index: foldhash::HashMap<Box<[u8]>, u32>,
+    not_utf8: Offenders,
+}
+
+impl Default for LabelColumn {
+    fn default() -> Self {
+        LabelColumn {
+            codes: Vec::new(),
+            labels: Vec::new(),
+            index: foldhash::HashMap::default(),
+            not_utf8: Offenders::new(),
+        }
+    }
+}
+
+impl LabelColumn {
+    fn push(&mut self, row: usize, line: u64, field: &[u8]) {
+        let code = match self.index.get(field) {
+            Some(&c) => c,
+            None => {
+                if std::str::from_utf8(field).is_err() {
+                    self.not_utf8.push(row, line, field);
+                }
+                let c = self.labels.len() as u32;
+                self.labels.push(field.into());
+                self.index.insert(field.into(), c);
+                c
+            }
+        };
+        self.codes.push(code);
+    }
+
+    /// The labels sorted, the codes renumbered to follow them (the labels checked to be UTF-8).
+    fn groups(mut self) -> Groups {
+        let (sorted, remaps) = crate::labels::merge(&[&self.labels[..]]);
+        crate::labels::renumber(&mut self.codes, &remaps[0]);
         Groups {
-            // Checked to be UTF-8 above.
             labels: sorted
                 .iter()
                 .map(|l| String::from_utf8_lossy(l).into_owned())
                 .collect(),
-            codes: std::mem::take(&mut codes),
+            codes: self.codes,
         }
-    });
-    Ok(Columns {
-        pay,
-        weight,
-        groups,
-        rows_read: row,
-        lines,
-    })
+    }
 }
 
 /// The cell without the spaces and tabs around it.
@@ -340,12 +371,9 @@ mod tests {
 
     fn req(group: bool) -> Request<'static> {
         Request {
-            path: Path::new("t.csv"),
             format: Some(InputFormat::Csv),
-            pay: "pay",
             group: group.then_some("g"),
-            weight: None,
-            drop_nonpositive: false,
+            ..Request::new(Path::new("t.csv"), "pay")
         }
     }
 

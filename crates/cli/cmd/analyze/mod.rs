@@ -197,12 +197,11 @@ pub fn run(_ctx: &Context, args: AnalyzeArgs) -> Result<()> {
     let progress = progress::Progress::start(&args.file);
     progress.say(format!("reading {}", args.file.display()));
     let request = wages_table::Request {
-        path: &args.file,
         format,
-        pay: &args.pay,
         group: args.group.as_deref(),
         weight: args.weight.as_deref(),
         drop_nonpositive: args.drop_nonpositive,
+        ..wages_table::Request::new(&args.file, &args.pay)
     };
     let options = read_options();
     let t0 = std::time::Instant::now();

@@ -1,0 +1,460 @@
+//! The bonus and within columns, required labels and the group option, through the public
+//! API (`read_with`), on real files: CSV by the fast path and by the general reader, and
+//! Parquet written by polars.
+
+use polars::prelude::*;
+use std::path::PathBuf;
+use wages_table::{read_with, CsvReader, Groups, Payroll, ReadOptions, Request, Role, TableError};
+
+/// A scratch file of this test process.
+fn scratch(name: &str, bytes: &[u8]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("wages-table-columns-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+/// `df` as a Parquet file.
+fn parquet(name: &str, mut df: DataFrame) -> PathBuf {
+    let mut bytes = Vec::new();
+    ParquetWriter::new(&mut bytes).finish(&mut df).unwrap();
+    scratch(name, &bytes)
+}
+
+fn options(csv_reader: CsvReader) -> ReadOptions {
+    ReadOptions {
+        csv_reader,
+        timings: false,
+    }
+}
+
+/// Reads `req` with the fast path first and with the general reader only; both must give
+/// the same payroll, or the same message.
+fn read_csv(req: &Request) -> Result<Payroll, String> {
+    let fast = read_with(req, &options(CsvReader::Fast)).map(|(p, _)| p);
+    let general = read_with(req, &options(CsvReader::General)).map(|(p, _)| p);
+    match (fast, general) {
+        (Ok(a), Ok(b)) => {
+            assert_eq!(a, b, "the two CSV readers disagree");
+            Ok(a)
+        }
+        (Err(a), Err(b)) => {
+            assert_eq!(a.to_string(), b.to_string(), "the two CSV readers disagree");
+            Err(a.to_string())
+        }
+        (a, b) => panic!("one CSV reader fails: {a:?} / {b:?}"),
+    }
+}
+
+/// Whether the fast path reads the CSV of `req` (rather than declining it).
+fn fast_path_reads(req: &Request) -> bool {
+    let timed = ReadOptions {
+        timings: true,
+        ..options(CsvReader::Fast)
+    };
+    let (_, phases) = read_with(req, &timed).unwrap();
+    phases
+        .laps
+        .iter()
+        .any(|(what, _)| *what == "plain CSV parse")
+}
+
+fn groups(labels: &[&str], codes: &[u32]) -> Groups {
+    Groups {
+        labels: labels.iter().map(|l| l.to_string()).collect(),
+        codes: codes.to_vec(),
+    }
+}
+
+const PAYROLL: &str = "id,sex,pay,bonus,grade\n\
+                       1,F,100,0,B\n\
+                       2,M,120,5.5,A\n\
+                       3,F,90,1e2,B\n\
+                       4,M,130,0.25,\"a, b\"\n";
+
+#[test]
+fn bonus_and_within_are_read_by_both_csv_readers() {
+    let path = scratch("payroll.csv", PAYROLL.as_bytes());
+    let req = Request {
+        group: Some("sex"),
+        bonus: Some("bonus"),
+        within: Some("grade"),
+        group_option: "--by",
+        labels_required: true,
+        ..Request::new(&path, "pay")
+    };
+    assert!(fast_path_reads(&req));
+    let p = read_csv(&req).unwrap();
+    assert_eq!(p.pay, [100.0, 120.0, 90.0, 130.0]);
+    assert_eq!(p.bonus.as_deref(), Some(&[0.0, 5.5, 100.0, 0.25][..]));
+    assert_eq!(p.groups, Some(groups(&["F", "M"], &[0, 1, 0, 1])));
+    assert_eq!(p.within, Some(groups(&["A", "B", "a, b"], &[1, 0, 1, 2])));
+    // Not asked for, not read.
+    let plain = read_csv(&Request::new(&path, "pay")).unwrap();
+    assert_eq!((plain.bonus, plain.within), (None, None));
+}
+
+#[test]
+fn a_negative_bonus_is_refused_and_zero_is_not() {
+    let path = scratch(
+        "negative.csv",
+        b"pay,bonus\n100,0\n110,-0\n120,-5\n130,-0.5\n",
+    );
+    let req = Request {
+        bonus: Some("bonus"),
+        ..Request::new(&path, "pay")
+    };
+    let e = read_csv(&req).unwrap_err();
+    assert_eq!(
+        e,
+        format!(
+            "{}: 2 rows of column \"bonus\" have negative bonus pay, at data row 3 (line 4) \"-5\", \
+             row 4 (line 5) \"-0.5\"; bonus pay is zero or more: fix those rows",
+            path.display()
+        )
+    );
+}
+
+#[test]
+fn bonus_cells_are_numbers_like_pay() {
+    for (name, text, want) in [
+        (
+            "empty.csv",
+            "pay,bonus\n100,1\n110,\n",
+            "column \"bonus\" (bonus) is empty at data row 2 (line 3) \"\"; fill in or remove those rows",
+        ),
+        (
+            "text.csv",
+            "pay,bonus\n100,none\n",
+            "column \"bonus\" (bonus) is not a number at data row 1 (line 2) \"none\"",
+        ),
+        (
+            "nan.csv",
+            "pay,bonus\n100,NaN\n110,inf\n",
+            "column \"bonus\" (bonus) holds NaN or infinite values at data row 1 (line 2) \"NaN\", row 2 (line 3) \"inf\"",
+        ),
+    ] {
+        let path = scratch(name, text.as_bytes());
+        let req = Request {
+            bonus: Some("bonus"),
+            ..Request::new(&path, "pay")
+        };
+        let e = read_csv(&req).unwrap_err();
+        assert!(e.contains(want), "{e}");
+    }
+}
+
+#[test]
+fn required_labels_refuse_empty_cells_with_their_lines() {
+    let text = "id,sex,pay,grade\n1,F,100,A\n2,M,110,\n3,,120,B\n4,\"\",130,B\n";
+    let path = scratch("labels.csv", text.as_bytes());
+    let req = Request {
+        group: Some("sex"),
+        within: Some("grade"),
+        group_option: "--by",
+        labels_required: true,
+        ..Request::new(&path, "pay")
+    };
+    let e = read_csv(&req).unwrap_err();
+    assert_eq!(
+        e,
+        format!(
+            "{}: column \"sex\" (group) is empty at data row 3 (line 4) \"\", row 4 (line 5) \"\"; \
+             every row needs a label: fill in or remove those rows, or name another column with --by",
+            path.display()
+        )
+    );
+    let within_only = Request {
+        group: None,
+        ..req.clone()
+    };
+    let e = read_csv(&within_only).unwrap_err();
+    assert!(
+        e.contains("column \"grade\" (category) is empty at data row 2 (line 3) \"\"; every row needs a label")
+            && e.ends_with("or name another column with --within"),
+        "{e}"
+    );
+    // Not required: an empty cell is the label "", as always (the fast path reads it).
+    let optional = Request {
+        labels_required: false,
+        ..req
+    };
+    assert!(fast_path_reads(&optional));
+    let p = read_csv(&optional).unwrap();
+    assert_eq!(p.groups, Some(groups(&["", "F", "M"], &[1, 2, 0, 0])));
+    assert_eq!(p.within, Some(groups(&["", "A", "B"], &[1, 0, 2, 2])));
+}
+
+/// A blank line and a quoted line break move the lines on; the message follows them.
+#[test]
+fn required_labels_name_the_lines_of_the_general_reader() {
+    let text = "pay,sex\n100,F\n\n110,\"M\nX\"\n120,\n";
+    let path = scratch("lines.csv", text.as_bytes());
+    let req = Request {
+        group: Some("sex"),
+        labels_required: true,
+        ..Request::new(&path, "pay")
+    };
+    let e = read_csv(&req).unwrap_err();
+    assert!(e.contains("at data row 3 (line 6) \"\";"), "{e}");
+}
+
+#[test]
+fn parquet_reads_bonus_and_within_of_any_numeric_or_label_type() {
+    let df = df![
+        "pay" => [100i64, 120, 90],
+        "bonus_int" => [0i32, 5, 7],
+        "bonus_text" => ["0", " 2.5", "1e1"],
+        "bonus_f32" => [0.5f32, 0.0, 1.5],
+        "grade" => [Some(3i64), Some(1), Some(3)],
+        "sex" => ["F", "M", "F"],
+    ]
+    .unwrap();
+    let bonus_decimal = Series::new("bonus_decimal".into(), [1.25f64, 0.0, 2.5])
+        .cast(&DataType::Decimal(10, 2))
+        .unwrap();
+    let mut df = df;
+    df.with_column(bonus_decimal.into()).unwrap();
+    let path = parquet("types.parquet", df);
+    for (bonus, want) in [
+        ("bonus_int", [0.0, 5.0, 7.0]),
+        ("bonus_text", [0.0, 2.5, 10.0]),
+        ("bonus_f32", [0.5, 0.0, 1.5]),
+        ("bonus_decimal", [1.25, 0.0, 2.5]),
+    ] {
+        let req = Request {
+            group: Some("sex"),
+            bonus: Some(bonus),
+            within: Some("grade"),
+            labels_required: true,
+            ..Request::new(&path, "pay")
+        };
+        let (p, _) = read_with(&req, &ReadOptions::default()).unwrap();
+        assert_eq!(p.bonus.as_deref(), Some(&want[..]), "{bonus}");
+        assert_eq!(p.within, Some(groups(&["1", "3"], &[1, 0, 1])));
+        assert_eq!(p.groups, Some(groups(&["F", "M"], &[0, 1, 0])));
+    }
+}
+
+#[test]
+fn parquet_refuses_negative_bonus_and_missing_labels() {
+    let df = df![
+        "pay" => [100.0, 120.0, 90.0],
+        "bonus" => [Some(0.0), Some(-1.0), None],
+        "sex" => [Some("F"), None, Some("")],
+        "grade" => [Some(true), Some(false), None],
+    ]
+    .unwrap();
+    let path = parquet("missing.parquet", df);
+    let read = |req: &Request| read_with(req, &ReadOptions::default()).map(|(p, _)| p);
+    let base = Request::new(&path, "pay");
+    let e = read(&Request {
+        bonus: Some("bonus"),
+        ..base.clone()
+    })
+    .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            TableError::Missing {
+                role: Role::Bonus,
+                ..
+            }
+        ),
+        "{e}"
+    );
+    assert!(
+        e.to_string()
+            .contains("(bonus) is empty at data row 3 \"\""),
+        "{e}"
+    );
+    let e = read(&Request {
+        group: Some("sex"),
+        labels_required: true,
+        ..base.clone()
+    })
+    .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "{}: column \"sex\" (group) is empty at data row 2 \"\", row 3 \"\"; every row needs a \
+             label: fill in or remove those rows, or name another column with --group",
+            path.display()
+        )
+    );
+    let e = read(&Request {
+        within: Some("grade"),
+        labels_required: true,
+        ..base.clone()
+    })
+    .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            TableError::MissingLabel {
+                role: Role::Within,
+                option: "--within",
+                ..
+            }
+        ),
+        "{e}"
+    );
+    // Not required: null and "" are both the label "".
+    let p = read(&Request {
+        group: Some("sex"),
+        within: Some("grade"),
+        ..base
+    })
+    .unwrap();
+    assert_eq!(p.groups, Some(groups(&["", "F"], &[1, 0, 0])));
+    assert_eq!(p.within, Some(groups(&["", "false", "true"], &[2, 1, 0])));
+}
+
+#[test]
+fn parquet_within_of_a_list_type_is_refused_as_a_category() {
+    let grade = Series::new(
+        "grade".into(),
+        [
+            Series::new("".into(), [1i32]),
+            Series::new("".into(), [2i32]),
+        ],
+    );
+    let mut df = df!["pay" => [100.0, 120.0]].unwrap();
+    df.with_column(grade.into()).unwrap();
+    let path = parquet("list.parquet", df);
+    let req = Request {
+        within: Some("grade"),
+        ..Request::new(&path, "pay")
+    };
+    let e = read_with(&req, &ReadOptions::default()).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            TableError::GroupType {
+                role: Role::Within,
+                ..
+            }
+        ),
+        "{e}"
+    );
+    assert!(
+        e.to_string().contains(
+            "column \"grade\" (category) has type list[i32]; a category column must hold"
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn dropping_nonpositive_pay_keeps_bonus_and_within_aligned() {
+    let text = "pay,bonus,grade,sex\n100,1,A,F\n0,2,B,M\n-3,3,C,F\n120,4,D,M\n";
+    let path = scratch("drop.csv", text.as_bytes());
+    let req = Request {
+        group: Some("sex"),
+        bonus: Some("bonus"),
+        within: Some("grade"),
+        drop_nonpositive: true,
+        ..Request::new(&path, "pay")
+    };
+    assert!(fast_path_reads(&req));
+    let p = read_csv(&req).unwrap();
+    assert_eq!(p.pay, [100.0, 120.0]);
+    assert_eq!(p.bonus.as_deref(), Some(&[1.0, 4.0][..]));
+    // Labels of dropped rows stay, as for groups: codes still index the sorted labels.
+    assert_eq!(p.within, Some(groups(&["A", "B", "C", "D"], &[0, 3])));
+    assert_eq!(p.groups, Some(groups(&["F", "M"], &[0, 1])));
+    assert_eq!((p.rows_read, p.dropped_nonpositive), (4, 2));
+}
+
+#[test]
+fn every_role_is_checked_for_a_missing_or_shared_column() {
+    let path = scratch("roles.csv", PAYROLL.as_bytes());
+    let base = Request {
+        group_option: "--by",
+        ..Request::new(&path, "pay")
+    };
+    let roles = [
+        (Role::Pay, "--pay", "pay"),
+        (Role::Group, "--by", "group"),
+        (Role::Weight, "--weight", "weight"),
+        (Role::Bonus, "--bonus", "bonus"),
+        (Role::Within, "--within", "category"),
+    ];
+    for (role, option, noun) in roles {
+        let e = read_csv(&with_role(&base, role, "nope")).unwrap_err();
+        assert!(
+            e.contains(&format!("no column \"nope\" (asked for by {option});"))
+                && e.ends_with(&format!("name the {noun} column with {option}")),
+            "{e}"
+        );
+    }
+    // Each pair of roles naming one column (pay named "id": the others name "id" too).
+    for (i, &(first, first_option, _)) in roles.iter().enumerate() {
+        for &(second, second_option, _) in &roles[i + 1..] {
+            let req = with_role(&with_role(&base, second, "id"), first, "id");
+            let e = read_with(&req, &ReadOptions::default()).unwrap_err();
+            assert_eq!(
+                e.to_string(),
+                format!(
+                    "{}: column \"id\" is named by both {first_option} and {second_option}; each role needs its own column",
+                    path.display()
+                ),
+            );
+        }
+    }
+}
+
+/// `req` with the column of `role` named `name`.
+fn with_role<'a>(req: &Request<'a>, role: Role, name: &'a str) -> Request<'a> {
+    let mut r = req.clone();
+    match role {
+        Role::Pay => r.pay = name,
+        Role::Group => r.group = Some(name),
+        Role::Weight => r.weight = Some(name),
+        Role::Bonus => r.bonus = Some(name),
+        Role::Within => r.within = Some(name),
+    }
+    r
+}
+
+#[test]
+fn analyze_keeps_its_messages() {
+    let path = scratch("analyze.csv", PAYROLL.as_bytes());
+    let req = Request {
+        group: Some("pay"),
+        ..Request::new(&path, "pay")
+    };
+    let e = read_with(&req, &ReadOptions::default()).unwrap_err();
+    assert!(
+        e.to_string().contains("named by both --pay and --group;"),
+        "{e}"
+    );
+    let req = Request {
+        group: Some("institution"),
+        ..Request::new(&path, "pay")
+    };
+    let e = read_with(&req, &ReadOptions::default()).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("no column \"institution\" (asked for by --group)")
+            && e.to_string()
+                .ends_with("name the group column with --group"),
+        "{e}"
+    );
+    assert!(!Request::new(&path, "pay").labels_required);
+}
+
+#[test]
+fn within_labels_that_are_not_utf8_are_refused_as_categories() {
+    let path = scratch("latin1.csv", b"pay,grade\n100,caf\xe9\n");
+    let req = Request {
+        within: Some("grade"),
+        ..Request::new(&path, "pay")
+    };
+    let e = read_csv(&req).unwrap_err();
+    assert!(
+        e.contains("column \"grade\" (category) is not valid UTF-8 text at data row 1 (line 2)"),
+        "{e}"
+    );
+}
