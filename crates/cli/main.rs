@@ -58,6 +58,8 @@ enum Command {
     Chart(cmd::chart::ChartArgs),
     /// Pay differentials in your own payroll (CSV or Parquet).
     Analyze(cmd::analyze::AnalyzeArgs),
+    /// Pay gaps between groups, as the UK and EU pay-gap rules define them.
+    Gap(cmd::gap::GapArgs),
     /// Bracket tables to head-counts and fitted distributions, with rounding intervals.
     Tabulate(cmd::tabulate::TabulateArgs),
 }
@@ -70,6 +72,7 @@ fn main() -> ExitCode {
         Command::Report(a) => cmd::report::run(&ctx, a),
         Command::Chart(a) => cmd::chart::run(&ctx, a),
         Command::Analyze(a) => cmd::analyze::run(&ctx, a),
+        Command::Gap(a) => cmd::gap::run(&ctx, a),
         Command::Tabulate(a) => cmd::tabulate::run(&ctx, a),
     };
     match result {

@@ -509,6 +509,34 @@ mod interrupt {
     }
 }
 
+/// Writes `files` (`(name, bytes)`) into `dir` (created if needed), each atomically. If any
+/// write fails, the files already written by this call (and the folder, if this call created
+/// it) are removed again. `option` is the option that named `dir`, for messages.
+#[cfg_attr(not(feature = "table"), allow(dead_code))]
+pub fn write_files(dir: &Path, files: &[(String, Vec<u8>)], option: &str) -> Result<()> {
+    let named = |e: CliError| match e {
+        CliError::Output(m) => CliError::Output(m.replace("--out", option)),
+        e => e,
+    };
+    let existed = dir.is_dir();
+    ensure_dir(dir).map_err(named)?;
+    let mut written: Vec<std::path::PathBuf> = Vec::new();
+    for (name, bytes) in files {
+        let path = dir.join(name);
+        if let Err(e) = write_atomic(&path, bytes) {
+            for p in &written {
+                let _ = std::fs::remove_file(p);
+            }
+            if !existed {
+                let _ = std::fs::remove_dir(dir);
+            }
+            return Err(named(e));
+        }
+        written.push(path);
+    }
+    Ok(())
+}
+
 /// Creates the output folder if needed, with a one-line error when it cannot.
 pub fn ensure_dir(dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| {

@@ -12,6 +12,9 @@ mod bad_input;
 mod chart;
 mod data_cli;
 mod escaping;
+// `wages gap` reads payrolls as `wages analyze` does.
+#[cfg(feature = "table")]
+mod gap;
 mod golden;
 mod report;
 mod signals;

@@ -3,6 +3,10 @@
 pub mod analyze;
 pub mod chart;
 pub mod data;
+pub mod gap;
+pub mod payroll_file;
+#[cfg(feature = "table")]
+pub mod progress;
 pub mod report;
 pub mod tabulate;
 

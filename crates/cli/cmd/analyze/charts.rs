@@ -10,10 +10,9 @@ use crate::chart::{
     log_ticks, mesh, nice_step, palette, Area, DrawResult, Format, Frame, Mark, Plot, Style,
 };
 use crate::error::{CliError, Result};
-use crate::output;
+
 use plotters::prelude::*;
 use plotters::style::RGBColor;
-use std::path::{Path, PathBuf};
 use wages_analysis::inequality::Histogram;
 use wages_analysis::payroll::{Analysis, ChartData, MinimumSource, MAX_LORENZ_GROUPS};
 
@@ -49,34 +48,6 @@ pub fn render_all(args: &AnalyzeArgs, a: &Analysis) -> Result<Vec<(String, Vec<u
         files.push((format!("{MULTIPLES}.{}", f.extension()), bytes));
     }
     Ok(files)
-}
-
-/// Writes `files` into `dir` (created if needed), each atomically. If any write fails, the files
-/// already written by this call (and the folder, if this call created it) are removed again.
-pub fn write_all(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
-    let existed = dir.is_dir();
-    output::ensure_dir(dir).map_err(|e| match e {
-        CliError::Output(m) => CliError::Output(m.replace("--out", "--chart")),
-        e => e,
-    })?;
-    let mut written: Vec<PathBuf> = Vec::new();
-    for (name, bytes) in files {
-        let path = dir.join(name);
-        if let Err(e) = output::write_atomic(&path, bytes) {
-            for p in &written {
-                let _ = std::fs::remove_file(p);
-            }
-            if !existed {
-                let _ = std::fs::remove_dir(dir);
-            }
-            return Err(match e {
-                CliError::Output(m) => CliError::Output(m.replace("--out", "--chart")),
-                e => e,
-            });
-        }
-        written.push(path);
-    }
-    Ok(())
 }
 
 fn source_line(args: &AnalyzeArgs, a: &Analysis) -> String {

@@ -1,4 +1,5 @@
-//! The progress indicator of `wages analyze`: a spinner on stderr for long runs.
+//! The progress indicator of the payroll commands (`wages analyze`, `wages gap`): a spinner on
+//! stderr for long runs.
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;

@@ -1,0 +1,173 @@
+//! `wages gap FILE --by COL`: pay gaps between groups, as the UK SI 2017/172 (regs 8-13) and the
+//! EU Directive 2023/970 (Art. 9-10) define them.
+//!
+//! This command reads, calls and lays out; it computes nothing itself. The file is read as
+//! `wages analyze` reads it (`payroll_file`, the `wages-table` readers, every bad-input
+//! guarantee), with the group labels required; every measure is `wages_analysis::gap::gaps`;
+//! `render` lays out the four output formats, `charts` the three charts. Documented in
+//! docs/gap.md.
+
+#[cfg(feature = "table")]
+mod charts;
+#[cfg(feature = "table")]
+mod render;
+
+use super::payroll_file::{check_chart_size, check_distinct_columns, InputFormatArg};
+use super::Context;
+use crate::error::{CliError, Result};
+use crate::output::Format;
+use std::path::PathBuf;
+
+#[derive(clap::Args)]
+#[command(
+    after_help = "Gap = (reference - group) / reference x 100, positive when the group is paid less. Measures, the rules they follow, the quantile and tie rules, JSON keys: docs/gap.md."
+)]
+pub struct GapArgs {
+    /// The payroll: a CSV file with a header line, or a Parquet file; `-` reads standard input.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// The column holding pay (hourly pay for the UK and EU measures), one row per person.
+    #[arg(long, value_name = "COL", default_value = "pay")]
+    pub pay: String,
+
+    /// The column of groups to compare (for example sex); every row needs a label.
+    #[arg(long, value_name = "COL")]
+    pub by: String,
+
+    /// The group the others are set against (default: the group with the highest mean pay).
+    #[arg(long, value_name = "LABEL")]
+    pub reference: Option<String>,
+
+    /// A column of categories of workers: the gaps within each (EU Art. 9(1)(g)), with the
+    /// Article 10 flag at a mean gap of 5% or more.
+    #[arg(long, value_name = "COL")]
+    pub within: Option<String>,
+
+    /// A column of bonus (variable) pay, zero for those paid none: bonus gaps over those paid
+    /// one and the proportion paid one (UK regs 10-12; EU Art. 9(1)(b), (d), (e)).
+    #[arg(long, value_name = "COL")]
+    pub bonus: Option<String>,
+
+    /// A column of positive sampling or frequency weights, applied to every measure.
+    #[arg(long, value_name = "COL")]
+    pub weight: Option<String>,
+
+    /// A group of one person (as labelled by --by) whose pay is set against the median pay of
+    /// everyone else, as "X to 1" (US Reg. S-K Item 402(u)).
+    #[arg(long, value_name = "LABEL")]
+    pub ratio_of: Option<String>,
+
+    /// Exclude rows with zero or negative pay (the output says how many) instead of failing.
+    #[arg(long)]
+    pub drop_nonpositive: bool,
+
+    /// The file format (default: from the extension, .csv or .parquet).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub input_format: Option<InputFormatArg>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+
+    /// Also write charts to this folder (created if needed): gap-percentiles, gap-bands and,
+    /// with --within, gap-categories, each as PNG and SVG.
+    #[arg(long, value_name = "DIR")]
+    pub chart: Option<PathBuf>,
+
+    /// Chart width in pixels.
+    #[arg(long, value_name = "PX", default_value_t = 1200, requires = "chart")]
+    pub chart_width: u32,
+
+    /// Chart height in pixels.
+    #[arg(long, value_name = "PX", default_value_t = 800, requires = "chart")]
+    pub chart_height: u32,
+}
+
+/// Checks the options that do not need the file.
+fn check_usage(args: &GapArgs) -> Result<()> {
+    let mut roles = vec![("--pay", args.pay.as_str()), ("--by", args.by.as_str())];
+    roles.extend(args.within.iter().map(|c| ("--within", c.as_str())));
+    roles.extend(args.bonus.iter().map(|c| ("--bonus", c.as_str())));
+    roles.extend(args.weight.iter().map(|c| ("--weight", c.as_str())));
+    check_distinct_columns(&roles)?;
+    if args.chart.is_some() {
+        check_chart_size(args.chart_width, args.chart_height)?;
+    }
+    if let (Some(r), Some(q)) = (&args.reference, &args.ratio_of) {
+        if r == q {
+            return Err(CliError::usage(format!(
+                "--reference and --ratio-of both name {r:?}; the pay ratio sets one person against everyone else, so name different groups"
+            )));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(not(feature = "table"))]
+pub fn run(_ctx: &Context, args: GapArgs) -> Result<()> {
+    check_usage(&args)?;
+    Err(CliError::usage(
+        "`wages gap` needs the `table` feature (polars), and this binary was built without it; \
+         rebuild with default features: cargo build --release",
+    ))
+}
+
+#[cfg(feature = "table")]
+pub fn run(_ctx: &Context, args: GapArgs) -> Result<()> {
+    use super::payroll_file::{input_format, read};
+    use wages_analysis::gap::{gaps, GapError, GapOptions};
+    check_usage(&args)?;
+    let request = wages_table::Request {
+        format: input_format(&args.file, args.input_format)?,
+        group: Some(&args.by),
+        weight: args.weight.as_deref(),
+        bonus: args.bonus.as_deref(),
+        within: args.within.as_deref(),
+        labels_required: true,
+        group_option: "--by",
+        drop_nonpositive: args.drop_nonpositive,
+        ..wages_table::Request::new(&args.file, &args.pay)
+    };
+    let (payroll, progress, timings) = read(&request)?;
+    progress.say(format!(
+        "computing the gaps over {} rows",
+        payroll.pay.len()
+    ));
+    let options = GapOptions {
+        reference: args.reference.as_deref(),
+        ratio_of: args.ratio_of.as_deref(),
+    };
+    let result = gaps(payroll, &options);
+    progress.finish();
+    let g = result.map_err(|e| {
+        let file = wages_table::shown_path(&args.file);
+        match e {
+            // The option names a label the file does not have: a usage error, with the labels.
+            GapError::NoSuchReference { .. } => {
+                CliError::usage(format!("--reference: {file}: {e}"))
+            }
+            GapError::NoSuchRatioGroup { .. } | GapError::RatioGroupNotOne { .. } => {
+                CliError::usage(format!("{file}: {e}"))
+            }
+            GapError::OneGroup { .. } => {
+                CliError::data(format!("{file}: column {:?} (--by): {e}", args.by))
+            }
+            _ => CliError::data(format!("{file}: {e}")),
+        }
+    })?;
+    timings.print();
+    let text = render::render(&args, &g)?;
+    if let Some(dir) = &args.chart {
+        // Charts first: a run whose charts fail prints nothing and leaves no file.
+        let files = charts::render_all(&args, &g)?;
+        crate::output::write_files(dir, &files, "--chart")?;
+    }
+    // Warnings go to stderr as well when the output is for a program (JSON, CSV).
+    if matches!(args.format, Format::Json | Format::Csv) {
+        for w in &g.warnings {
+            eprintln!("wages: {}", render::warning_text(w));
+        }
+    }
+    crate::output::print(&text)
+}
