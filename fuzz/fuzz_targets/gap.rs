@@ -52,6 +52,7 @@ fuzz_target!(|data: &[u8]| {
             labels: labels(5, "c"),
             codes: cats,
         }),
+        covariates: Vec::new(),
         dropped_nonpositive: 0,
     };
     let Ok(g) = gaps(payroll, &GapOptions::default()) else {

@@ -34,11 +34,37 @@ pub struct Payroll {
     /// A second grouping of the rows kept (the categories of workers of `wages gap --within`),
     /// if named.
     pub within: Option<Groups>,
+    /// Explanatory columns (`wages gap --explain`), in the order asked for; empty if none.
+    pub covariates: Vec<Covariate>,
     /// Data rows in the file.
     pub rows_read: usize,
     /// Rows excluded because their pay was zero or negative (`drop_nonpositive`).
     pub dropped_nonpositive: usize,
 }
+
+/// An explanatory column of a payroll (a covariate of `wages gap --explain`), aligned row by row
+/// with the pay. Unlike pay, a covariate may be missing in some rows: the decomposition leaves
+/// those rows out and counts them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Covariate {
+    /// The column's name.
+    pub name: String,
+    /// Its values.
+    pub values: CovariateValues,
+}
+
+/// The values of a [`Covariate`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum CovariateValues {
+    /// Numbers, finite; `NaN` marks a missing cell.
+    Numeric(Vec<f64>),
+    /// Categories: codes into labels sorted ascending; [`MISSING_CODE`] marks a missing cell
+    /// (an empty cell, a Parquet null), which is never a label.
+    Categorical(Groups),
+}
+
+/// The code of a missing cell in a categorical [`Covariate`].
+pub const MISSING_CODE: u32 = u32::MAX;
 
 /// Group membership as small integer codes.
 #[derive(Debug, Clone, PartialEq)]
@@ -437,6 +463,7 @@ mod tests {
             }),
             bonus: None,
             within: None,
+            covariates: Vec::new(),
             rows_read: 6,
             dropped_nonpositive: 0,
         };
@@ -470,6 +497,7 @@ mod tests {
             }),
             bonus: None,
             within: None,
+            covariates: Vec::new(),
             rows_read: n,
             dropped_nonpositive: 0,
         };

@@ -56,6 +56,7 @@ fn read(fixture: &Value) -> Payroll {
         groups: Some(groups_from_labels(&labels)),
         bonus: Some(rows.iter().map(|r| f(r, b)).collect()),
         within: Some(groups_from_labels(&cats)),
+        covariates: Vec::new(),
         rows_read: rows.len(),
         dropped_nonpositive: 0,
     }

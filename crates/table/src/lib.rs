@@ -738,6 +738,7 @@ pub fn read_with(req: &Request, options: &ReadOptions) -> Result<(Payroll, Phase
         groups,
         bonus,
         within,
+        covariates: Vec::new(),
         rows_read,
         dropped_nonpositive: 0,
     };
@@ -1583,6 +1584,7 @@ mod tests {
                 labels: vec!["x".into(), "y".into(), "z".into()],
                 codes: vec![2, 1, 0, 1],
             }),
+            covariates: Vec::new(),
             rows_read: 4,
             dropped_nonpositive: 0,
         };

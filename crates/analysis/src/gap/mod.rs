@@ -364,6 +364,7 @@ pub fn gaps(payroll: Payroll, options: &GapOptions) -> Result<Gaps, GapError> {
         within,
         rows_read,
         dropped_nonpositive,
+        ..
     } = payroll;
     let groups = groups.ok_or(GapError::NoGroups)?;
     let labels = groups.labels.clone();

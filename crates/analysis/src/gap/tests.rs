@@ -10,6 +10,7 @@ fn payroll(rows: &[(&str, f64)], weight: Option<Vec<f64>>) -> Payroll {
         groups: Some(groups_from_labels(&labels)),
         bonus: None,
         within: None,
+        covariates: Vec::new(),
         rows_read: rows.len(),
         dropped_nonpositive: 0,
     }
@@ -287,6 +288,7 @@ mod properties {
             groups: Some(groups_from_labels(&l)),
             bonus: None,
             within: within.then(|| groups_from_labels(&c)),
+            covariates: Vec::new(),
             rows_read: rows.len(),
             dropped_nonpositive: 0,
         }
