@@ -8,6 +8,7 @@
 //! - [`interval`]: closed/half-open intervals from a source's qualifier and rounding, and the
 //!   arithmetic that propagates them.
 //! - [`inequality`]: statistics on individual (optionally weighted) pay data.
+//! - [`oaxaca`]: the Blinder-Oaxaca decomposition of a mean gap (`wages gap --explain`).
 //! - [`gap`]: pay gaps between groups as the UK and EU pay-gap rules define them (`wages gap`).
 //! - [`tabulation`]: bracket tables, from their rows to counts with rounding intervals, checks,
 //!   Pareto exponents and fitted distributions ([`tabulation::tabulate`], errors typed with
@@ -21,6 +22,7 @@ pub mod gap;
 pub mod inequality;
 pub mod interval;
 pub mod ledger;
+pub mod oaxaca;
 pub mod payroll;
 pub mod tabulation;
 pub mod unit;
