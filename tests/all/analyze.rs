@@ -666,3 +666,148 @@ fn environment_switches_reach_the_reader() {
         "{err}"
     );
 }
+
+/// The subgroup decomposition (`decomposition` in JSON) through the binary, against the R
+/// reference values of crates/analysis/tests/fixtures/decompose/ (Stata ineqdeco's GE and
+/// Atkinson decompositions, R dineq's Gini decomposition, on laeken's eusilc).
+#[test]
+fn group_decomposition_matches_the_r_reference_on_eusilc() {
+    let dir =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/analysis/tests/fixtures/decompose");
+    let file = dir.join("eusilc.csv");
+    let text = std::fs::read_to_string(dir.join("reference.json")).unwrap();
+    let reference: Value = serde_json::from_str(&text).unwrap();
+    let close = |got: &Value, want: &Value, at: &str| {
+        let (g, w) = (got.as_f64().unwrap(), want.as_f64().unwrap());
+        assert!(
+            (g - w).abs() <= 1e-8 * w.abs() + 1e-14,
+            "{at}: got {g}, want {w}"
+        );
+    };
+    for (name, column, weighted) in [
+        ("eusilc_sex_weighted", "sex", true),
+        ("eusilc_region_unweighted", "region", false),
+    ] {
+        let fx = reference["fixtures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == name)
+            .unwrap();
+        let mut args = vec![file.to_str().unwrap(), "--pay", "income", "--group", column];
+        if weighted {
+            args.extend(["--weight", "weight"]);
+        }
+        args.extend(["--format", "json"]);
+        let got = run_json(&args);
+        let d = &got["decomposition"];
+        for key in [
+            "ge_m1",
+            "mld",
+            "theil_t",
+            "ge_2",
+            "atkinson_0_5",
+            "atkinson_1",
+            "atkinson_2",
+            "gini",
+        ] {
+            for part in ["total", "within", "between"] {
+                close(
+                    &d[key][part],
+                    &fx[key][part],
+                    &format!("{name}.{key}.{part}"),
+                );
+            }
+            assert!(d[key]["between_share"].is_number(), "{name}.{key}");
+        }
+        close(&d["gini"]["overlap"], &fx["gini"]["overlap"], name);
+        assert!(d["mld"].get("overlap").is_none());
+        // The totals are the whole table's own figures.
+        assert_eq!(d["gini"]["total"], got["all"]["gini"]);
+        let groups = d["groups"].as_array().unwrap();
+        let want = fx["groups"].as_array().unwrap();
+        assert_eq!(groups.len(), want.len());
+        for (g, w) in groups.iter().zip(want) {
+            assert_eq!(g["group"], w["group"]);
+            for k in [
+                "population_share",
+                "income_share",
+                "relative_mean",
+                "ge_m1",
+                "ge_2",
+            ] {
+                close(&g[k], &w[k], &format!("{name}.groups.{}.{k}", w["group"]));
+            }
+        }
+    }
+    // Human formats gain the two tables; CSV stays one row per scope, unchanged by them.
+    let f = file.to_str().unwrap();
+    let out = wages()
+        .args([
+            "analyze", f, "--pay", "income", "--group", "sex", "--format", "markdown",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("## Decomposition by group (GE: total = within + between"),
+        "{text}"
+    );
+    assert!(
+        text.contains("| Gini | 0.26270 | 0.13091 | 0.01841 | 0.11338 | 7.01% |"),
+        "{text}"
+    );
+    assert!(
+        text.contains("| female | 50.98% | 49.14% | 0.964 |"),
+        "{text}"
+    );
+    let csv_header = |extra: &[&str]| {
+        let out = wages()
+            .args(["analyze", f, "--pay", "income", "--format", "csv"])
+            .args(extra)
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        (
+            text.lines().next().unwrap().to_string(),
+            text.lines().count(),
+        )
+    };
+    let (plain, _) = csv_header(&[]);
+    let (grouped, lines) = csv_header(&["--group", "region"]);
+    assert_eq!(grouped, plain);
+    assert_eq!(lines, 1 + 1 + 9, "header, all, nine regions");
+}
+
+/// A group left without rows by --drop-nonpositive is not part of the decomposition; without
+/// --group there is none.
+#[test]
+fn decomposition_leaves_out_empty_groups_and_needs_groups() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("p.csv");
+    std::fs::write(&f, "g,pay\nA,100\nA,300\nB,0\nC,200\nC,250\n").unwrap();
+    let f = f.to_str().unwrap();
+    let got = run_json(&[f, "--group", "g", "--drop-nonpositive", "--format", "json"]);
+    let groups = got["decomposition"]["groups"].as_array().unwrap();
+    let labels: Vec<&str> = groups
+        .iter()
+        .map(|g| g["group"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["A", "C"]);
+    // A: mean 200 of 212.5, C: 225; population shares 1/2 each.
+    assert_eq!(groups[0]["population_share"], 0.5);
+    let rel = groups[1]["relative_mean"].as_f64().unwrap();
+    assert!((rel - 225.0 / 212.5).abs() < 1e-15);
+    let text = String::from_utf8(
+        wages()
+            .args(["analyze", f, "--group", "g", "--drop-nonpositive"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let shares = text.split("Groups in the decomposition").nth(1).unwrap();
+    assert!(shares.contains("│ A ") && shares.contains("│ C ") && !shares.contains("│ B "));
+    let plain = run_json(&[f, "--drop-nonpositive", "--format", "json"]);
+    assert!(plain.get("decomposition").is_none());
+}

@@ -8,6 +8,7 @@
 //! - [`interval`]: closed/half-open intervals from a source's qualifier and rounding, and the
 //!   arithmetic that propagates them.
 //! - [`inequality`]: statistics on individual (optionally weighted) pay data.
+//! - [`decompose`]: inequality within and between groups, GE, Atkinson, Gini (`analyze --group`).
 //! - [`oaxaca`]: the Blinder-Oaxaca decomposition of a mean gap (`wages gap --explain`).
 //! - [`gap`]: pay gaps between groups as the UK and EU pay-gap rules define them (`wages gap`).
 //! - [`tabulation`]: bracket tables, from their rows to counts with rounding intervals, checks,
@@ -16,6 +17,7 @@
 //! - [`unit`]: the one unit vocabulary, for figures and derived lines.
 //! - [`ledger`]: derived lines and checks written as formulas over figures (the ledger engine).
 
+pub mod decompose;
 pub mod estimate;
 pub mod format;
 pub mod gap;

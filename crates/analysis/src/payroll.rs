@@ -5,8 +5,9 @@
 //! copy of each row into its group's vectors, no repeated filtering), the reference minimum
 //! when none is given (the smallest pay), and the summaries themselves: one [`Sample`] per
 //! group and one for the whole table, sorted and summarized in parallel, largest first, with
-//! the chart curves (Lorenz curves of the largest groups, the histogram of multiples) taken
-//! from each sorted sample while it exists.
+//! the chart curves (Lorenz curves of the largest groups, the histogram of multiples) and,
+//! with groups, the inputs of the subgroup decomposition ([`crate::decompose`]) taken from each
+//! sorted sample while it exists.
 //!
 //! Parallel work runs on the current rayon pool; the binary sizes it, in one place. The
 //! results do not depend on the number of threads: each sample is sorted, so its statistics
@@ -15,6 +16,7 @@
 //! The columns come from the `wages-table` crate's readers (validated there: pay and weights
 //! finite and positive), which fill the [`Payroll`] defined here.
 
+use crate::decompose::{decompose, DecomposeError, Decomposition, Part as DecompositionPart};
 use crate::inequality::{Histogram, InequalityError, Sample, Summary};
 use rayon::prelude::*;
 
@@ -100,6 +102,9 @@ pub enum AnalyzeError {
     /// From the statistics core.
     #[error(transparent)]
     Inequality(#[from] InequalityError),
+    /// From the subgroup decomposition.
+    #[error(transparent)]
+    Decompose(#[from] DecomposeError),
     /// A cap whose threshold overflows.
     #[error("--caps {k}: the threshold {k} x the minimum ({minimum:e}) is not a finite number; give a smaller cap, or a --minimum")]
     InfiniteThreshold {
@@ -129,6 +134,9 @@ pub struct Analysis {
     pub groups: Vec<GroupSummary>,
     /// What the charts draw (`None` unless asked for: nothing extra is computed).
     pub charts: Option<ChartData>,
+    /// Inequality within and between the groups (`None` without groups). Its `groups` are the
+    /// groups with rows, in label order: those of [`Analysis::groups`] whose summary is `Some`.
+    pub decomposition: Option<Decomposition>,
 }
 
 /// At most this many groups get their own Lorenz curve (the largest by weighted count); more
@@ -159,6 +167,8 @@ struct Job {
     lorenz: bool,
     /// Compute its histogram of multiples (charts, whole table).
     histogram: bool,
+    /// Compute its [`DecompositionPart`] of the subgroup decomposition (with groups: every job).
+    part: bool,
 }
 
 /// What one job yields.
@@ -166,6 +176,7 @@ struct JobOut {
     summary: Summary,
     lorenz: Option<Vec<(f64, f64)>>,
     histogram: Option<Histogram>,
+    part: Option<DecompositionPart>,
 }
 
 /// Below this many rows [`partition`] runs as one range: splitting costs more than it saves.
@@ -270,8 +281,9 @@ fn scatter(pay: &[f64], weight: Option<&[f64]>, codes: &[u32], mut dest: Vec<Str
 
 /// Computes the whole-table and per-group summaries of `payroll`, relative to `minimum` (the
 /// smallest pay when `None`) with one cap row per multiple in `caps`; with `charts`, also the
-/// curves [`ChartData`] holds. Samples are sorted and summarized in parallel, largest first (the
-/// whole table is one job, each group another).
+/// curves [`ChartData`] holds; with groups, the subgroup decomposition ([`decompose`], from the
+/// summaries and one more pass over each sample for GE(−1) and GE(2)). Samples are sorted and
+/// summarized in parallel, largest first (the whole table is one job, each group another).
 pub fn analyze(
     payroll: Payroll,
     minimum: Option<f64>,
@@ -300,9 +312,11 @@ pub fn analyze(
                 weight: w,
                 lorenz: false,
                 histogram: false,
+                part: true,
             });
         }
     }
+    let grouped = groups.is_some();
     drop(groups);
     let (minimum, minimum_source) = match minimum {
         Some(m) => (m, MinimumSource::Given),
@@ -341,6 +355,7 @@ pub fn analyze(
         weight,
         lorenz: charts,
         histogram: charts,
+        part: grouped,
     });
     let mut results = summarize_all(jobs, minimum, caps)?;
     let whole = results.pop().ok_or(InequalityError::Empty)?;
@@ -357,12 +372,21 @@ pub fn analyze(
         }),
         _ => None,
     };
+    // The groups with rows, in label order (job order), split the whole table.
+    let decomposition = match whole.part {
+        Some(total) => {
+            let parts: Vec<DecompositionPart> = results.iter().filter_map(|r| r.part).collect();
+            Some(decompose(&parts, &total)?)
+        }
+        None => None,
+    };
     let mut summaries: Vec<Option<Summary>> = vec![None; labels.len()];
     for (j, r) in results.into_iter().enumerate() {
         summaries[kept[j]] = Some(r.summary);
     }
     Ok(Analysis {
         charts,
+        decomposition,
         rows_read,
         dropped_nonpositive,
         minimum,
@@ -394,10 +418,12 @@ fn summarize_all(
         .into_par_iter()
         .with_max_len(1)
         .map(|job| {
-            let (lorenz, histogram) = (job.lorenz, job.histogram);
+            let (lorenz, histogram, part) = (job.lorenz, job.histogram, job.part);
             let s = Sample::new(job.pay, job.weight)?;
+            let summary = s.try_summary(minimum, caps)?;
             Ok(JobOut {
-                summary: s.try_summary(minimum, caps)?,
+                part: part.then(|| DecompositionPart::from_summary(&s, &summary)),
+                summary,
                 lorenz: lorenz.then(|| s.lorenz_curve(LORENZ_POINTS)),
                 histogram: histogram.then(|| s.histogram(minimum)),
             })
@@ -476,6 +502,46 @@ mod tests {
         assert_eq!(a.groups[0].label, "a");
         assert_eq!(a.groups[0].summary, Some(direct(vec![3.0, 4.0, 9.0])));
         assert_eq!(a.groups[1].summary, Some(direct(vec![1.0, 1.5, 2.0])));
+        // The decomposition is that of the same samples' parts.
+        let part = |v: Vec<f64>| {
+            let s = Sample::new(v, None).unwrap();
+            DecompositionPart::from_summary(&s, &s.summary(1.0, &[2.0]))
+        };
+        let want = decompose(
+            &[part(vec![3.0, 4.0, 9.0]), part(vec![1.0, 1.5, 2.0])],
+            &part(vec![3.0, 1.0, 4.0, 1.5, 9.0, 2.0]),
+        )
+        .unwrap();
+        assert_eq!(a.decomposition, Some(want));
+    }
+
+    #[test]
+    fn decomposition_only_with_groups_and_over_groups_with_rows() {
+        let payroll = |groups: Option<Groups>| Payroll {
+            pay: vec![3.0, 1.0, 4.0, 1.5],
+            weight: Some(vec![1.0, 2.0, 0.5, 1.0]),
+            groups,
+            bonus: None,
+            within: None,
+            covariates: Vec::new(),
+            rows_read: 4,
+            dropped_nonpositive: 0,
+        };
+        let a = analyze(payroll(None), None, &[2.0], false).unwrap();
+        assert!(a.decomposition.is_none());
+        // Label "b" has no rows left: the decomposition has the other two.
+        let g = Groups {
+            labels: vec!["a".into(), "b".into(), "c".into()],
+            codes: vec![0, 2, 0, 2],
+        };
+        let a = analyze(payroll(Some(g)), None, &[2.0], false).unwrap();
+        assert!(a.groups[1].summary.is_none());
+        let d = a.decomposition.unwrap();
+        assert_eq!(d.groups.len(), 2);
+        assert_eq!(d.mld.total, a.all.mld);
+        assert_eq!(d.gini.total, a.all.gini);
+        let shares: f64 = d.groups.iter().map(|g| g.population_share).sum();
+        assert!((shares - 1.0).abs() < 1e-15);
     }
 
     #[test]

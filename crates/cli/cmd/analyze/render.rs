@@ -1,12 +1,18 @@
 //! The four output formats of `wages analyze`. Table and Markdown round numbers for reading;
 //! JSON and CSV carry every number at full precision (shortest round-trip form).
+//!
+//! With `--group`, the subgroup decomposition (`wages_analysis::decompose`) adds two tables to
+//! Table and Markdown and the `decomposition` key to JSON. CSV stays one table with one row per
+//! scope: the decomposition is a table of another shape (index by part), which a second header
+//! in the same file would hide from CSV readers, so it is in JSON only (docs/analyze.md).
 
 use super::AnalyzeArgs;
 use crate::error::{CliError, Result};
 use crate::output::{self, DynColumn, Format};
 use serde_json::{Map, Value};
+use wages_analysis::decompose::{Decomposition, GroupShare, Parts};
 use wages_analysis::inequality::Summary;
-use wages_analysis::payroll::{Analysis, MinimumSource};
+use wages_analysis::payroll::{Analysis, GroupSummary, MinimumSource};
 
 /// The output text for `args.format`.
 pub fn render(args: &AnalyzeArgs, a: &Analysis) -> Result<String> {
@@ -120,6 +126,17 @@ fn pct(x: f64) -> String {
     format!("{:.2}%", 100.0 * unsigned_zero(x))
 }
 
+/// A part of the decomposition, to 5 decimals as Stata `ineqdeco` prints them (between-group
+/// parts are often small). A rounding error below zero (the Gini's overlap of groups whose pay
+/// ranges do not overlap) is never printed as `-0.00000`.
+fn part(x: f64) -> String {
+    let s = format!("{x:.5}");
+    match s.strip_prefix('-') {
+        Some(rest) if rest.chars().all(|c| c == '0' || c == '.') => rest.to_string(),
+        _ => s,
+    }
+}
+
 fn count(x: f64) -> String {
     if x.fract() == 0.0 && x.abs() < 1e15 {
         format!("{x:.0}")
@@ -216,7 +233,7 @@ fn tables(a: &Analysis, format: Format) -> Vec<(&'static str, String)> {
             level(c.pay_above_total)
         }),
     ]);
-    vec![
+    let mut out = vec![
         ("Pay levels", output::export_dyn(format, &levels, &sc)),
         (
             "Ratios (max:min of the data; Kaitz = minimum / median; low pay = share below 2/3 of the median)",
@@ -226,6 +243,86 @@ fn tables(a: &Analysis, format: Format) -> Vec<(&'static str, String)> {
         (
             "Caps: who earns more than k x the minimum, and the pay above k x minimum a cap would redirect",
             output::export_dyn(format, &caps, &cap_rows),
+        ),
+    ];
+    if let Some(d) = &a.decomposition {
+        out.extend(decomposition_tables(a, d, format));
+    }
+    out
+}
+
+/// The indices of the decomposition, in table order: (label, JSON key, parts).
+fn measures(d: &Decomposition) -> [(&'static str, &'static str, &Parts); 8] {
+    [
+        ("GE(-1)", "ge_m1", &d.ge_m1),
+        ("MLD, GE(0)", "mld", &d.mld),
+        ("Theil T, GE(1)", "theil_t", &d.theil_t),
+        ("GE(2)", "ge_2", &d.ge_2),
+        ("Atkinson 0.5", "atkinson_0_5", &d.atkinson_0_5),
+        ("Atkinson 1", "atkinson_1", &d.atkinson_1),
+        ("Atkinson 2", "atkinson_2", &d.atkinson_2),
+        ("Gini", "gini", &d.gini),
+    ]
+}
+
+/// The groups with rows, which the decomposition's `groups` follow, with their labels.
+fn decomposed_groups<'a>(
+    a: &'a Analysis,
+    d: &'a Decomposition,
+) -> impl Iterator<Item = (&'a GroupSummary, &'a GroupShare)> {
+    a.groups
+        .iter()
+        .filter(|g| g.summary.is_some())
+        .zip(&d.groups)
+}
+
+/// The two tables of the subgroup decomposition (with `--group`).
+fn decomposition_tables(
+    a: &Analysis,
+    d: &Decomposition,
+    format: Format,
+) -> [(&'static str, String); 2] {
+    type Row<'a> = (&'static str, &'a Parts);
+    let rows: Vec<Row> = measures(d).iter().map(|&(l, _, p)| (l, p)).collect();
+    let parts: Vec<DynColumn<Row>> = vec![
+        DynColumn::new("index", |(l, _): &Row| l.to_string()),
+        DynColumn::new("total", |(_, p): &Row| part(p.total)),
+        DynColumn::new("within", |(_, p): &Row| part(p.within)),
+        DynColumn::new("between", |(_, p): &Row| part(p.between)),
+        DynColumn::new("overlap", |(_, p): &Row| {
+            p.overlap.map_or_else(|| "-".to_string(), part)
+        }),
+        DynColumn::new("between share", |(_, p): &Row| {
+            p.between_share.map_or_else(|| "-".to_string(), pct)
+        }),
+    ];
+    type GroupRow<'a> = (String, &'a GroupShare);
+    let groups: Vec<GroupRow> = decomposed_groups(a, d)
+        .map(|(g, share)| {
+            let label = if g.label.is_empty() {
+                "(blank)".to_string()
+            } else {
+                output::printable(&g.label).into_owned()
+            };
+            (label, share)
+        })
+        .collect();
+    let shares: Vec<DynColumn<GroupRow>> = vec![
+        DynColumn::new("group", |(l, _): &GroupRow| l.clone()),
+        DynColumn::new("population share", |(_, g): &GroupRow| {
+            pct(g.population_share)
+        }),
+        DynColumn::new("income share", |(_, g): &GroupRow| pct(g.income_share)),
+        DynColumn::new("relative mean", |(_, g): &GroupRow| ratio(g.relative_mean)),
+    ];
+    [
+        (
+            "Decomposition by group (GE: total = within + between; Atkinson: 1 - total = (1 - within)(1 - between), share of ln(1 - total); Gini: total = within + between + overlap)",
+            output::export_dyn(format, &parts, &rows),
+        ),
+        (
+            "Groups in the decomposition: share of the people (weighted), share of the pay, mean / overall mean",
+            output::export_dyn(format, &shares, &groups),
         ),
     ]
 }
@@ -302,11 +399,55 @@ fn json_text(args: &AnalyzeArgs, a: &Analysis) -> Result<String> {
             seq.end()
         }
     }
+    /// The decomposition: one object per index (its parts' keys sorted), and the groups with
+    /// rows, each with its label, one at a time (as `Groups`).
+    struct Decomposed<'a>(&'a Analysis, &'a Decomposition);
+    impl Serialize for Decomposed<'_> {
+        fn serialize<S: Serializer>(&self, ser: S) -> std::result::Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap;
+            struct Shares<'a>(&'a Analysis, &'a Decomposition);
+            impl Serialize for Shares<'_> {
+                fn serialize<S: Serializer>(&self, ser: S) -> std::result::Result<S::Ok, S::Error> {
+                    let mut seq = ser.serialize_seq(Some(self.1.groups.len()))?;
+                    for (g, share) in decomposed_groups(self.0, self.1) {
+                        let mut m = Map::new();
+                        m.insert("group".into(), Value::String(g.label.clone()));
+                        if let Value::Object(o) =
+                            serde_json::to_value(share).map_err(serde::ser::Error::custom)?
+                        {
+                            m.extend(o);
+                        }
+                        seq.serialize_element(&m)?;
+                    }
+                    seq.end()
+                }
+            }
+            let mut keyed: Vec<(&str, Option<&Parts>)> = measures(self.1)
+                .iter()
+                .map(|&(_, k, p)| (k, Some(p)))
+                .collect();
+            keyed.push(("groups", None));
+            keyed.sort_by_key(|&(k, _)| k);
+            let mut map = ser.serialize_map(Some(keyed.len()))?;
+            for (k, p) in keyed {
+                match p {
+                    Some(p) => map.serialize_entry(
+                        k,
+                        &serde_json::to_value(p).map_err(serde::ser::Error::custom)?,
+                    )?,
+                    None => map.serialize_entry(k, &Shares(self.0, self.1))?,
+                }
+            }
+            map.end()
+        }
+    }
     /// The document's fields, declared in sorted key order.
     #[derive(Serialize)]
     struct Document<'a> {
         all: Value,
         caps: &'a [f64],
+        #[serde(skip_serializing_if = "Option::is_none")]
+        decomposition: Option<Decomposed<'a>>,
         dropped_nonpositive: usize,
         file: String,
         group_column: &'a Option<String>,
@@ -321,6 +462,7 @@ fn json_text(args: &AnalyzeArgs, a: &Analysis) -> Result<String> {
     let doc = Document {
         all: serde_json::to_value(&a.all).map_err(fail)?,
         caps: &args.caps,
+        decomposition: a.decomposition.as_ref().map(|d| Decomposed(a, d)),
         dropped_nonpositive: a.dropped_nonpositive,
         file: args.file.display().to_string(),
         group_column: &args.group,
