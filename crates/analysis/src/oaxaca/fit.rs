@@ -123,7 +123,8 @@ fn check_rank(c: &DMatrix<f64>, raw_square: &[f64]) -> Result<(), Singular> {
     let mut l = DMatrix::<f64>::zeros(k, k);
     for j in 0..k {
         let cjj = c[(j, j)];
-        if !(cjj > 1e-12 * raw_square[j].max(f64::MIN_POSITIVE)) {
+        // Written so that NaN counts as singular too.
+        if cjj.is_nan() || cjj <= 1e-12 * raw_square[j].max(f64::MIN_POSITIVE) {
             return Err(Singular {
                 column: j + 1,
                 constant: true,
@@ -133,7 +134,7 @@ fn check_rank(c: &DMatrix<f64>, raw_square: &[f64]) -> Result<(), Singular> {
         for t in 0..j {
             d -= l[(j, t)] * l[(j, t)];
         }
-        if !(d > 1e-9 * cjj) {
+        if d.is_nan() || d <= 1e-9 * cjj {
             return Err(Singular {
                 column: j + 1,
                 constant: false,

@@ -238,6 +238,10 @@ pub enum ExplainError {
     NoGroups,
 }
 
+/// A row of the detailed decomposition before it is evaluated: variable, category, whether it
+/// is the base, and its terms.
+type DetailRow = (Option<String>, Option<String>, bool, Vec<usize>);
+
 /// `z` of a two-sided 95% interval.
 const Z95: f64 = 1.959_963_984_540_054;
 
@@ -479,17 +483,33 @@ fn values(
     out
 }
 
+/// What every fit reads: the design, the outcome, the weights, the group codes and labels,
+/// and which codes are A and B.
+struct Data<'a> {
+    design: &'a Design<'a>,
+    y: &'a [f64],
+    weight: Option<&'a [f64]>,
+    codes: &'a [u32],
+    labels: &'a [String],
+    a_code: u32,
+    b_code: u32,
+}
+
 /// Fits the four regressions on the rows of A and B.
 fn fit_all(
-    design: &Design,
-    y: &[f64],
-    weight: Option<&[f64]>,
-    codes: &[u32],
+    data: &Data,
     (a_rows, b_rows): (Vec<u32>, Vec<u32>),
-    (a_code, b_code): (u32, u32),
-    labels: &[String],
     robust: bool,
 ) -> Result<Theta, ExplainError> {
+    let Data {
+        design,
+        y,
+        weight,
+        codes,
+        labels,
+        a_code,
+        b_code,
+    } = *data;
     let name = |s: Singular, design: &Design| {
         if s.column > design.k() {
             "the group indicator".to_string()
@@ -653,21 +673,21 @@ pub fn explain(payroll: &Payroll, options: &ExplainOptions) -> Result<Explained,
     }
     let robust = matches!(options.variance, Variance::Delta { robust: true });
     let weight = payroll.weight.as_deref();
-    let theta = fit_all(
-        &design,
-        &y,
+    let data = Data {
+        design: &design,
+        y: &y,
         weight,
-        &groups.codes,
-        (a_rows.clone(), b_rows.clone()),
-        (a_code, b_code),
+        codes: &groups.codes,
         labels,
-        robust,
-    )?;
+        a_code,
+        b_code,
+    };
+    let theta = fit_all(&data, (a_rows.clone(), b_rows.clone()), robust)?;
     let (m, n) = design.maps();
     let terms = design.terms();
     // The detail rows: the constant, then per variable its total and, if categorical, each
     // category.
-    let mut detail_rows: Vec<(Option<String>, Option<String>, bool, Vec<usize>)> = Vec::new();
+    let mut detail_rows: Vec<DetailRow> = Vec::new();
     detail_rows.push((None, None, false, vec![0]));
     let mut at = 1;
     for var in &design.variables {
@@ -679,13 +699,8 @@ pub fn explain(payroll: &Payroll, options: &ExplainOptions) -> Result<Explained,
             Variable::Categorical { name, levels, .. } => {
                 let count = levels.len() + 1;
                 detail_rows.push((Some(name.clone()), None, false, (at..at + count).collect()));
-                for t in at..at + count {
-                    detail_rows.push((
-                        Some(name.clone()),
-                        Some(terms[t].1.clone()),
-                        t == at,
-                        vec![t],
-                    ));
+                for (t, term) in terms.iter().enumerate().skip(at).take(count) {
+                    detail_rows.push((Some(name.clone()), Some(term.1.clone()), t == at, vec![t]));
                 }
                 at += count;
             }
@@ -712,16 +727,7 @@ pub fn explain(payroll: &Payroll, options: &ExplainOptions) -> Result<Explained,
                     let mut state = seed ^ (r as u64).wrapping_mul(0xD1B5_4A32_D192_ED03);
                     let ra = resample(&a_rows, &mut state);
                     let rb = resample(&b_rows, &mut state);
-                    let t = fit_all(
-                        &design,
-                        &y,
-                        weight,
-                        &groups.codes,
-                        (ra, rb),
-                        (a_code, b_code),
-                        labels,
-                        false,
-                    )?;
+                    let t = fit_all(&data, (ra, rb), false)?;
                     Ok(values(&t, &m, &n, &row_terms, chosen))
                 })
                 .collect();
