@@ -425,15 +425,15 @@ fn pooled_for(theta: &Theta, r: Reference, p: usize) -> (Vec<f64>, DMatrix<f64>)
     )
 }
 
-/// The point values of every part (for the bootstrap), in a fixed order: gap, threefold (3),
+/// Every part's value and delta-method variance, in a fixed order: gap, threefold (3),
 /// twofold for each reference (4 each), then per detail row the 5 parts.
-fn values(
+fn parts(
     theta: &Theta,
     m: &[Vec<f64>],
     n: &[Vec<f64>],
     rows: &[Vec<usize>],
     chosen: Reference,
-) -> Vec<f64> {
+) -> Vec<(f64, f64)> {
     let p = theta.a.beta.len();
     let all: Vec<usize> = (0..m.len()).collect();
     let cotton = theta.a.weight / (theta.a.weight + theta.b.weight);
@@ -456,7 +456,7 @@ fn values(
         PartKind::Coefficients,
         PartKind::Interaction,
     ] {
-        out.push(e0.value_and_variance(k, chosen, &all).0);
+        out.push(e0.value_and_variance(k, chosen, &all));
     }
     for r in Reference::ALL {
         let e = eval(r);
@@ -466,7 +466,7 @@ fn values(
             PartKind::UnexplainedA,
             PartKind::UnexplainedB,
         ] {
-            out.push(e.value_and_variance(k, r, &all).0);
+            out.push(e.value_and_variance(k, r, &all));
         }
     }
     for terms in rows {
@@ -477,7 +477,7 @@ fn values(
             PartKind::Explained,
             PartKind::Unexplained,
         ] {
-            out.push(e0.value_and_variance(k, chosen, terms).0);
+            out.push(e0.value_and_variance(k, chosen, terms));
         }
     }
     out
@@ -708,11 +708,12 @@ pub fn explain(payroll: &Payroll, options: &ExplainOptions) -> Result<Explained,
     }
     let chosen = Reference::Pooled;
     let row_terms: Vec<Vec<usize>> = detail_rows.iter().map(|r| r.3.clone()).collect();
-    let point = values(&theta, &m, &n, &row_terms, chosen);
+    let estimated = parts(&theta, &m, &n, &row_terms, chosen);
+    let point: Vec<f64> = estimated.iter().map(|e| e.0).collect();
     // Standard errors: delta method, or the bootstrap's replicates.
     let (ses, intervals): (Vec<f64>, Vec<(f64, f64)>) = match options.variance {
         Variance::Delta { .. } => {
-            let ses = delta_ses(&theta, &m, &n, &row_terms, chosen);
+            let ses: Vec<f64> = estimated.iter().map(|e| e.1.sqrt()).collect();
             let iv = point
                 .iter()
                 .zip(&ses)
@@ -728,7 +729,8 @@ pub fn explain(payroll: &Payroll, options: &ExplainOptions) -> Result<Explained,
                     let ra = resample(&a_rows, &mut state);
                     let rb = resample(&b_rows, &mut state);
                     let t = fit_all(&data, (ra, rb), false)?;
-                    Ok(values(&t, &m, &n, &row_terms, chosen))
+                    let replicate = parts(&t, &m, &n, &row_terms, chosen);
+                    Ok(replicate.into_iter().map(|e| e.0).collect::<Vec<f64>>())
                 })
                 .collect();
             let reps: Vec<Vec<f64>> = reps.into_iter().collect::<Result<_, _>>()?;
@@ -826,66 +828,6 @@ pub fn explain(payroll: &Payroll, options: &ExplainOptions) -> Result<Explained,
         twofold,
         detailed,
     })
-}
-
-/// The delta-method standard errors of [`values`]' parts, in the same order.
-fn delta_ses(
-    theta: &Theta,
-    m: &[Vec<f64>],
-    n: &[Vec<f64>],
-    rows: &[Vec<usize>],
-    chosen: Reference,
-) -> Vec<f64> {
-    let p = theta.a.beta.len();
-    let all: Vec<usize> = (0..m.len()).collect();
-    let cotton = theta.a.weight / (theta.a.weight + theta.b.weight);
-    let eval = |r: Reference| {
-        let (beta_p, v_p) = pooled_for(theta, r, p);
-        Evaluator {
-            m,
-            n,
-            theta,
-            beta_p,
-            v_p,
-            cotton,
-        }
-    };
-    let se = |e: &Evaluator, k: PartKind, r: Reference, t: &[usize]| {
-        e.value_and_variance(k, r, t).1.sqrt()
-    };
-    let mut out = Vec::new();
-    let e0 = eval(chosen);
-    for k in [
-        PartKind::Gap,
-        PartKind::Endowments,
-        PartKind::Coefficients,
-        PartKind::Interaction,
-    ] {
-        out.push(se(&e0, k, chosen, &all));
-    }
-    for r in Reference::ALL {
-        let e = eval(r);
-        for k in [
-            PartKind::Explained,
-            PartKind::Unexplained,
-            PartKind::UnexplainedA,
-            PartKind::UnexplainedB,
-        ] {
-            out.push(se(&e, k, r, &all));
-        }
-    }
-    for terms in rows {
-        for k in [
-            PartKind::Endowments,
-            PartKind::Coefficients,
-            PartKind::Interaction,
-            PartKind::Explained,
-            PartKind::Unexplained,
-        ] {
-            out.push(se(&e0, k, chosen, terms));
-        }
-    }
-    out
 }
 
 /// The `q` quantile of sorted values (linear between order statistics, R's type 7).
