@@ -9,6 +9,48 @@ use std::borrow::Cow;
 use std::io::Write;
 use std::path::Path;
 
+/// Numbers as the payroll commands' tables show them (`wages analyze`, `wages gap`).
+#[cfg_attr(not(feature = "table"), allow(dead_code))]
+pub mod numbers {
+    /// `-0.0` (an empty sum) as `0`.
+    pub fn unsigned_zero(x: f64) -> f64 {
+        if x == 0.0 {
+            0.0
+        } else {
+            x
+        }
+    }
+
+    /// A level of pay: two decimals, six below 1.
+    pub fn level(x: f64) -> String {
+        let x = unsigned_zero(x);
+        if x.abs() >= 1.0 || x == 0.0 {
+            format!("{x:.2}")
+        } else {
+            format!("{x:.6}")
+        }
+    }
+
+    /// A ratio: three decimals.
+    pub fn ratio(x: f64) -> String {
+        format!("{x:.3}")
+    }
+
+    /// A count of people: whole, or two decimals for a weighted count.
+    pub fn count(x: f64) -> String {
+        if x.fract() == 0.0 && x.abs() < 1e15 {
+            format!("{x:.0}")
+        } else {
+            format!("{x:.2}")
+        }
+    }
+
+    /// Full precision for JSON and CSV: Rust's shortest round-trip form.
+    pub fn full(x: f64) -> String {
+        format!("{}", unsigned_zero(x))
+    }
+}
+
 /// The text formats every tabular command offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {

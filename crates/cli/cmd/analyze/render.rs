@@ -8,6 +8,7 @@
 
 use super::AnalyzeArgs;
 use crate::error::{CliError, Result};
+use crate::output::numbers::{count, full, level, ratio, unsigned_zero};
 use crate::output::{self, DynColumn, Format};
 use serde_json::{Map, Value};
 use wages_analysis::decompose::{Decomposition, GroupShare, Parts};
@@ -96,28 +97,6 @@ pub fn notes(args: &AnalyzeArgs, a: &Analysis) -> Vec<String> {
     n
 }
 
-/// `-0.0` (an empty sum in the statistics) printed as `0`.
-fn unsigned_zero(x: f64) -> f64 {
-    if x == 0.0 {
-        0.0
-    } else {
-        x
-    }
-}
-
-fn level(x: f64) -> String {
-    let x = unsigned_zero(x);
-    if x.abs() >= 1.0 || x == 0.0 {
-        format!("{x:.2}")
-    } else {
-        format!("{x:.6}")
-    }
-}
-
-fn ratio(x: f64) -> String {
-    format!("{x:.3}")
-}
-
 fn index(x: f64) -> String {
     format!("{x:.4}")
 }
@@ -134,14 +113,6 @@ fn part(x: f64) -> String {
     match s.strip_prefix('-') {
         Some(rest) if rest.chars().all(|c| c == '0' || c == '.') => rest.to_string(),
         _ => s,
-    }
-}
-
-fn count(x: f64) -> String {
-    if x.fract() == 0.0 && x.abs() < 1e15 {
-        format!("{x:.0}")
-    } else {
-        format!("{x:.2}")
     }
 }
 
@@ -482,11 +453,6 @@ fn json_text(args: &AnalyzeArgs, a: &Analysis) -> Result<String> {
     out.push(b'\n');
     String::from_utf8(out)
         .map_err(|e| CliError::Output(format!("cannot serialize the summary: {e}")))
-}
-
-/// Full-precision number: Rust's shortest round-trip form.
-fn full(x: f64) -> String {
-    format!("{}", unsigned_zero(x))
 }
 
 /// A CSV row: the scope (`all` or `group`), the group's label (control characters as in the
