@@ -10,8 +10,9 @@
 //! polars' writer panics on it (tests/bad-input has one, written by pyarrow). The file is
 //! written with polars' own Parquet writer (polars-parquet, on polars-arrow arrays, with the
 //! Arrow schema in the footer as polars and pyarrow write it), then `wages_table::read` is asked
-//! for random roles: pay, group and weight naming existing columns, a missing one or the same
-//! one twice, with or without `drop_nonpositive`, the format named or told by the content.
+//! for random roles: pay, group and weight (and `wages gap`'s bonus and within, with labels
+//! required or not) naming existing columns, a missing one or the same one twice, with or
+//! without `drop_nonpositive`, the format named or told by the content.
 //!
 //! `WAGES_FUZZ_DESCRIBE=1` prints what an input decodes to (schema, values, roles, the
 //! outcome of the read) on stderr, and `WAGES_FUZZ_KEEP=<dir>` (with it) keeps the file as
@@ -19,7 +20,8 @@
 //!
 //! A panic is a finding; an `Err` is the expected answer to most of these files. When the read
 //! succeeds, the `Payroll` must keep its promises (vectors aligned, codes inside the labels,
-//! labels sorted and distinct, pay and weights finite and positive, rows counted), and the
+//! labels sorted and distinct and none empty when required, pay and weights finite and
+//! positive, bonus finite and zero or more, rows counted), and the
 //! statistics `wages analyze` computes from it (the whole table, then each group, as
 //! `crates/cli/cmd/analyze/compute.rs` partitions it) must run without panicking and give numbers.
 #![no_main]
@@ -564,22 +566,39 @@ fn run(u: &mut Unstructured) -> AResult<()> {
         None
     };
     let t = table(u, ncols, rows)?;
+    // The roles of `wages gap` last, from the bytes the table leaves, each absent once the
+    // input is used up: the committed seeds decode to the same file and roles as before.
+    let bonus_col = if u.ratio(3, 4)? {
+        None
+    } else {
+        Some(role(u, ncols, 3)?)
+    };
+    let within_col = if u.ratio(3, 4)? {
+        None
+    } else {
+        Some(role(u, ncols, 4)?)
+    };
+    let labels_required = !u.ratio(3, 4)?;
     let names: Vec<String> = t.schema.iter_names().map(|n| n.to_string()).collect();
     let pay = role_name(&names, pay_col);
     let group = group_col.map(|r| role_name(&names, r));
     let weight = weight_col.map(|r| role_name(&names, r));
+    let bonus = bonus_col.map(|r| role_name(&names, r));
+    let within = within_col.map(|r| role_name(&names, r));
     let Some(bytes) = parquet(&t) else {
         return Ok(());
     };
     let path = scratch_file();
     std::fs::write(&path, &bytes).expect("write the scratch Parquet file");
     let req = Request {
-        path: &path,
         format,
-        pay: &pay,
         group: group.as_deref(),
         weight: weight.as_deref(),
+        bonus: bonus.as_deref(),
+        within: within.as_deref(),
+        labels_required,
         drop_nonpositive,
+        ..Request::new(&path, &pay)
     };
     let describe = std::env::var_os("WAGES_FUZZ_DESCRIBE").is_some();
     if describe {
@@ -589,7 +608,9 @@ fn run(u: &mut Unstructured) -> AResult<()> {
             eprintln!("column {:?}: {:?}\n    {:?}", f.name.as_str(), f.dtype, a);
         }
         eprintln!(
-            "roles: pay {pay:?}, group {group:?}, weight {weight:?}, drop_nonpositive {drop_nonpositive}"
+            "roles: pay {pay:?}, group {group:?}, weight {weight:?}, bonus {bonus:?}, \
+             within {within:?}, labels_required {labels_required}, \
+             drop_nonpositive {drop_nonpositive}"
         );
         if let Ok(dir) = std::env::var("WAGES_FUZZ_KEEP") {
             let _ = std::fs::write(std::path::Path::new(&dir).join("fuzz.parquet"), &bytes);
@@ -631,13 +652,18 @@ fn run(u: &mut Unstructured) -> AResult<()> {
         assert_eq!(w.len(), n, "weights and pay of different lengths");
         assert!(w.iter().all(|x| x.is_finite() && *x > 0.0), "weights {w:?}");
     }
+    assert_eq!(bonus.is_some(), payroll.bonus.is_some());
+    if let Some(b) = &payroll.bonus {
+        assert_eq!(b.len(), n, "bonus and pay of different lengths");
+        assert!(b.iter().all(|x| x.is_finite() && *x >= 0.0), "bonus {b:?}");
+    }
     assert_eq!(group.is_some(), payroll.groups.is_some());
-    let mut parts = Vec::new();
-    if let Some(g) = &payroll.groups {
+    assert_eq!(within.is_some(), payroll.within.is_some());
+    for g in [&payroll.groups, &payroll.within].into_iter().flatten() {
         assert_eq!(
             g.codes.len(),
             n,
-            "{} group codes for {n} pay values",
+            "{} label codes for {n} pay values",
             g.codes.len()
         );
         assert!(
@@ -647,9 +673,17 @@ fn run(u: &mut Unstructured) -> AResult<()> {
         );
         assert!(
             g.codes.iter().all(|&c| (c as usize) < g.labels.len()),
-            "a group code outside the {} labels",
+            "a label code outside the {} labels",
             g.labels.len()
         );
+        assert!(
+            !labels_required || !g.labels.iter().any(String::is_empty),
+            "an empty label although labels are required: {:?}",
+            g.labels
+        );
+    }
+    let mut parts = Vec::new();
+    if let Some(g) = &payroll.groups {
         parts = vec![(Vec::new(), payroll.weight.as_ref().map(|_| Vec::new())); g.labels.len()];
         for (i, &c) in g.codes.iter().enumerate() {
             let (p, w) = &mut parts[c as usize];
