@@ -25,6 +25,19 @@ pub(crate) fn merge<L: Ord + Clone>(locals: &[&[L]]) -> (Vec<L>, Vec<Vec<u32>>) 
     (labels, remaps)
 }
 
+/// Makes the label `""` (sorted first, if there) a missing value, as explanatory columns
+/// need: it leaves `labels`, the local codes that mapped to it map to
+/// [`MISSING_CODE`](wages_analysis::payroll::MISSING_CODE), the others move down by one.
+pub(crate) fn empty_is_missing<L: AsRef<[u8]>>(labels: &mut Vec<L>, remaps: &mut [Vec<u32>]) {
+    if labels.first().is_some_and(|l| l.as_ref().is_empty()) {
+        labels.remove(0);
+        for c in remaps.iter_mut().flatten() {
+            // 0 (the label "") becomes u32::MAX, the missing code.
+            *c = c.wrapping_sub(1);
+        }
+    }
+}
+
 /// Replaces each local code by its global one (`remap` from [`merge`]).
 pub(crate) fn renumber(codes: &mut [u32], remap: &[u32]) {
     for c in codes {
@@ -48,5 +61,18 @@ mod tests {
         assert_eq!(codes, [2, 3, 0, 2]);
         let none: (Vec<&str>, _) = merge(&[]);
         assert!(none.0.is_empty() && none.1.is_empty());
+    }
+
+    #[test]
+    fn the_empty_label_can_be_made_missing() {
+        use wages_analysis::payroll::MISSING_CODE;
+        let (mut labels, mut remaps) = merge(&[&["b", "", "c"][..], &["a", "b"][..]]);
+        empty_is_missing(&mut labels, &mut remaps);
+        assert_eq!(labels, ["a", "b", "c"]);
+        assert_eq!(remaps, [vec![1, MISSING_CODE, 2], vec![0, 1]]);
+        // Without an empty label nothing changes.
+        let (mut labels, mut remaps) = merge(&[&["b", "a"][..]]);
+        empty_is_missing(&mut labels, &mut remaps);
+        assert_eq!((labels, remaps), (vec!["a", "b"], vec![vec![1, 0]]));
     }
 }

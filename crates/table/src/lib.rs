@@ -1,12 +1,13 @@
-//! The polars boundary of `wages`: reads the pay, group and weight columns of a CSV or Parquet
-//! payroll into plain vectors, and turns every way a file can be wrong into one clear
+//! The polars boundary of `wages`: reads the pay, group, weight, bonus, within and
+//! explanatory columns of a CSV or Parquet payroll into plain vectors, and turns every way a file can be wrong into one clear
 //! [`TableError`] that names the file, the rows (and CSV lines) and the column.
 //!
 //! # The columns
 //!
 //! A [`Request`] names the columns, each in a [`Role`]; only those are read. `wages analyze`
 //! names pay, and a group and a weight column if it was given them; `wages gap` also a bonus
-//! and a within column. Build one with [`Request::new`] and struct update syntax:
+//! and a within column, and its explanatory columns (`--explain`). Build one with
+//! [`Request::new`] and struct update syntax:
 //! `Request { group: Some("sex"), ..Request::new(path, "pay") }`.
 //!
 //! - **pay** (`--pay`): a finite number, positive (zero or negative pay is refused, or with
@@ -18,13 +19,28 @@
 //!   says which, for the messages) and **within** (`--within`, the categories of workers): labels,
 //!   coded as the indexes of the sorted distinct labels ([`Groups`]). A number, boolean or date
 //!   is its text.
+//! - **explanatory columns** (`--explain`, [`Request::covariates`]; [`Role::Covariate`]), read
+//!   in the order named into [`Payroll::covariates`], each [`CovariateValues::Numeric`] or
+//!   [`CovariateValues::Categorical`]. A column is categorical if named in
+//!   [`Request::categorical`] (`--categorical`); in a CSV, if any cell that is not empty (or
+//!   spaces only) is not a number as pay's numbers are read (spaces and tabs trimmed,
+//!   `fast_float2`: `3+`, `n/a`, `BSc` are not; `1e3`, ` 42 `, `+3` are); in Parquet, if its type
+//!   is text, binary (UTF-8), categorical or enum, boolean, or a date or time. Any other is
+//!   numeric. Categories are coded as the group column is (a Parquet number is its text, the
+//!   labels sorted), numbers read as pay is (Parquet integers, floats, decimals). Unlike the
+//!   other columns, a cell may be **missing**: an empty CSV cell (for numbers, also one of
+//!   spaces only) or a Parquet null is `NaN` in a numeric column and [`MISSING_CODE`] in a
+//!   categorical one (never the label `""`); the decomposition leaves those rows out and counts
+//!   them. A NaN or infinite number written in a numeric one is [`TableError::NonFinite`]; a
+//!   label that is not UTF-8, [`TableError::LabelNotUtf8`].
 //!
 //! An empty pay, weight or bonus cell is an error ([`TableError::Missing`]). An empty group or
 //! within cell (an empty CSV field, quoted or not; a Parquet null or empty string) is the label
 //! `""`, unless [`Request::labels_required`]: then it is [`TableError::MissingLabel`], naming
-//! the column, its option and the rows. No column may be named for two roles
-//! ([`TableError::SameColumn`]), and each must exist ([`TableError::MissingColumn`], naming the
-//! option that asked for it).
+//! the column, its option and the rows. No column may be named for two roles, nor twice as an
+//! explanatory column ([`TableError::SameColumn`]), and each must exist
+//! ([`TableError::MissingColumn`], naming the option that asked for it). Rows dropped by
+//! [`Request::drop_nonpositive`] leave every column, explanatory ones included.
 //!
 //! Nothing outside this crate sees a polars type: [`read_with`] (and [`read`], with the default
 //! options) returns a [`Payroll`] of `Vec<f64>` and group codes, the type the statistics
@@ -62,7 +78,9 @@
 //! 10-million-row payroll that takes 0.38 s against polars' 0.87-1.29 s for the same two
 //! columns. Any file the fast path does not recognise is read by [`records`], the `csv` crate's
 //! RFC 4180 reader, record by record: quoted line breaks, blank lines (skipped), CR-only line
-//! ends, a byte-order mark, spaces around numbers. It knows the line of every record, so every
+//! ends, a byte-order mark, spaces around numbers. Explanatory columns keep the fast path (they
+//! accept any cell; a column of numbers that turns out to hold text is read again, as labels,
+//! by the parts of the file that read it as numbers: see `plain_csv`). It knows the line of every record, so every
 //! error names the line and the column; both readers parse numbers with `fast_float2` (polars'
 //! parser) and give the same bits, which property tests check against polars itself.
 //! [`CsvReader::General`] skips the fast path (for the benchmark's comparison row).
@@ -81,8 +99,10 @@
 //! Pay, weight and bonus columns may have any numeric Arrow type (8- to 128-bit integers,
 //! signed or not, 16-, 32- and 64-bit floats, decimals of up to 38 digits) or hold numbers as
 //! text; they are read as `f64`. A group or within column may be text, binary (if it is
-//! UTF-8), categorical, a number, a boolean or a date. Any other type (a date as pay, a list, a
-//! struct) is refused with the column's name and type, before any data is read.
+//! UTF-8), categorical, a number, a boolean or a date. An explanatory column may have any type
+//! a group column may: numbers are numeric (a column of text is categorical, even of digits).
+//! Any other type (a date as pay, a list, a struct) is refused with the column's name and
+//! type, before any data is read.
 //!
 //! # Rows and lines
 //!
@@ -98,7 +118,7 @@ mod records;
 
 pub use input::{MAX_HEADER_BYTES, MAX_STREAM_BYTES};
 
-pub use wages_analysis::payroll::{Groups, Payroll};
+pub use wages_analysis::payroll::{Covariate, CovariateValues, Groups, Payroll, MISSING_CODE};
 
 use rayon::prelude::*;
 use std::fmt::Write as _;
@@ -154,14 +174,21 @@ pub struct Request<'a> {
     /// The option that names the group column, as messages show it: `--group` for `wages
     /// analyze`, `--by` for `wages gap`.
     pub group_option: &'static str,
+    /// Explanatory columns (`wages gap --explain`), read into [`Payroll::covariates`] in this
+    /// order: each numeric, or categorical if it holds a cell that is not a number (see the
+    /// crate docs). Empty cells are missing values, not errors.
+    pub covariates: &'a [&'a str],
+    /// Covariates to read as categories even if they hold numbers (`--categorical`). A name
+    /// that is not among [`Request::covariates`] is ignored (the caller refuses it).
+    pub categorical: &'a [&'a str],
     /// Exclude rows with zero or negative pay (and count them) instead of rejecting the file.
     pub drop_nonpositive: bool,
 }
 
 impl<'a> Request<'a> {
     /// The pay column of `path` and nothing else: the format told by the content, no group,
-    /// weight, bonus or within column, empty labels allowed, the group option `--group`, no
-    /// rows dropped. Name the rest with struct update syntax:
+    /// weight, bonus, within or explanatory column, empty labels allowed, the group option
+    /// `--group`, no rows dropped. Name the rest with struct update syntax:
     /// `Request { group: Some("sex"), ..Request::new(path, "pay") }`.
     pub fn new(path: &'a Path, pay: &'a str) -> Request<'a> {
         Request {
@@ -174,6 +201,8 @@ impl<'a> Request<'a> {
             within: None,
             labels_required: false,
             group_option: "--group",
+            covariates: &[],
+            categorical: &[],
             drop_nonpositive: false,
         }
     }
@@ -186,6 +215,7 @@ impl<'a> Request<'a> {
             Role::Group => self.group_option,
             Role::Bonus => "--bonus",
             Role::Within => "--within",
+            Role::Covariate => "--explain",
         }
     }
 }
@@ -244,6 +274,8 @@ pub enum Role {
     Bonus,
     /// `--within`.
     Within,
+    /// An explanatory column (a covariate): `--explain`.
+    Covariate,
 }
 
 impl Role {
@@ -255,7 +287,56 @@ impl Role {
             Role::Group => "group",
             Role::Bonus => "bonus",
             Role::Within => "category",
+            Role::Covariate => "explanatory column",
         }
+    }
+
+    /// "the ... column" as messages say it: `pay column`, `explanatory column`.
+    fn column(self) -> &'static str {
+        match self {
+            Role::Pay => "pay column",
+            Role::Weight => "weight column",
+            Role::Group => "group column",
+            Role::Bonus => "bonus column",
+            Role::Within => "category column",
+            Role::Covariate => "explanatory column",
+        }
+    }
+
+    /// The same with its article: `a group column`, `an explanatory column`.
+    fn a_column(self) -> &'static str {
+        match self {
+            Role::Pay => "a pay column",
+            Role::Weight => "a weight column",
+            Role::Group => "a group column",
+            Role::Bonus => "a bonus column",
+            Role::Within => "a category column",
+            Role::Covariate => "an explanatory column",
+        }
+    }
+
+    /// What a [`TableError::NonFinite`] message asks of the column's values.
+    fn finite_rule(self) -> &'static str {
+        match self {
+            Role::Pay => "pay must be finite numbers",
+            Role::Weight => "weight must be finite numbers",
+            Role::Group => "group must be finite numbers",
+            Role::Bonus => "bonus must be finite numbers",
+            Role::Within => "category must be finite numbers",
+            Role::Covariate => {
+                "the values of an explanatory column must be finite numbers, or empty where unknown"
+            }
+        }
+    }
+}
+
+/// How a [`TableError::SameColumn`] message says a column was named twice: by two options, or
+/// twice by `--explain`.
+fn named_twice(first: &str, second: &str) -> String {
+    if first == second {
+        format!("named twice by {first}; name each column once")
+    } else {
+        format!("named by both {first} and {second}; each role needs its own column")
     }
 }
 
@@ -478,26 +559,27 @@ pub enum TableError {
         /// How many records offend.
         total: usize,
     },
-    /// Group (or within) labels that are not UTF-8 text.
+    /// Group, within or categorical explanatory labels that are not UTF-8 text.
     #[error("{}: column {column:?} ({}) is not valid UTF-8 text at data {rows}; save the file as UTF-8", shown_path(path), role.noun())]
     LabelNotUtf8 {
         /// The file.
         path: PathBuf,
         /// The column.
         column: String,
-        /// Its role: [`Role::Group`] or [`Role::Within`].
+        /// Its role: [`Role::Group`], [`Role::Within`] or [`Role::Covariate`].
         role: Role,
         /// Where.
         rows: Rows,
     },
-    /// A group (or within) column whose type cannot serve as a label (a list, a struct).
-    #[error("{}: column {column:?} ({}) has type {dtype}; a {} column must hold text, numbers, booleans or dates, one value per row", shown_path(path), role.noun(), role.noun())]
+    /// A group, within or explanatory column whose type cannot serve as a label (a list, a
+    /// struct).
+    #[error("{}: column {column:?} ({}) has type {dtype}; {} must hold text, numbers, booleans or dates, one value per row", shown_path(path), role.noun(), role.a_column())]
     GroupType {
         /// The file.
         path: PathBuf,
         /// The column.
         column: String,
-        /// Its role: [`Role::Group`] or [`Role::Within`].
+        /// Its role: [`Role::Group`], [`Role::Within`] or [`Role::Covariate`].
         role: Role,
         /// Its type.
         dtype: String,
@@ -540,7 +622,7 @@ pub enum TableError {
         message: String,
     },
     /// A named column is not in the file.
-    #[error("{}: no column {name:?} (asked for by {option}); the columns are: {}; name the {} column with {option}", shown_path(path), shown_names(available), role.noun())]
+    #[error("{}: no column {name:?} (asked for by {option}); the columns are: {}; name the {} with {option}", shown_path(path), shown_names(available), role.column())]
     MissingColumn {
         /// The file.
         path: PathBuf,
@@ -553,8 +635,13 @@ pub enum TableError {
         /// The columns that exist.
         available: Vec<String>,
     },
-    /// The same column named for two roles.
-    #[error("{}: column {name:?} is named by both {first_option} and {second_option}; each role needs its own column", shown_path(path))]
+    /// The same column named for two roles (or twice as an explanatory column: then both
+    /// roles are [`Role::Covariate`]).
+    #[error(
+        "{}: column {name:?} is {}",
+        shown_path(path),
+        named_twice(first_option, second_option)
+    )]
     SameColumn {
         /// The file.
         path: PathBuf,
@@ -605,8 +692,9 @@ pub enum TableError {
         /// Where.
         rows: Rows,
     },
-    /// NaN or infinite values.
-    #[error("{}: column {column:?} ({}) holds NaN or infinite values at data {rows}; {} must be finite numbers: fix or remove those rows", shown_path(path), role.noun(), role.noun())]
+    /// NaN or infinite values (in a numeric explanatory column: written in the file, not an
+    /// empty cell).
+    #[error("{}: column {column:?} ({}) holds NaN or infinite values at data {rows}; {}: fix or remove those rows", shown_path(path), role.noun(), role.finite_rule())]
     NonFinite {
         /// The file.
         path: PathBuf,
@@ -697,6 +785,7 @@ pub fn read_with(req: &Request, options: &ReadOptions) -> Result<(Payroll, Phase
         bonus,
         groups,
         within,
+        covariates,
         rows_read,
         lines,
     } = columns;
@@ -738,7 +827,7 @@ pub fn read_with(req: &Request, options: &ReadOptions) -> Result<(Payroll, Phase
         groups,
         bonus,
         within,
-        covariates: Vec::new(),
+        covariates,
         rows_read,
         dropped_nonpositive: 0,
     };
@@ -798,18 +887,63 @@ pub(crate) enum Slot {
     Bonus,
     Group,
     Within,
+    /// The explanatory column `req.covariates[k]`.
+    Covariate(usize),
 }
 
-impl Slot {
-    /// The slot of a column of `role`.
-    pub(crate) fn of(role: Role) -> Slot {
-        match role {
-            Role::Pay => Slot::Pay,
-            Role::Weight => Slot::Weight,
-            Role::Bonus => Slot::Bonus,
-            Role::Group => Slot::Group,
-            Role::Within => Slot::Within,
-        }
+/// The requested columns with their roles and slots, in the order of [`roles`].
+pub(crate) fn slotted<'a>(req: &Request<'a>) -> Vec<(Role, &'a str, Slot)> {
+    let mut covariate = 0;
+    roles(req)
+        .into_iter()
+        .map(|(role, name)| {
+            let slot = match role {
+                Role::Pay => Slot::Pay,
+                Role::Weight => Slot::Weight,
+                Role::Bonus => Slot::Bonus,
+                Role::Group => Slot::Group,
+                Role::Within => Slot::Within,
+                Role::Covariate => {
+                    covariate += 1;
+                    Slot::Covariate(covariate - 1)
+                }
+            };
+            (role, name, slot)
+        })
+        .collect()
+}
+
+/// Whether explanatory column `name` is read as categories whatever it holds.
+pub(crate) fn forced_categorical(req: &Request, name: &str) -> bool {
+    req.categorical.contains(&name)
+}
+
+/// A cell of an explanatory column, as both CSV readers classify it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum CovariateCell {
+    /// Empty, or only spaces and tabs: a missing value (in a numeric column).
+    Missing,
+    /// A number (after trimming spaces and tabs, as `fast_float2` parses it): perhaps NaN or
+    /// infinite, which a numeric column refuses.
+    Number(f64),
+    /// Anything else: the column is categorical.
+    Text,
+}
+
+/// Classifies the (unquoted) text of an explanatory cell: the number rules of pay, except that
+/// an empty cell is missing rather than an error, and text makes the column categorical.
+#[inline]
+pub(crate) fn covariate_cell(text: &[u8]) -> CovariateCell {
+    if let Some(x) = plain_csv::short_decimal(text) {
+        return CovariateCell::Number(x);
+    }
+    let t = records::trim(text);
+    if t.is_empty() {
+        return CovariateCell::Missing;
+    }
+    match fast_float2::parse::<f64, _>(t) {
+        Ok(x) => CovariateCell::Number(x),
+        Err(_) => CovariateCell::Text,
     }
 }
 
@@ -821,6 +955,9 @@ pub(crate) struct Columns {
     pub(crate) bonus: Option<Vec<f64>>,
     pub(crate) groups: Option<Groups>,
     pub(crate) within: Option<Groups>,
+    /// The explanatory columns, in the order asked for, checked (missing cells marked,
+    /// numbers finite).
+    pub(crate) covariates: Vec<Covariate>,
     pub(crate) rows_read: usize,
     /// The file line of each row, for messages.
     pub(crate) lines: LineMap,
@@ -994,11 +1131,11 @@ fn read_parquet(
             Role::Pay | Role::Weight | Role::Bonus => {
                 (numeric_type(&dtype) && dtype != DataType::Boolean) || dtype == DataType::String
             }
-            Role::Group | Role::Within => group_type(&dtype),
+            Role::Group | Role::Within | Role::Covariate => group_type(&dtype),
         };
         if !fits {
             return Err(match role {
-                Role::Group | Role::Within => TableError::GroupType {
+                Role::Group | Role::Within | Role::Covariate => TableError::GroupType {
                     path: path.to_path_buf(),
                     column: name.to_string(),
                     role,
@@ -1070,8 +1207,27 @@ fn group_type(dtype: &DataType) -> bool {
         )
 }
 
+/// Types an explanatory column is categorical for, whatever it holds: text, binary (as
+/// UTF-8 text), categorical and enum, booleans, dates and times. Numbers (integers, floats,
+/// decimals) and a column of nulls only are numeric, unless named in [`Request::categorical`].
+fn categorical_type(dtype: &DataType) -> bool {
+    matches!(
+        dtype,
+        DataType::String
+            | DataType::Binary
+            | DataType::BinaryOffset
+            | DataType::Categorical(..)
+            | DataType::Enum(..)
+            | DataType::Boolean
+            | DataType::Date
+            | DataType::Datetime(..)
+            | DataType::Time
+            | DataType::Duration(..)
+    )
+}
+
 /// Moves the requested columns out of `df` (pay, weight and bonus as `f64`, the group and
-/// within columns as codes).
+/// within columns as codes, each explanatory column as numbers or codes).
 fn frame_columns(
     req: &Request,
     df: &mut DataFrame,
@@ -1091,25 +1247,95 @@ fn frame_columns(
     let bonus = number(Role::Bonus, req.bonus)?;
     clock.lap("numeric columns");
     let mut codes = |role: Role, name: Option<&str>| match name {
-        Some(name) => group_codes(req, role, name, take(df, name, req)?).map(Some),
+        Some(name) => group_codes(req, role, name, take(df, name, req)?, false).map(Some),
         None => Ok(None),
     };
     let groups = codes(Role::Group, req.group)?;
     let within = codes(Role::Within, req.within)?;
     clock.lap("group codes");
+    let mut covariates = Vec::with_capacity(req.covariates.len());
+    for &name in req.covariates {
+        let col = take(df, name, req)?;
+        let values = if forced_categorical(req, name) || categorical_type(col.dtype()) {
+            CovariateValues::Categorical(covariate_codes(req, name, col)?)
+        } else {
+            CovariateValues::Numeric(numeric_covariate(req, name, col)?)
+        };
+        covariates.push(Covariate {
+            name: name.to_string(),
+            values,
+        });
+    }
+    if !covariates.is_empty() {
+        clock.lap("explanatory columns");
+    }
     Ok(Columns {
         pay,
         weight,
         bonus,
         groups,
         within,
+        covariates,
         rows_read,
         lines: LineMap::none(),
     })
 }
 
-/// The requested columns and their roles: pay, group, weight, bonus, within (the order of the
-/// checks, so of which error a file with several problems gets).
+/// A numeric explanatory column (integers, floats, decimals, nulls) as `Vec<f64>`: a null is
+/// missing (`NaN`); a NaN or infinite value in the file is [`TableError::NonFinite`].
+fn numeric_covariate(req: &Request, name: &str, col: Column) -> Result<Vec<f64>, TableError> {
+    let col = if col.dtype() == &DataType::Float64 {
+        col
+    } else {
+        col.cast(&DataType::Float64)
+            .map_err(|e| decode_error(req, name, e))?
+    };
+    let ca = col.f64().map_err(|e| decode_error(req, name, e))?;
+    let mut out = Vec::with_capacity(ca.len());
+    let (mut first, mut total) = (Vec::new(), 0);
+    for arr in ca.downcast_iter() {
+        let base = out.len();
+        match arr.validity().filter(|v| v.unset_bits() > 0) {
+            None => out.extend_from_slice(arr.values()),
+            Some(valid) => {
+                out.extend(
+                    arr.values()
+                        .iter()
+                        .zip(valid.iter())
+                        .map(|(&x, ok)| if ok { x } else { f64::NAN }),
+                )
+            }
+        }
+        // A NaN here is a null just made missing, or a NaN written in the file.
+        for (k, &x) in out[base..].iter().enumerate() {
+            if !x.is_finite() && arr.validity().is_none_or(|v| v.get_bit(k)) {
+                total += 1;
+                if first.len() < ROWS_SHOWN {
+                    first.push((base + k + 1, None, shown_value(x)));
+                }
+            }
+        }
+    }
+    if total > 0 {
+        return Err(TableError::NonFinite {
+            path: req.path.to_path_buf(),
+            column: name.to_string(),
+            role: Role::Covariate,
+            rows: Rows { first, total },
+        });
+    }
+    Ok(out)
+}
+
+/// A categorical explanatory column: coded as a group column is, except that a null or an
+/// empty text is missing ([`MISSING_CODE`]), never the label `""`.
+fn covariate_codes(req: &Request, name: &str, col: Column) -> Result<Groups, TableError> {
+    group_codes(req, Role::Covariate, name, col, true)
+}
+
+/// The requested columns and their roles: pay, group, weight, bonus, within, then the
+/// explanatory columns in order (the order of the checks, so of which error a file with
+/// several problems gets).
 fn roles<'a>(req: &Request<'a>) -> Vec<(Role, &'a str)> {
     let named = [
         (Role::Pay, Some(req.pay)),
@@ -1121,6 +1347,7 @@ fn roles<'a>(req: &Request<'a>) -> Vec<(Role, &'a str)> {
     named
         .into_iter()
         .filter_map(|(role, name)| Some((role, name?)))
+        .chain(req.covariates.iter().map(|&name| (Role::Covariate, name)))
         .collect()
 }
 
@@ -1235,7 +1462,7 @@ fn numeric(req: &Request, role: Role, name: &str, col: Column) -> Result<Vec<f64
 }
 
 /// A value as a message shows it: short (`1e300`, not three hundred digits).
-fn shown_value(x: f64) -> String {
+pub(crate) fn shown_value(x: f64) -> String {
     if x != 0.0 && (x.abs() >= 1e15 || x.abs() < 1e-6) {
         format!("{x:e}")
     } else {
@@ -1295,6 +1522,12 @@ fn drop_nonpositive(p: &mut Payroll) {
     for g in [&mut p.groups, &mut p.within].into_iter().flatten() {
         retain(&mut g.codes, &keep);
     }
+    for c in &mut p.covariates {
+        match &mut c.values {
+            CovariateValues::Numeric(v) => retain(v, &keep),
+            CovariateValues::Categorical(g) => retain(&mut g.codes, &keep),
+        }
+    }
 }
 
 /// With [`Request::labels_required`]: the rows of a label column whose cell is empty are an
@@ -1337,7 +1570,16 @@ fn check_labels(
 /// then the local labels are merged ([`labels::merge`]), and each range's codes renumbered in
 /// place, again in parallel. On 10 M interleaved rows this is a fraction of the
 /// single-threaded SipHash pass it replaces.
-fn group_codes(req: &Request, role: Role, name: &str, col: Column) -> Result<Groups, TableError> {
+///
+/// With `empty_missing` (an explanatory column), a null or empty cell is [`MISSING_CODE`]
+/// instead of the label `""`.
+fn group_codes(
+    req: &Request,
+    role: Role,
+    name: &str,
+    col: Column,
+    empty_missing: bool,
+) -> Result<Groups, TableError> {
     let dtype = col.dtype().clone();
     let col = match dtype {
         DataType::String => col,
@@ -1371,7 +1613,10 @@ fn group_codes(req: &Request, role: Role, name: &str, col: Column) -> Result<Gro
         .collect();
     // Merge, then phase 2: renumber in place, in parallel.
     let local_slices: Vec<&[&str]> = locals.iter().map(Vec::as_slice).collect();
-    let (labels, remaps) = labels::merge(&local_slices);
+    let (mut labels, mut remaps) = labels::merge(&local_slices);
+    if empty_missing {
+        labels::empty_is_missing(&mut labels, &mut remaps);
+    }
     codes
         .par_chunks_mut(per)
         .zip(&remaps)
@@ -1527,9 +1772,13 @@ mod tests {
             group: Some("g"),
             ..Request::new(Path::new("t.parquet"), "pay")
         };
-        let g = group_codes(&req, Role::Group, "g", col).unwrap();
+        let g = group_codes(&req, Role::Group, "g", col.clone(), false).unwrap();
         assert_eq!(g.labels, vec!["", "a", "b"]);
         assert_eq!(g.codes, vec![2, 1, 0, 2]);
+        // An explanatory column: the null is missing, not a label.
+        let g = group_codes(&req, Role::Covariate, "g", col, true).unwrap();
+        assert_eq!(g.labels, vec!["a", "b"]);
+        assert_eq!(g.codes, vec![1, 0, MISSING_CODE, 1]);
     }
 
     #[test]
@@ -1584,11 +1833,34 @@ mod tests {
                 labels: vec!["x".into(), "y".into(), "z".into()],
                 codes: vec![2, 1, 0, 1],
             }),
-            covariates: Vec::new(),
+            covariates: vec![
+                Covariate {
+                    name: "age".into(),
+                    values: CovariateValues::Numeric(vec![30.0, f64::NAN, 40.0, 50.0]),
+                },
+                Covariate {
+                    name: "edu".into(),
+                    values: CovariateValues::Categorical(Groups {
+                        labels: vec!["a".into()],
+                        codes: vec![MISSING_CODE, 0, 0, MISSING_CODE],
+                    }),
+                },
+            ],
             rows_read: 4,
             dropped_nonpositive: 0,
         };
         drop_nonpositive(&mut p);
+        assert_eq!(
+            p.covariates[0].values,
+            CovariateValues::Numeric(vec![30.0, 40.0])
+        );
+        assert_eq!(
+            p.covariates[1].values,
+            CovariateValues::Categorical(Groups {
+                labels: vec!["a".into()],
+                codes: vec![MISSING_CODE, 0],
+            })
+        );
         assert_eq!(p.pay, vec![1.0, 3.0]);
         assert_eq!(p.weight, Some(vec![1.0, 3.0]));
         assert_eq!(p.groups.unwrap().codes, vec![0, 1]);

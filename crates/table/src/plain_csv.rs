@@ -28,13 +28,27 @@
 //! ([`crate::labels::merge`]) when the ranges are joined. A column not asked for costs nothing
 //! but a `Skip` in the per-cell match: its vectors are never allocated.
 //!
+//! Explanatory columns (covariates) take any cell, so they never make the fast path decline a
+//! file, except a number that is NaN or infinite (an error, which the general reader reports)
+//! and a label that is not UTF-8 or holds a carriage return. Each has a slot per range of
+//! lines: a column named categorical is coded as the group is; any other is parsed as numbers
+//! (an empty cell, or one of spaces only, is `NaN`; numbers as the general reader parses them:
+//! trimmed, `fast_float2`, with the same exact shortcut as pay) until a cell is not a number.
+//! Then the column is categorical: a range whose cells so far were all empty codes them as
+//! `""` and goes on coding labels; a range that had read numbers stops reading the column, and
+//! once every range is done, each range that read numbers of a column that turned out
+//! categorical (there or in another range) is parsed again for those columns only, as labels
+//! (in parallel, one pass per range for all such columns). A text column, whose first cell is
+//! text, is thus read once; only a column of numbers with text after them costs a second pass.
+//! The empty label is then made missing ([`crate::labels::empty_is_missing`]).
+//!
 //! Lines end with `\n` or `\r\n` (the `\r` is dropped from the last field); the last line may
 //! lack its line end.
 //!
 //! Memory: the mapped pages of each 32 MiB block are released once the block is parsed, so the
 //! resident size is the output vectors plus about one block per core, not the whole file.
 
-use crate::{Columns, Groups, LineMap, Request, Slot};
+use crate::{Columns, Covariate, CovariateCell, CovariateValues, Groups, LineMap, Request, Slot};
 use memmap2::{Mmap, UncheckedAdvice};
 use rayon::prelude::*;
 use std::borrow::Cow;
@@ -55,7 +69,107 @@ struct Part {
     bonus: Vec<f64>,
     group: LocalLabels,
     within: LocalLabels,
+    /// One per explanatory column of the request.
+    covariates: Vec<CovariatePart>,
     rows: usize,
+}
+
+/// How a pass reads an explanatory column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Not at all (the second pass, for the columns it does not read again).
+    Unread,
+    /// As numbers, until a cell is not one.
+    Numbers,
+    /// As labels.
+    Labels,
+}
+
+/// One explanatory column of a [`Part`].
+#[derive(Default)]
+enum CovariatePart {
+    #[default]
+    Unread,
+    /// Numbers so far (`NaN` for an empty cell); `only_empty` while every cell was `""`.
+    Numbers {
+        values: Vec<f64>,
+        only_empty: bool,
+    },
+    Labels(LocalLabels),
+    /// Text after numbers: the column is categorical, and this part reads it again.
+    Flipped,
+}
+
+impl CovariatePart {
+    fn new(mode: Mode, capacity: usize) -> CovariatePart {
+        match mode {
+            Mode::Unread => CovariatePart::Unread,
+            Mode::Numbers => CovariatePart::Numbers {
+                values: Vec::with_capacity(capacity),
+                only_empty: true,
+            },
+            Mode::Labels => CovariatePart::Labels(LocalLabels {
+                codes: Vec::with_capacity(capacity),
+                ..LocalLabels::default()
+            }),
+        }
+    }
+
+    /// Reads one cell; `None` (the file is declined) for a NaN or infinite number in a column
+    /// of numbers, and for a label [`LocalLabels::push`] declines.
+    #[inline]
+    fn push(&mut self, text: &[u8]) -> Option<()> {
+        match self {
+            CovariatePart::Numbers { values, only_empty } => match crate::covariate_cell(text) {
+                CovariateCell::Number(x) => {
+                    if !x.is_finite() {
+                        return None;
+                    }
+                    values.push(x);
+                    *only_empty = false;
+                }
+                CovariateCell::Missing => {
+                    values.push(f64::NAN);
+                    *only_empty &= text.is_empty();
+                }
+                CovariateCell::Text => return self.flip(text),
+            },
+            CovariatePart::Labels(labels) => labels.push(text)?,
+            CovariatePart::Unread | CovariatePart::Flipped => {}
+        }
+        Some(())
+    }
+
+    /// The first text of a column of numbers: labels from now on if every cell before was
+    /// empty (they become `""`), else [`CovariatePart::Flipped`].
+    #[cold]
+    fn flip(&mut self, text: &[u8]) -> Option<()> {
+        if let CovariatePart::Numbers { values, only_empty } = self {
+            if *only_empty {
+                let mut labels = LocalLabels {
+                    codes: Vec::with_capacity(values.capacity()),
+                    ..LocalLabels::default()
+                };
+                for _ in 0..values.len() {
+                    labels.push(b"")?;
+                }
+                labels.push(text)?;
+                *self = CovariatePart::Labels(labels);
+            } else {
+                *self = CovariatePart::Flipped;
+            }
+        }
+        Some(())
+    }
+
+    /// How many rows it holds; `None` unless it holds numbers or labels.
+    fn len(&self) -> Option<usize> {
+        match self {
+            CovariatePart::Numbers { values, .. } => Some(values.len()),
+            CovariatePart::Labels(labels) => Some(labels.codes.len()),
+            CovariatePart::Unread | CovariatePart::Flipped => None,
+        }
+    }
 }
 
 /// One label column of a [`Part`]: each row's code, local to the part (`labels[code]`).
@@ -64,7 +178,7 @@ struct Part {
 struct LocalLabels {
     codes: Vec<u32>,
     labels: Vec<Box<[u8]>>,
-    /// Codes of labels of 8 to 16 bytes, by [`short_key`].
+    /// Codes of labels of at most 16 bytes, by [`short_key`].
     short_index: foldhash::HashMap<(u64, u64, u8), u32>,
     /// Codes of the other labels.
     index: foldhash::HashMap<Box<[u8]>, u32>,
@@ -91,9 +205,9 @@ pub(crate) fn read(req: &Request, file: &File, columns: &[String]) -> Option<Col
         return None;
     }
     let mut slots = vec![Slot::Skip; names.len()];
-    for (role, name) in crate::roles(req) {
+    for (_, name, slot) in crate::slotted(req) {
         let i = names.iter().position(|n| **n == *name.as_bytes())?;
-        slots[i] = Slot::of(role);
+        slots[i] = slot;
     }
     let body = &bytes[header_len..];
     if body.is_empty() {
@@ -103,18 +217,80 @@ pub(crate) fn read(req: &Request, file: &File, columns: &[String]) -> Option<Col
         .min(body.len().div_ceil(MIN_PART_BYTES))
         .max(1);
     let ranges = line_ranges(body, ranges);
-    let parts: Vec<Option<Part>> = ranges
-        .into_par_iter()
-        .map(|r| {
-            let range = (header_len + r.start)..(header_len + r.end);
-            // A panic is a bug of the fast path: decline the file, the general reader reads it.
-            std::panic::catch_unwind(|| parse_part(&map, range, &slots))
-                .ok()
-                .flatten()
+    let parse = |r: &std::ops::Range<usize>, slots: &[Slot], modes: &[Mode]| {
+        let range = (header_len + r.start)..(header_len + r.end);
+        // A panic is a bug of the fast path: decline the file, the general reader reads it.
+        std::panic::catch_unwind(|| parse_part(&map, range, slots, modes))
+            .ok()
+            .flatten()
+    };
+    let modes: Vec<Mode> = req
+        .covariates
+        .iter()
+        .map(|name| match crate::forced_categorical(req, name) {
+            true => Mode::Labels,
+            false => Mode::Numbers,
         })
         .collect();
-    let parts: Vec<Part> = parts.into_iter().collect::<Option<_>>()?;
-    let columns = merge(parts, req);
+    let parts: Vec<Option<Part>> = ranges
+        .par_iter()
+        .map(|r| parse(r, &slots, &modes))
+        .collect();
+    let mut parts: Vec<Part> = parts.into_iter().collect::<Option<_>>()?;
+    // An explanatory column is categorical if named so or if any part met text in it; the
+    // parts that read numbers of it read it again, as labels.
+    let categorical: Vec<bool> = (0..modes.len())
+        .map(|k| {
+            modes[k] == Mode::Labels
+                || parts.iter().any(|p| {
+                    matches!(
+                        p.covariates[k],
+                        CovariatePart::Labels(_) | CovariatePart::Flipped
+                    )
+                })
+        })
+        .collect();
+    let again: Vec<Vec<Mode>> = parts
+        .iter()
+        .map(|p| {
+            (0..modes.len())
+                .map(|k| {
+                    let done = matches!(p.covariates[k], CovariatePart::Labels(_));
+                    match categorical[k] && !done {
+                        true => Mode::Labels,
+                        false => Mode::Unread,
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let relabeled: Vec<Option<(usize, Part)>> = again
+        .par_iter()
+        .enumerate()
+        .filter(|(_, modes)| modes.contains(&Mode::Labels))
+        .map(|(i, modes)| {
+            let slots: Vec<Slot> = slots
+                .iter()
+                .map(|&s| match s {
+                    Slot::Covariate(k) if modes[k] == Mode::Labels => s,
+                    _ => Slot::Skip,
+                })
+                .collect();
+            parse(&ranges[i], &slots, modes).map(|p| (i, p))
+        })
+        .collect();
+    for relabeled in relabeled {
+        let (i, mut part) = relabeled?;
+        if part.rows != parts[i].rows {
+            return None;
+        }
+        for (k, mode) in again[i].iter().enumerate() {
+            if *mode == Mode::Labels {
+                parts[i].covariates[k] = std::mem::take(&mut part.covariates[k]);
+            }
+        }
+    }
+    let columns = merge(parts, req, &categorical);
     drop(map);
     columns.filter(|c| c.rows_read > 0)
 }
@@ -187,8 +363,14 @@ fn line_ranges(body: &[u8], n: usize) -> Vec<std::ops::Range<usize>> {
     ranges
 }
 
-/// Parses the whole lines in `map[range]`, block by block, releasing each block's pages.
-fn parse_part(map: &Mmap, range: std::ops::Range<usize>, slots: &[Slot]) -> Option<Part> {
+/// Parses the whole lines in `map[range]`, block by block, releasing each block's pages;
+/// `modes` say how each explanatory column is read.
+fn parse_part(
+    map: &Mmap,
+    range: std::ops::Range<usize>,
+    slots: &[Slot],
+    modes: &[Mode],
+) -> Option<Part> {
     let text = &map[range.clone()];
     // Reserve for the rows the first lines suggest (untouched capacity costs nothing).
     let sample = &text[..text.len().min(64 * 1024)];
@@ -201,11 +383,15 @@ fn parse_part(map: &Mmap, range: std::ops::Range<usize>, slots: &[Slot]) -> Opti
         ..LocalLabels::default()
     };
     let mut part = Part {
-        pay: Vec::with_capacity(estimate),
+        pay: Vec::with_capacity(reserve(Slot::Pay)),
         weight: Vec::with_capacity(reserve(Slot::Weight)),
         bonus: Vec::with_capacity(reserve(Slot::Bonus)),
         group: labels(Slot::Group),
         within: labels(Slot::Within),
+        covariates: modes
+            .iter()
+            .map(|&mode| CovariatePart::new(mode, estimate))
+            .collect(),
         rows: 0,
     };
     let mut start = 0;
@@ -317,6 +503,7 @@ impl Part {
             Some(Slot::Bonus) => self.bonus.push(plain_number(text)?),
             Some(Slot::Group) => self.group.push(text)?,
             Some(Slot::Within) => self.within.push(text)?,
+            Some(Slot::Covariate(k)) => self.covariates[*k].push(text)?,
             Some(Slot::Skip) | None => {}
         }
         Some(())
@@ -355,13 +542,33 @@ impl LocalLabels {
     }
 }
 
-/// A label of 8 to 16 bytes as one integer: its length, first 8 and last 8 bytes (which
-/// overlap when shorter than 16), which determine it. Group labels such as `institution_07`
-/// are usually this long; an integer key is hashed and compared far faster than a byte slice.
+/// A label of at most 16 bytes as one integer: its length, first 8 and last 8 bytes (which
+/// overlap when shorter than 16), which determine it; shorter than 8 bytes, its first and last
+/// four bytes (or first, middle and last byte), which with the length determine it too. Labels such as `institution_07`, `F` or `BSc` are
+/// this long; an integer key is hashed and compared far faster than a byte slice.
 #[inline]
 fn short_key(text: &[u8]) -> Option<(u64, u64, u8)> {
     let len = text.len();
-    if !(8..=16).contains(&len) {
+    if len < 8 {
+        // Overlapping loads that cover every byte (no copy of a variable length).
+        let word = match len {
+            0 => 0,
+            1..=3 => {
+                let byte = |at: usize| u64::from(text[at]);
+                byte(0) | byte(len / 2) << 8 | byte(len - 1) << 16
+            }
+            _ => {
+                let half = |at: usize| {
+                    let mut bytes = [0u8; 4];
+                    bytes.copy_from_slice(&text[at..at + 4]);
+                    u64::from(u32::from_le_bytes(bytes))
+                };
+                half(0) | half(len - 4) << 32
+            }
+        };
+        return Some((word, 0, len as u8));
+    }
+    if len > 16 {
         return None;
     }
     let word = |at: usize| {
@@ -397,7 +604,7 @@ const POW10: [f64; 16] = [
 /// correctly rounded), for a fraction of its cost (Clinger's fast path). `None` for any other
 /// form, which [`plain_number`] hands to `fast_float2`.
 #[inline]
-fn short_decimal(text: &[u8]) -> Option<f64> {
+pub(crate) fn short_decimal(text: &[u8]) -> Option<f64> {
     let (negative, digits) = match text.split_first() {
         Some((b'-', rest)) => (true, rest),
         _ => (false, text),
@@ -462,8 +669,9 @@ fn strip_cr(line: &[u8]) -> &[u8] {
 }
 
 /// Joins the parts in file order; the codes of each label column are renumbered to follow
-/// its sorted labels.
-fn merge(mut parts: Vec<Part>, req: &Request) -> Option<Columns> {
+/// its sorted labels. `categorical[k]`: explanatory column `k` is categorical (every part
+/// holds its labels), else every part holds its numbers.
+fn merge(mut parts: Vec<Part>, req: &Request, categorical: &[bool]) -> Option<Columns> {
     let rows_read = parts.iter().map(|p| p.rows).sum();
     // Each accepted line yields one value per column read; anything else is a bug, and polars
     // reads the file instead.
@@ -474,6 +682,8 @@ fn merge(mut parts: Vec<Part>, req: &Request) -> Option<Columns> {
             && fits(req.bonus, p.bonus.len())
             && fits(req.group, p.group.codes.len())
             && fits(req.within, p.within.codes.len())
+            && p.covariates.len() == req.covariates.len()
+            && p.covariates.iter().all(|c| c.len() == Some(p.rows))
     };
     if !parts.iter().all(aligned) {
         return None;
@@ -485,11 +695,42 @@ fn merge(mut parts: Vec<Part>, req: &Request) -> Option<Columns> {
     let weight = numbers(req.weight, |p| &mut p.weight);
     let bonus = numbers(req.bonus, |p| &mut p.bonus);
     let mut labels = |asked: Option<&str>, column: fn(&mut Part) -> &mut LocalLabels| match asked {
-        Some(_) => merge_labels(parts.iter_mut().map(|p| std::mem::take(column(p)))).map(Some),
+        Some(_) => {
+            merge_labels(parts.iter_mut().map(|p| std::mem::take(column(p))), false).map(Some)
+        }
         None => Some(None),
     };
     let groups = labels(req.group, |p| &mut p.group)?;
     let within = labels(req.within, |p| &mut p.within)?;
+    let mut covariates = Vec::with_capacity(req.covariates.len());
+    for (k, &name) in req.covariates.iter().enumerate() {
+        let mut taken = parts
+            .iter_mut()
+            .map(|p| std::mem::take(&mut p.covariates[k]));
+        let values = if categorical[k] {
+            let labels: Option<Vec<LocalLabels>> = taken
+                .by_ref()
+                .map(|c| match c {
+                    CovariatePart::Labels(labels) => Some(labels),
+                    _ => None,
+                })
+                .collect();
+            CovariateValues::Categorical(merge_labels(labels?.into_iter(), true)?)
+        } else {
+            let numbers: Option<Vec<Vec<f64>>> = taken
+                .by_ref()
+                .map(|c| match c {
+                    CovariatePart::Numbers { values, .. } => Some(values),
+                    _ => None,
+                })
+                .collect();
+            CovariateValues::Numeric(concat(numbers?.into_iter()))
+        };
+        covariates.push(Covariate {
+            name: name.to_string(),
+            values,
+        });
+    }
     // The fast path declines blank lines and quoted line breaks: row r is on line r + 1.
     Some(Columns {
         pay,
@@ -497,6 +738,7 @@ fn merge(mut parts: Vec<Part>, req: &Request) -> Option<Columns> {
         bonus,
         groups,
         within,
+        covariates,
         rows_read,
         lines: LineMap::default(),
     })
@@ -512,11 +754,16 @@ fn concat(mut vectors: impl Iterator<Item = Vec<f64>>) -> Vec<f64> {
 }
 
 /// One label column of all parts, in file order: the sorted labels of all of them and each
-/// row's code into those. `None` if a label is not UTF-8 (the parts checked that; a bug).
-fn merge_labels(parts: impl Iterator<Item = LocalLabels>) -> Option<Groups> {
+/// row's code into those (with `empty_missing`, an explanatory column, an empty cell is
+/// [`MISSING_CODE`](crate::MISSING_CODE) instead of the label `""`). `None` if a label is not
+/// UTF-8 (the parts checked that; a bug).
+fn merge_labels(parts: impl Iterator<Item = LocalLabels>, empty_missing: bool) -> Option<Groups> {
     let parts: Vec<LocalLabels> = parts.collect();
     let locals: Vec<&[Box<[u8]>]> = parts.iter().map(|p| p.labels.as_slice()).collect();
-    let (labels, remaps) = crate::labels::merge(&locals);
+    let (mut labels, mut remaps) = crate::labels::merge(&locals);
+    if empty_missing {
+        crate::labels::empty_is_missing(&mut labels, &mut remaps);
+    }
     let mut codes = Vec::new();
     for (i, (mut p, remap)) in parts.into_iter().zip(&remaps).enumerate() {
         if i == 0 {
@@ -546,13 +793,16 @@ mod tests {
 
     /// polars' CSV reader on `path`: pay, weight and bonus as `Float64`, the group and within
     /// columns as text, an empty label cell as `""` (the reference the CSV readers of this
-    /// crate are held to).
+    /// crate are held to). Explanatory columns are read as text, then classified as the
+    /// crate docs say: numbers (trimmed, `fast_float2`; empty or blank cells `NaN`) unless a
+    /// cell is something else or the column is named categorical, then labels coded as the
+    /// group's with empty cells missing.
     fn polars_columns(req: &Request) -> Option<Columns> {
         let mut schema = Schema::default();
         let mut cols = Vec::new();
         for (role, name) in crate::roles(req) {
             let dtype = match role {
-                Role::Group | Role::Within => DataType::String,
+                Role::Group | Role::Within | Role::Covariate => DataType::String,
                 _ => DataType::Float64,
             };
             schema.with_column(name.into(), dtype);
@@ -589,6 +839,45 @@ mod tests {
                 None => Some(None),
             }
         }
+        let covariate = |name: &str| -> Option<Covariate> {
+            let ca = df.column(name).ok()?.str().ok()?.clone();
+            let cells: Vec<&str> = ca.iter().map(|c| c.unwrap_or("")).collect();
+            // `Some(None)`: missing; `None`: not a number.
+            let number = |c: &str| -> Option<Option<f64>> {
+                let t = c.trim_matches([' ', '\t']);
+                match t.is_empty() {
+                    true => Some(None),
+                    false => fast_float2::parse::<f64, _>(t).ok().map(Some),
+                }
+            };
+            let numbers: Option<Vec<Option<f64>>> = cells.iter().map(|c| number(c)).collect();
+            let values = match numbers {
+                Some(v) if !req.categorical.contains(&name) => {
+                    CovariateValues::Numeric(v.iter().map(|x| x.unwrap_or(f64::NAN)).collect())
+                }
+                _ => {
+                    let mut labels: Vec<String> = cells
+                        .iter()
+                        .filter(|c| !c.is_empty())
+                        .map(|c| c.to_string())
+                        .collect();
+                    labels.sort();
+                    labels.dedup();
+                    let codes = cells
+                        .iter()
+                        .map(|c| match c.is_empty() {
+                            true => crate::MISSING_CODE,
+                            false => labels.binary_search(&c.to_string()).unwrap() as u32,
+                        })
+                        .collect();
+                    CovariateValues::Categorical(Groups { labels, codes })
+                }
+            };
+            Some(Covariate {
+                name: name.to_string(),
+                values,
+            })
+        };
         let pay = floats(req.pay)?;
         Some(Columns {
             rows_read: pay.len(),
@@ -597,6 +886,11 @@ mod tests {
             bonus: asked(req.bonus, floats)?,
             groups: asked(req.group, codes)?,
             within: asked(req.within, codes)?,
+            covariates: req
+                .covariates
+                .iter()
+                .map(|name| covariate(name))
+                .collect::<Option<_>>()?,
             lines: LineMap::default(),
         })
     }
@@ -607,7 +901,18 @@ mod tests {
         weight: bool,
         bonus: bool,
         within: bool,
+        covariates: &'static [&'static str],
+        categorical: &'static [&'static str],
     }
+
+    /// The explanatory columns of [`csv`], and the one of them read as categories.
+    const COVARIATES: Asked = Asked {
+        weight: false,
+        bonus: false,
+        within: false,
+        covariates: &["age", "edu", "band", "mix"],
+        categorical: &["band"],
+    };
 
     /// The three readers on `text`: the fast path's columns (if it accepts the file), the
     /// general reader's and polars'.
@@ -622,6 +927,8 @@ mod tests {
             weight: asked.weight.then_some("w"),
             bonus: asked.bonus.then_some("bonus"),
             within: asked.within.then_some("cat"),
+            covariates: asked.covariates,
+            categorical: asked.categorical,
             ..Request::new(Path::new(&path), "pay")
         };
         let file = File::open(&path).unwrap();
@@ -643,12 +950,27 @@ mod tests {
 
     fn same(a: &Columns, b: &Columns) -> bool {
         let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        let same_covariate = |x: &Covariate, y: &Covariate| {
+            x.name == y.name
+                && match (&x.values, &y.values) {
+                    (CovariateValues::Numeric(u), CovariateValues::Numeric(v)) => {
+                        bits(u) == bits(v)
+                    }
+                    (CovariateValues::Categorical(g), CovariateValues::Categorical(h)) => g == h,
+                    _ => false,
+                }
+        };
         a.rows_read == b.rows_read
             && bits(&a.pay) == bits(&b.pay)
             && a.weight.as_deref().map(bits) == b.weight.as_deref().map(bits)
             && a.bonus.as_deref().map(bits) == b.bonus.as_deref().map(bits)
             && a.groups == b.groups
             && a.within == b.within
+            && a.covariates.len() == b.covariates.len()
+            && a.covariates
+                .iter()
+                .zip(&b.covariates)
+                .all(|(x, y)| same_covariate(x, y))
     }
 
     /// Pay cells as payroll exports write them, and the forms the fast path must decline.
@@ -724,6 +1046,48 @@ mod tests {
         ]
     }
 
+    /// Cells of a numeric explanatory column: numbers as pay has them, and empty or blank
+    /// cells (missing), numbers with spaces around them.
+    fn plain_number_or_empty() -> impl Strategy<Value = String> {
+        prop_oneof![
+            4 => plain_pay(),
+            1 => Just(String::new()),
+            1 => Just(" ".to_string()),
+            1 => Just(" 42 ".to_string()),
+            1 => Just("+3".to_string()),
+            1 => (0u32..100).prop_map(|n| format!("{n}")),
+        ]
+    }
+
+    /// Cells of a column of numbers with text among them (categorical, read again after the
+    /// numbers), or none (numeric).
+    fn numbers_then_text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            8 => plain_number_or_empty(),
+            1 => plain_group(),
+        ]
+    }
+
+    /// The explanatory cells of a row: age, edu, band, mix.
+    fn covariate_cells() -> impl Strategy<Value = (String, String, String, String)> {
+        (
+            plain_number_or_empty(),
+            plain_group(),
+            plain_number_or_empty(),
+            numbers_then_text(),
+        )
+    }
+
+    /// The same with malformed cells among them.
+    fn any_covariate_cells() -> impl Strategy<Value = (String, String, String, String)> {
+        (
+            prop_oneof![4 => plain_number_or_empty(), 1 => any_pay()],
+            any_group(),
+            prop_oneof![4 => plain_number_or_empty(), 1 => any_pay()],
+            prop_oneof![4 => numbers_then_text(), 1 => any_group(), 1 => any_pay()],
+        )
+    }
+
     /// A cell written as is, not quoted by [`field`] (malformed quoting, for the decline tests).
     const RAW: &str = "RAW:";
 
@@ -739,45 +1103,64 @@ mod tests {
         }
     }
 
-    /// A row's cells: group, pay, weight, bonus, within (category).
-    type Row = (String, String, String, String, String);
+    /// A row's cells: group, pay, weight, bonus, within (category); and its explanatory
+    /// cells: age (numbers, some empty), edu (text), band (numbers, read as categories), mix
+    /// (numbers with text among them).
+    type Row = (
+        (String, String, String, String, String),
+        (String, String, String, String),
+    );
 
-    /// A CSV with columns `id,group,pay,w,cat,bonus` (or another order, or an extra column)
-    /// from rows; `shape / 3` says what is quoted: only what must be, also every text cell and
-    /// the header (R's `write.csv`), or every cell. Each order puts another kind of column
-    /// last, where a `\r` is dropped: a number, a label, text not read.
+    /// A CSV with columns `id,group,pay,w,cat,age,edu,band,bonus,mix` (or another order, or an
+    /// extra column) from rows; `shape / 3` says what is quoted: only what must be, also every
+    /// text cell and the header (R's `write.csv`), or every cell. Each order puts another kind
+    /// of column last, where a `\r` is dropped: a number (or text, in mix), a label, text not
+    /// read.
     fn csv(rows: &[Row], crlf: bool, final_end: bool, shape: u8) -> Vec<u8> {
         let end = if crlf { "\r\n" } else { "\n" };
         let mut out = String::new();
         let (text_quoted, all_quoted) = (shape / 3 >= 1, shape / 3 >= 2);
-        let line = |cells: [&str; 6]| {
-            let [id, g, p, w, b, c] = cells;
-            let (id, g, c) = (
+        let line = |cells: [&str; 10]| {
+            let [id, g, p, w, b, c, age, edu, band, mix] = cells;
+            let (id, g, c, edu) = (
                 field(id, all_quoted),
                 field(g, text_quoted),
                 field(c, text_quoted),
+                field(edu, text_quoted),
             );
-            let (p, w, b) = (
+            let (p, w, b, age, band, mix) = (
                 field(p, all_quoted),
                 field(w, all_quoted),
                 field(b, all_quoted),
+                field(age, all_quoted),
+                field(band, all_quoted),
+                field(mix, all_quoted),
             );
             match shape % 3 {
-                0 => format!("{id},{g},{p},{w},{c},{b}"),
-                1 => format!("{b},{p},{w},{c},{g}"),
-                _ => format!("{id},{g},{p},{w},{b},{c},{}", field("x", text_quoted)),
+                0 => format!("{id},{g},{p},{w},{c},{age},{edu},{band},{b},{mix}"),
+                1 => format!("{edu},{b},{p},{w},{c},{mix},{age},{band},{g}"),
+                _ => format!(
+                    "{id},{g},{p},{w},{b},{age},{c},{band},{mix},{edu},{}",
+                    field("x", text_quoted)
+                ),
             }
         };
         let names: &[&str] = match shape % 3 {
-            0 => &["id", "group", "pay", "w", "cat", "bonus"],
-            1 => &["bonus", "pay", "w", "cat", "group"],
-            _ => &["id", "group", "pay", "w", "bonus", "cat", "x"],
+            0 => &[
+                "id", "group", "pay", "w", "cat", "age", "edu", "band", "bonus", "mix",
+            ],
+            1 => &[
+                "edu", "bonus", "pay", "w", "cat", "mix", "age", "band", "group",
+            ],
+            _ => &[
+                "id", "group", "pay", "w", "bonus", "age", "cat", "band", "mix", "edu", "x",
+            ],
         };
         let names: Vec<String> = names.iter().map(|n| field(n, text_quoted)).collect();
         out.push_str(&names.join(","));
-        for (i, (g, p, w, b, c)) in rows.iter().enumerate() {
+        for (i, ((g, p, w, b, c), (age, edu, band, mix))) in rows.iter().enumerate() {
             out.push_str(end);
-            out.push_str(&line([&i.to_string(), g, p, w, b, c]));
+            out.push_str(&line([&i.to_string(), g, p, w, b, c, age, edu, band, mix]));
         }
         if final_end {
             out.push_str(end);
@@ -789,10 +1172,12 @@ mod tests {
     #[test]
     fn large_files_split_across_threads_read_as_polars_reads_them() {
         let mut state = 0x2545_F491_4F6C_DD1Du64;
-        let header = "id,group,pay,bonus,cat\r\n";
+        let header = "id,group,pay,bonus,cat,age,edu,late,band,spouse\r\n";
         let mut text = String::from(header);
         let mut n = 0;
-        while text.len() < 2 * MIN_PART_BYTES + 3 * 1024 * 1024 {
+        let limit = 2 * MIN_PART_BYTES + 3 * 1024 * 1024;
+        let mut late_text = false;
+        while text.len() < limit {
             state ^= state << 13;
             state ^= state >> 7;
             state ^= state << 17;
@@ -804,7 +1189,7 @@ mod tests {
                 _ => format!("inst_{}", state % 37),
             };
             // Bonus: none in a third of the rows. Categories of every length the label
-            // tables key differently (short, 8 to 16 bytes, longer), the last quoted.
+            // tables key differently (under 8 bytes, 8 to 16, longer), the last quoted.
             let bonus = match state % 3 {
                 0 => "0".to_string(),
                 _ => format!("{}.{}", (state >> 8) % 5000, (state >> 20) % 10),
@@ -815,19 +1200,46 @@ mod tests {
                 2 => format!("a category name longer than 16 bytes {}", (state >> 16) % 3),
                 _ => format!("\"band {}, \"\"senior\"\"\"", (state >> 16) % 5),
             };
+            // Explanatory columns: age, numbers with empty cells; edu, text (some quoted);
+            // late, numbers until one text cell near the end (every thread read numbers of it:
+            // all read it again); band, numbers read as categories; spouse, empty in the first
+            // rows of the second half, then text (its labels start with "").
+            let age = match state % 11 {
+                0 => String::new(),
+                k => format!("{}", 18 + (state >> 24) % 50 + k),
+            };
+            let edu = match (state >> 28) % 5 {
+                0 => "\"BSc, hons\"".to_string(),
+                k => format!("level {k}"),
+            };
+            let late = if !late_text && text.len() > limit - 100_000 {
+                late_text = true;
+                "n/a".to_string()
+            } else {
+                format!("{}", n % 1000)
+            };
+            let band = format!("{}", (state >> 32) % 7);
+            let spouse = match text.len() {
+                len if len.abs_diff(limit / 2) < 1 << 16 => String::new(),
+                _ if (state >> 36).is_multiple_of(3) => String::new(),
+                _ => format!("s{}", (state >> 40) % 4),
+            };
             text.push_str(&format!(
-                "{n},{label},{}.{:02},{bonus},{cat}\r\n",
+                "{n},{label},{}.{:02},{bonus},{cat},{age},{edu},{late},{band},{spouse}\r\n",
                 pay / 100,
                 pay % 100
             ));
             n += 1;
         }
+        assert!(late_text);
         for asked in [
             Asked::default(),
             Asked {
                 weight: false,
                 bonus: true,
                 within: true,
+                covariates: &["age", "edu", "late", "band", "spouse"],
+                categorical: &["band"],
             },
         ] {
             let (fast, general, reference) = all_three(text.as_bytes(), asked);
@@ -836,6 +1248,15 @@ mod tests {
             assert!(same(&fast, &reference));
             assert!(same(&general, &reference));
             assert_eq!(fast.within.is_some(), asked.within);
+            let kinds: Vec<bool> = fast
+                .covariates
+                .iter()
+                .map(|c| matches!(c.values, CovariateValues::Numeric(_)))
+                .collect();
+            assert_eq!(kinds.len(), asked.covariates.len());
+            if !kinds.is_empty() {
+                assert_eq!(kinds, [true, false, false, false, false]);
+            }
         }
         assert!(line_ranges(&text.as_bytes()[header.len()..], 2).len() == 2);
     }
@@ -847,15 +1268,23 @@ mod tests {
         #[test]
         fn plain_files_read_as_polars_reads_them_by_both_readers(
             rows in proptest::collection::vec(
-                (plain_group(), plain_pay(), plain_pay(), plain_pay(), plain_group()),
+                (
+                    (plain_group(), plain_pay(), plain_pay(), plain_pay(), plain_group()),
+                    covariate_cells(),
+                ),
                 1..60,
             ),
             crlf in any::<bool>(),
             final_end in any::<bool>(),
             shape in 0u8..9,
-            (weight, bonus, within) in any::<(bool, bool, bool)>(),
+            (weight, bonus, within, covariates) in any::<(bool, bool, bool, bool)>(),
         ) {
-            let asked = Asked { weight, bonus, within };
+            let asked = Asked {
+                weight,
+                bonus,
+                within,
+                ..if covariates { COVARIATES } else { Asked::default() }
+            };
             let (fast, general, reference) = all_three(&csv(&rows, crlf, final_end, shape), asked);
             let fast = fast.expect("a plain file is read by the fast path");
             let general = general.expect("the general reader reads a plain file");
@@ -868,16 +1297,24 @@ mod tests {
         #[test]
         fn accepted_files_read_as_polars_reads_them(
             rows in proptest::collection::vec(
-                (any_group(), any_pay(), any_pay(), any_pay(), any_group()),
+                (
+                    (any_group(), any_pay(), any_pay(), any_pay(), any_group()),
+                    any_covariate_cells(),
+                ),
                 1..40,
             ),
             crlf in any::<bool>(),
             final_end in any::<bool>(),
             shape in 0u8..9,
-            (weight, bonus, within) in any::<(bool, bool, bool)>(),
+            (weight, bonus, within, covariates) in any::<(bool, bool, bool, bool)>(),
             blank_line in any::<bool>(),
         ) {
-            let asked = Asked { weight, bonus, within };
+            let asked = Asked {
+                weight,
+                bonus,
+                within,
+                ..if covariates { COVARIATES } else { Asked::default() }
+            };
             let mut text = csv(&rows, crlf, final_end, shape);
             if blank_line {
                 let at = text.len() / 2;
@@ -903,6 +1340,34 @@ mod tests {
             let reference: f64 = fast_float2::parse(&text).unwrap();
             prop_assert_eq!(plain_number(text.as_bytes()).map(f64::to_bits), Some(reference.to_bits()));
         }
+    }
+
+    /// Every label of up to 7 bytes over a small alphabet, and labels of 8 to 16 bytes that
+    /// differ in one byte: no two share a key.
+    #[test]
+    fn short_keys_tell_labels_apart() {
+        let mut labels: Vec<Vec<u8>> = vec![Vec::new()];
+        let mut last = labels.clone();
+        for _ in 0..7 {
+            last = last
+                .iter()
+                .flat_map(|l| [0u8, b'a', b'b'].map(|b| [l.as_slice(), &[b]].concat()))
+                .collect();
+            labels.extend(last.iter().cloned());
+        }
+        for len in 8..=16 {
+            for at in 0..len {
+                let mut l = vec![b'x'; len];
+                l[at] = b'y';
+                labels.push(l);
+            }
+        }
+        let mut seen = std::collections::HashMap::new();
+        for l in &labels {
+            let key = short_key(l).unwrap();
+            assert_eq!(seen.insert(key, l.clone()), None, "{l:?}");
+        }
+        assert_eq!(short_key(b"12345678901234567"), None);
     }
 
     /// However many cores: the ranges tile the body, in order, each cut just after a line end.

@@ -12,8 +12,16 @@
 //! Numbers are parsed by `fast_float2::parse` (polars' CSV parser, which the fast path also
 //! uses, so both readers give the same bits), after trimming spaces and tabs around the cell:
 //! ` 1200 ` is 1200. `inf` and `NaN` parse, and are refused later as non-finite with their rows.
+//!
+//! An explanatory column is read as numbers until a cell is not one (then it is categorical):
+//! if cells other than empty ones came before, the column is read again, as labels, in a
+//! second pass over the records (once, for all such columns), so every label is the cell's own
+//! text.
 
-use crate::{Columns, Groups, LineMap, Request, Role, Rows, Slot, TableError};
+use crate::{
+    Columns, Covariate, CovariateCell, CovariateValues, Groups, LineMap, Request, Role, Rows, Slot,
+    TableError,
+};
 use std::io::Read;
 
 /// The header of a CSV: its column names, checked (UTF-8, no NUL, no duplicates), and the line
@@ -107,10 +115,12 @@ impl Offenders {
         }
     }
     fn push(&mut self, row: usize, line: u64, text: &[u8]) {
+        self.push_shown(row, line, || String::from_utf8_lossy(text).into_owned());
+    }
+    fn push_shown(&mut self, row: usize, line: u64, shown: impl FnOnce() -> String) {
         self.total += 1;
         if self.first.len() < crate::ROWS_SHOWN {
-            self.first
-                .push((row, Some(line), String::from_utf8_lossy(text).into_owned()));
+            self.first.push((row, Some(line), shown()));
         }
     }
     fn rows(self) -> Option<Rows> {
@@ -145,9 +155,9 @@ pub(crate) fn read(
     }
     let names = header_names(path, &rec)?;
     let mut slots = vec![Slot::Skip; names.len()];
-    for (role, name) in crate::roles(req) {
+    for (role, name, slot) in crate::slotted(req) {
         match names.iter().position(|n| n == name) {
-            Some(i) => slots[i] = Slot::of(role),
+            Some(i) => slots[i] = slot,
             None => {
                 return Err(TableError::MissingColumn {
                     path: path.to_path_buf(),
@@ -177,6 +187,11 @@ pub(crate) fn read(
     let mut not_numbers = [Offenders::new(), Offenders::new(), Offenders::new()];
     let label_roles = [(Role::Group, req.group), (Role::Within, req.within)];
     let mut label_columns = [LabelColumn::default(), LabelColumn::default()];
+    let mut covariates: Vec<CovariateColumn> = req
+        .covariates
+        .iter()
+        .map(|name| CovariateColumn::new(crate::forced_categorical(req, name)))
+        .collect();
     let mut lines = LineMap::default();
     let mut ragged = Vec::new();
     let mut ragged_total = 0usize;
@@ -235,6 +250,7 @@ pub(crate) fn read(
                 }
                 Slot::Group => label_columns[0].push(row, line, field),
                 Slot::Within => label_columns[1].push(row, line, field),
+                Slot::Covariate(k) => covariates[k].push(row, line, field),
             }
         }
     }
@@ -278,12 +294,34 @@ pub(crate) fn read(
             });
         }
         if name.is_some() {
-            groups[k] = Some(column.groups());
+            groups[k] = Some(column.groups(false));
         }
     }
     if row == 0 {
         return Err(TableError::NoRows {
             path: path.to_path_buf(),
+        });
+    }
+    let reread: Vec<bool> = covariates
+        .iter()
+        .map(|c| matches!(c, CovariateColumn::Flipped))
+        .collect();
+    if reread.contains(&true) {
+        relabel(
+            path,
+            bytes,
+            &slots,
+            &reread,
+            &lines,
+            &mut covariates,
+            release,
+        )?;
+    }
+    let mut explanatory = Vec::with_capacity(covariates.len());
+    for (column, &name) in covariates.into_iter().zip(req.covariates) {
+        explanatory.push(Covariate {
+            name: name.to_string(),
+            values: column.finish(req, name)?,
         });
     }
     let [pay, weight, bonus] = values;
@@ -294,9 +332,155 @@ pub(crate) fn read(
         bonus: req.bonus.map(|_| bonus),
         groups,
         within,
+        covariates: explanatory,
         rows_read: row,
         lines,
     })
+}
+
+/// The second pass: the explanatory columns of `reread` (categorical after all, with numbers
+/// read before their first text) read again from the records, as labels. The first pass
+/// checked the records (every one has the header's field count).
+fn relabel(
+    path: &std::path::Path,
+    bytes: &[u8],
+    slots: &[Slot],
+    reread: &[bool],
+    lines: &LineMap,
+    covariates: &mut [CovariateColumn],
+    mut release: impl FnMut(usize, usize),
+) -> Result<(), TableError> {
+    for (c, &again) in covariates.iter_mut().zip(reread) {
+        if again {
+            *c = CovariateColumn::Labels(LabelColumn::default());
+        }
+    }
+    let mut rdr = reader(bytes);
+    let mut rec = csv::ByteRecord::new();
+    // The header.
+    rdr.read_byte_record(&mut rec)
+        .map_err(|e| io_error(path, e))?;
+    let (mut row, mut released_to) = (0usize, 0usize);
+    while rdr
+        .read_byte_record(&mut rec)
+        .map_err(|e| io_error(path, e))?
+    {
+        row += 1;
+        let at = rec
+            .position()
+            .map_or(0, |p| p.byte() as usize)
+            .min(bytes.len());
+        if at.saturating_sub(released_to) >= RELEASE_BYTES {
+            release(released_to, at);
+            released_to = at;
+        }
+        let line = lines.line(row).unwrap_or(0);
+        for (field, &slot) in rec.iter().zip(slots) {
+            if let Slot::Covariate(k) = slot {
+                if reread[k] {
+                    covariates[k].push(row, line, field);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// An explanatory column as it is read: numbers (missing cells `NaN`, the rows of NaN or
+/// infinite numbers noted) while every cell is a number or empty, labels once one is text
+/// (or from the start, when named categorical), or `Flipped`: text came after numbers, and
+/// the column is read again as labels ([`relabel`]).
+enum CovariateColumn {
+    Numbers {
+        values: Vec<f64>,
+        /// Every cell so far was empty (`""`): they can become the label `""` at once.
+        only_empty: bool,
+        nonfinite: Offenders,
+    },
+    Labels(LabelColumn),
+    Flipped,
+}
+
+impl CovariateColumn {
+    fn new(categorical: bool) -> Self {
+        if categorical {
+            CovariateColumn::Labels(LabelColumn::default())
+        } else {
+            CovariateColumn::Numbers {
+                values: Vec::new(),
+                only_empty: true,
+                nonfinite: Offenders::new(),
+            }
+        }
+    }
+
+    fn push(&mut self, row: usize, line: u64, field: &[u8]) {
+        match self {
+            CovariateColumn::Numbers {
+                values,
+                only_empty,
+                nonfinite,
+            } => match crate::covariate_cell(field) {
+                CovariateCell::Number(x) => {
+                    if !x.is_finite() {
+                        nonfinite.push_shown(row, line, || crate::shown_value(x));
+                    }
+                    values.push(x);
+                    *only_empty = false;
+                }
+                CovariateCell::Missing => {
+                    values.push(f64::NAN);
+                    *only_empty &= field.is_empty();
+                }
+                CovariateCell::Text => {
+                    if *only_empty {
+                        let mut labels = LabelColumn::default();
+                        for _ in 0..values.len() {
+                            labels.push(row, line, b"");
+                        }
+                        labels.push(row, line, field);
+                        *self = CovariateColumn::Labels(labels);
+                    } else {
+                        *self = CovariateColumn::Flipped;
+                    }
+                }
+            },
+            CovariateColumn::Labels(labels) => labels.push(row, line, field),
+            CovariateColumn::Flipped => {}
+        }
+    }
+
+    /// The column's values, or its error: labels that are not UTF-8, numbers that are NaN or
+    /// infinite.
+    fn finish(self, req: &Request, name: &str) -> Result<CovariateValues, TableError> {
+        let path = req.path;
+        match self {
+            CovariateColumn::Numbers {
+                values, nonfinite, ..
+            } => match nonfinite.rows() {
+                None => Ok(CovariateValues::Numeric(values)),
+                Some(rows) => Err(TableError::NonFinite {
+                    path: path.to_path_buf(),
+                    column: name.to_string(),
+                    role: Role::Covariate,
+                    rows,
+                }),
+            },
+            CovariateColumn::Labels(mut labels) => {
+                if let Some(rows) = std::mem::replace(&mut labels.not_utf8, Offenders::new()).rows()
+                {
+                    return Err(TableError::LabelNotUtf8 {
+                        path: path.to_path_buf(),
+                        column: name.to_string(),
+                        role: Role::Covariate,
+                        rows,
+                    });
+                }
+                Ok(CovariateValues::Categorical(labels.groups(true)))
+            }
+            CovariateColumn::Flipped => unreachable!("relabel reads every flipped column again"),
+        }
+    }
 }
 
 /// A label column (group or within) as it is read: each row's code, in first-seen order of
@@ -336,9 +520,14 @@ impl LabelColumn {
         self.codes.push(code);
     }
 
-    /// The labels sorted, the codes renumbered to follow them (the labels checked to be UTF-8).
-    fn groups(mut self) -> Groups {
-        let (sorted, remaps) = crate::labels::merge(&[&self.labels[..]]);
+    /// The labels sorted, the codes renumbered to follow them (the labels checked to be UTF-8);
+    /// with `empty_missing` (an explanatory column) an empty cell is
+    /// [`MISSING_CODE`](crate::MISSING_CODE), not the label `""`.
+    fn groups(mut self, empty_missing: bool) -> Groups {
+        let (mut sorted, mut remaps) = crate::labels::merge(&[&self.labels[..]]);
+        if empty_missing {
+            crate::labels::empty_is_missing(&mut sorted, &mut remaps);
+        }
         crate::labels::renumber(&mut self.codes, &remaps[0]);
         Groups {
             labels: sorted
@@ -351,7 +540,7 @@ impl LabelColumn {
 }
 
 /// The cell without the spaces and tabs around it.
-fn trim(cell: &[u8]) -> &[u8] {
+pub(crate) fn trim(cell: &[u8]) -> &[u8] {
     let start = cell
         .iter()
         .position(|&b| b != b' ' && b != b'\t')

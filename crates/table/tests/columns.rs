@@ -1,10 +1,13 @@
-//! The bonus and within columns, required labels and the group option, through the public
-//! API (`read_with`), on real files: CSV by the fast path and by the general reader, and
-//! Parquet written by polars.
+//! The bonus, within and explanatory columns, required labels and the group option, through
+//! the public API (`read_with`), on real files: CSV by the fast path and by the general reader,
+//! and Parquet written by polars.
 
 use polars::prelude::*;
 use std::path::PathBuf;
-use wages_table::{read_with, CsvReader, Groups, Payroll, ReadOptions, Request, Role, TableError};
+use wages_table::{
+    read_with, CovariateValues, CsvReader, Groups, Payroll, ReadOptions, Request, Role, TableError,
+    MISSING_CODE,
+};
 
 /// A scratch file of this test process.
 fn scratch(name: &str, bytes: &[u8]) -> PathBuf {
@@ -30,13 +33,18 @@ fn options(csv_reader: CsvReader) -> ReadOptions {
 }
 
 /// Reads `req` with the fast path first and with the general reader only; both must give
-/// the same payroll, or the same message.
+/// the same payroll (compared as printed, so that a missing value, `NaN`, equals itself), or
+/// the same message.
 fn read_csv(req: &Request) -> Result<Payroll, String> {
     let fast = read_with(req, &options(CsvReader::Fast)).map(|(p, _)| p);
     let general = read_with(req, &options(CsvReader::General)).map(|(p, _)| p);
     match (fast, general) {
         (Ok(a), Ok(b)) => {
-            assert_eq!(a, b, "the two CSV readers disagree");
+            assert_eq!(
+                format!("{a:?}"),
+                format!("{b:?}"),
+                "the two CSV readers disagree"
+            );
             Ok(a)
         }
         (Err(a), Err(b)) => {
@@ -375,17 +383,18 @@ fn every_role_is_checked_for_a_missing_or_shared_column() {
         ..Request::new(&path, "pay")
     };
     let roles = [
-        (Role::Pay, "--pay", "pay"),
-        (Role::Group, "--by", "group"),
-        (Role::Weight, "--weight", "weight"),
-        (Role::Bonus, "--bonus", "bonus"),
-        (Role::Within, "--within", "category"),
+        (Role::Pay, "--pay", "pay column"),
+        (Role::Group, "--by", "group column"),
+        (Role::Weight, "--weight", "weight column"),
+        (Role::Bonus, "--bonus", "bonus column"),
+        (Role::Within, "--within", "category column"),
+        (Role::Covariate, "--explain", "explanatory column"),
     ];
-    for (role, option, noun) in roles {
+    for (role, option, column) in roles {
         let e = read_csv(&with_role(&base, role, "nope")).unwrap_err();
         assert!(
             e.contains(&format!("no column \"nope\" (asked for by {option});"))
-                && e.ends_with(&format!("name the {noun} column with {option}")),
+                && e.ends_with(&format!("name the {column} with {option}")),
             "{e}"
         );
     }
@@ -414,6 +423,11 @@ fn with_role<'a>(req: &Request<'a>, role: Role, name: &'a str) -> Request<'a> {
         Role::Weight => r.weight = Some(name),
         Role::Bonus => r.bonus = Some(name),
         Role::Within => r.within = Some(name),
+        Role::Covariate => {
+            let mut names = r.covariates.to_vec();
+            names.push(name);
+            r.covariates = Box::leak(names.into_boxed_slice());
+        }
     }
     r
 }
@@ -455,6 +469,363 @@ fn within_labels_that_are_not_utf8_are_refused_as_categories() {
     let e = read_csv(&req).unwrap_err();
     assert!(
         e.contains("column \"grade\" (category) is not valid UTF-8 text at data row 1 (line 2)"),
+        "{e}"
+    );
+}
+
+/// A missing numeric value.
+fn is_missing(x: f64) -> bool {
+    x.is_nan()
+}
+
+/// The numbers of a numeric explanatory column, missing cells as `None`.
+fn numbers(p: &Payroll, k: usize) -> Vec<Option<f64>> {
+    match &p.covariates[k].values {
+        CovariateValues::Numeric(v) => v.iter().map(|&x| (!is_missing(x)).then_some(x)).collect(),
+        other => panic!("{} is not numeric: {other:?}", p.covariates[k].name),
+    }
+}
+
+/// The codes of a categorical explanatory column.
+fn categories(p: &Payroll, k: usize) -> &Groups {
+    match &p.covariates[k].values {
+        CovariateValues::Categorical(g) => g,
+        other => panic!("{} is not categorical: {other:?}", p.covariates[k].name),
+    }
+}
+
+const M: u32 = MISSING_CODE;
+
+/// age: numbers with an empty and a blank cell; edu: text with an empty cell (quoted); band:
+/// numbers, named categorical; late: numbers, then text (categorical: every label is its cell's
+/// text); none: every cell empty (numeric, all missing).
+const EXPLAIN: &str = "id,sex,pay,age,edu,band,late,none\n\
+                       1,F,100,31,BSc,1,1.50,\n\
+                       2,M,120,,\"\",2,2,\n\
+                       3,F,90, ,\"MSc, hons\",1,n/a,\n\
+                       4,M,130, 45 ,BSc,3.0,2,\n";
+
+#[test]
+fn covariates_are_read_by_both_csv_readers_and_the_fast_path_takes_them() {
+    let path = scratch("explain.csv", EXPLAIN.as_bytes());
+    let req = Request {
+        group: Some("sex"),
+        covariates: &["age", "edu", "band", "late", "none"],
+        categorical: &["band"],
+        group_option: "--by",
+        ..Request::new(&path, "pay")
+    };
+    assert!(fast_path_reads(&req));
+    let p = read_csv(&req).unwrap();
+    let names: Vec<&str> = p.covariates.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["age", "edu", "band", "late", "none"]);
+    assert_eq!(numbers(&p, 0), [Some(31.0), None, None, Some(45.0)]);
+    assert_eq!(
+        categories(&p, 1),
+        &groups(&["BSc", "MSc, hons"], &[0, M, 1, 0])
+    );
+    assert_eq!(
+        categories(&p, 2),
+        &groups(&["1", "2", "3.0"], &[0, 1, 0, 2])
+    );
+    assert_eq!(
+        categories(&p, 3),
+        &groups(&["1.50", "2", "n/a"], &[0, 1, 2, 1])
+    );
+    assert_eq!(numbers(&p, 4), [None, None, None, None]);
+    // Not asked for: none read; the rest of the payroll as without them.
+    let plain = read_csv(&Request {
+        covariates: &[],
+        categorical: &[],
+        ..req.clone()
+    })
+    .unwrap();
+    assert!(plain.covariates.is_empty());
+    assert_eq!((plain.pay, plain.groups), (p.pay, p.groups));
+}
+
+/// Parts of a file split between threads meet the text of a column at different rows: the
+/// result is the same as reading it whole.
+#[test]
+fn a_column_of_numbers_with_text_at_its_end_is_categorical_in_every_part() {
+    let mut text = String::from("pay,code,spouse\n");
+    let rows = 300_000;
+    for i in 0..rows {
+        let code = if i == rows - 1 {
+            "x".to_string()
+        } else {
+            (i % 9).to_string()
+        };
+        let spouse = if i < rows / 2 + 1000 { "" } else { "yes" };
+        text.push_str(&format!("{},{code},{spouse}\n", 100 + i % 50));
+    }
+    let path = scratch("late-text.csv", text.as_bytes());
+    let req = Request {
+        covariates: &["code", "spouse"],
+        ..Request::new(&path, "pay")
+    };
+    assert!(fast_path_reads(&req));
+    let p = read_csv(&req).unwrap();
+    let code = categories(&p, 0);
+    let labels: Vec<&str> = code.labels.iter().map(String::as_str).collect();
+    assert_eq!(labels, ["0", "1", "2", "3", "4", "5", "6", "7", "8", "x"]);
+    assert_eq!(code.codes[..10], [0, 1, 2, 3, 4, 5, 6, 7, 8, 0]);
+    assert_eq!(code.codes[rows - 1], 9);
+    let spouse = categories(&p, 1);
+    assert_eq!(spouse.labels, ["yes"]);
+    assert_eq!(
+        spouse.codes.iter().filter(|&&c| c == M).count(),
+        rows / 2 + 1000
+    );
+    assert_eq!(spouse.codes[rows - 1], 0);
+}
+
+#[test]
+fn nan_or_infinity_in_a_numeric_covariate_is_refused_unless_it_is_categorical() {
+    let path = scratch("nan-age.csv", b"pay,age\n100,30\n110,NaN\n120,-inf\n130,\n");
+    let req = Request {
+        covariates: &["age"],
+        ..Request::new(&path, "pay")
+    };
+    assert_eq!(
+        read_csv(&req).unwrap_err(),
+        format!(
+            "{}: column \"age\" (explanatory column) holds NaN or infinite values at data row 2 \
+             (line 3) \"NaN\", row 3 (line 4) \"-inf\"; the values of an explanatory column must \
+             be finite numbers, or empty where unknown: fix or remove those rows",
+            path.display()
+        )
+    );
+    // Read as categories, they are labels.
+    let p = read_csv(&Request {
+        categorical: &["age"],
+        ..req.clone()
+    })
+    .unwrap();
+    assert_eq!(
+        categories(&p, 0),
+        &groups(&["-inf", "30", "NaN"], &[1, 2, 0, M])
+    );
+    // Numbers as pay's are read: a sign, an exponent, spaces around.
+    let path = scratch(
+        "signed-age.csv",
+        b"pay,age
+100,+3
+110,1e3
+120,	7 
+",
+    );
+    let p = read_csv(&Request {
+        covariates: &["age"],
+        ..Request::new(&path, "pay")
+    })
+    .unwrap();
+    assert_eq!(numbers(&p, 0), [Some(3.0), Some(1000.0), Some(7.0)]);
+    // So they are when a cell is text.
+    let path = scratch("text-age.csv", b"pay,age\n100,30\n110,NaN\n120,unknown\n");
+    let p = read_csv(&Request {
+        covariates: &["age"],
+        ..Request::new(&path, "pay")
+    })
+    .unwrap();
+    assert_eq!(
+        categories(&p, 0),
+        &groups(&["30", "NaN", "unknown"], &[0, 1, 2])
+    );
+}
+
+#[test]
+fn covariate_labels_that_are_not_utf8_are_refused() {
+    let path = scratch("latin1-edu.csv", b"pay,edu\n100,caf\xe9\n");
+    let req = Request {
+        covariates: &["edu"],
+        ..Request::new(&path, "pay")
+    };
+    let e = read_csv(&req).unwrap_err();
+    assert!(
+        e.contains(
+            "column \"edu\" (explanatory column) is not valid UTF-8 text at data row 1 (line 2)"
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_covariate_may_not_be_another_column_nor_named_twice() {
+    let path = scratch("explain-roles.csv", EXPLAIN.as_bytes());
+    let base = Request {
+        group_option: "--by",
+        ..Request::new(&path, "pay")
+    };
+    let e = read_csv(&Request {
+        covariates: &["age", "edu", "age"],
+        ..base.clone()
+    })
+    .unwrap_err();
+    assert_eq!(
+        e,
+        format!(
+            "{}: column \"age\" is named twice by --explain; name each column once",
+            path.display()
+        )
+    );
+    let e = read_csv(&Request {
+        group: Some("sex"),
+        covariates: &["age", "sex"],
+        ..base.clone()
+    })
+    .unwrap_err();
+    assert!(
+        e.ends_with(
+            "column \"sex\" is named by both --by and --explain; each role needs its own column"
+        ),
+        "{e}"
+    );
+    let e = read_with(
+        &Request {
+            covariates: &["age", "grade"],
+            ..base
+        },
+        &ReadOptions::default(),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            &e,
+            TableError::MissingColumn {
+                role: Role::Covariate,
+                option: "--explain",
+                ..
+            }
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn dropping_nonpositive_pay_keeps_covariates_aligned() {
+    let text = "pay,age,edu\n100,30,a\n0,40,b\n-3,,c\n120,,\n";
+    let path = scratch("drop-explain.csv", text.as_bytes());
+    let req = Request {
+        covariates: &["age", "edu"],
+        drop_nonpositive: true,
+        ..Request::new(&path, "pay")
+    };
+    assert!(fast_path_reads(&req));
+    let p = read_csv(&req).unwrap();
+    assert_eq!(p.pay, [100.0, 120.0]);
+    assert_eq!(numbers(&p, 0), [Some(30.0), None]);
+    assert_eq!(categories(&p, 1), &groups(&["a", "b", "c"], &[0, M]));
+}
+
+#[test]
+fn parquet_covariates_are_numeric_or_categorical_by_type() {
+    let df = df![
+        "pay" => [100.0, 120.0, 90.0],
+        "age" => [Some(30i64), None, Some(45)],
+        "hours" => [Some(37.5f32), Some(20.0), None],
+        "edu" => [Some("BSc"), None, Some("")],
+        "union" => [Some(true), Some(false), None],
+        "grade" => [3u8, 1, 3],
+        "blank" => [None::<f64>, None, None],
+    ]
+    .unwrap();
+    let mut df = df;
+    let tenure = Series::new("tenure".into(), [Some(1.25f64), None, Some(2.5)])
+        .cast(&DataType::Decimal(10, 2))
+        .unwrap();
+    let hired = Series::new("hired".into(), [Some(0i32), Some(365), None])
+        .cast(&DataType::Date)
+        .unwrap();
+    df.with_column(tenure.into()).unwrap();
+    df.with_column(hired.into()).unwrap();
+    let path = parquet("explain.parquet", df);
+    let req = Request {
+        covariates: &[
+            "age", "hours", "edu", "union", "grade", "tenure", "hired", "blank",
+        ],
+        categorical: &["grade"],
+        ..Request::new(&path, "pay")
+    };
+    let (p, _) = read_with(&req, &ReadOptions::default()).unwrap();
+    assert_eq!(numbers(&p, 0), [Some(30.0), None, Some(45.0)]);
+    assert_eq!(numbers(&p, 1), [Some(37.5), Some(20.0), None]);
+    assert_eq!(categories(&p, 2), &groups(&["BSc"], &[0, M, M]));
+    assert_eq!(categories(&p, 3), &groups(&["false", "true"], &[1, 0, M]));
+    assert_eq!(categories(&p, 4), &groups(&["1", "3"], &[1, 0, 1]));
+    assert_eq!(numbers(&p, 5), [Some(1.25), None, Some(2.5)]);
+    assert_eq!(
+        categories(&p, 6),
+        &groups(&["1970-01-01", "1971-01-01"], &[0, 1, M])
+    );
+    assert_eq!(numbers(&p, 7), [None, None, None]);
+    // Dropping rows keeps them aligned.
+    let df = df!["pay" => [1.0, -1.0, 2.0], "age" => [Some(3i64), Some(4), None]].unwrap();
+    let path = parquet("explain-drop.parquet", df);
+    let (p, _) = read_with(
+        &Request {
+            covariates: &["age"],
+            drop_nonpositive: true,
+            ..Request::new(&path, "pay")
+        },
+        &ReadOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(numbers(&p, 0), [Some(3.0), None]);
+}
+
+#[test]
+fn parquet_covariates_refuse_nan_and_types_that_are_not_values() {
+    let df = df![
+        "pay" => [100.0, 120.0, 90.0],
+        "score" => [Some(1.0), Some(f64::NAN), None],
+    ]
+    .unwrap();
+    let path = parquet("explain-nan.parquet", df);
+    let req = Request {
+        covariates: &["score"],
+        ..Request::new(&path, "pay")
+    };
+    let e = read_with(&req, &ReadOptions::default()).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "{}: column \"score\" (explanatory column) holds NaN or infinite values at data row 2 \
+             \"NaN\"; the values of an explanatory column must be finite numbers, or empty where \
+             unknown: fix or remove those rows",
+            path.display()
+        )
+    );
+    let skills = Series::new(
+        "skills".into(),
+        [
+            Series::new("".into(), [1i32]),
+            Series::new("".into(), [2i32]),
+        ],
+    );
+    let mut df = df!["pay" => [100.0, 120.0]].unwrap();
+    df.with_column(skills.into()).unwrap();
+    let path = parquet("explain-list.parquet", df);
+    let req = Request {
+        covariates: &["skills"],
+        ..Request::new(&path, "pay")
+    };
+    let e = read_with(&req, &ReadOptions::default()).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            TableError::GroupType {
+                role: Role::Covariate,
+                ..
+            }
+        ),
+        "{e}"
+    );
+    assert!(
+        e.to_string().contains(
+            "column \"skills\" (explanatory column) has type list[i32]; an explanatory column \
+             must hold text"
+        ),
         "{e}"
     );
 }
