@@ -326,3 +326,110 @@ fn no_category_chart_without_within() {
         ]
     );
 }
+
+/// `--explain` end to end: the JSON carries the library's decomposition (its parts sum to the
+/// gap), the table names the method and the base categories, the chart is written, and the CSV
+/// has the parts as rows.
+#[test]
+fn explain_decomposes_the_gap() {
+    let file = ses();
+    let base = [
+        file.to_str().unwrap(),
+        "--pay",
+        "earningsHour",
+        "--by",
+        "sex",
+        "--weight",
+        "weights",
+        "--explain",
+        "education,location,earningsOvertime",
+    ];
+    let v = json(&file, &base[1..]);
+    let e = &v["explain"];
+    let f = |v: &Value| v.as_f64().unwrap();
+    let gap = f(&e["gap"]["value"]);
+    assert!(close(
+        gap,
+        f(&e["group_a"]["mean_outcome"]) - f(&e["group_b"]["mean_outcome"])
+    ));
+    for t in e["twofold"].as_array().unwrap() {
+        assert!(close(
+            f(&t["explained"]["value"]) + f(&t["unexplained"]["value"]),
+            gap
+        ));
+    }
+    let three = &e["threefold"];
+    let sum: f64 = ["endowments", "coefficients", "interaction"]
+        .iter()
+        .map(|k| f(&three[k]["value"]))
+        .sum();
+    assert!(close(sum, gap));
+    assert_eq!(e["group_a"]["group"], "male");
+    assert_eq!(e["reference"], "pooled");
+    assert!(e["method"].as_str().unwrap().starts_with("delta method"));
+    let (out, _) = run(&base);
+    for want in [
+        "Explaining the gap: the Blinder-Oaxaca decomposition (Jann 2008)",
+        "education = \"ISCED 0 and 1\", location = \"AT1\"",
+        "it is not by itself a measure of discrimination",
+        "Twofold under every choice of reference coefficients",
+        "ISCED 0 and 1 (base)",
+    ] {
+        assert!(out.contains(want), "missing {want:?}");
+    }
+    let mut args = base.to_vec();
+    args.extend(["--format", "csv"]);
+    let (csv, _) = run(&args);
+    assert!(csv.contains("explain,,,,twofold.pooled.explained,"));
+    assert!(csv.contains("explain,,education=ISCED 2,,detailed.explained.se,"));
+    let dir = tempfile::tempdir().unwrap();
+    let mut args = base.to_vec();
+    let d = dir.path().to_str().unwrap().to_string();
+    args.extend(["--chart", &d]);
+    run(&args);
+    let svg = std::fs::read_to_string(dir.path().join("gap-explained.svg")).unwrap();
+    let texts = svg_texts(&svg);
+    for want in ["explained", "unexplained", "education", "earningsOvertime"] {
+        assert!(texts.iter().any(|t| t == want), "{want} not in {texts:?}");
+    }
+}
+
+/// The bootstrap is seeded: the same seed, the same output; the method is named.
+#[test]
+fn explain_bootstrap_is_reproducible() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p.csv");
+    let mut text = String::from("sex,pay,exp,grade\n");
+    for i in 0..200 {
+        let male = i % 2 == 0;
+        let exp = (i * 7) % 30;
+        let grade = ["a", "b", "c"][i % 3];
+        let pay = 10.0 + 0.3 * exp as f64 + if male { 2.0 } else { 0.0 } + (i % 5) as f64;
+        text.push_str(&format!(
+            "{},{pay},{exp},{grade}\n",
+            if male { "m" } else { "f" }
+        ));
+    }
+    std::fs::write(&file, text).unwrap();
+    let args = [
+        file.to_str().unwrap(),
+        "--by",
+        "sex",
+        "--explain",
+        "exp,grade",
+        "--bootstrap",
+        "50",
+        "--seed",
+        "7",
+        "--format",
+        "json",
+    ];
+    let (a, _) = run(&args);
+    let (b, _) = run(&args);
+    assert_eq!(a, b);
+    let v: Value = serde_json::from_str(&a).unwrap();
+    assert!(v["explain"]["method"]
+        .as_str()
+        .unwrap()
+        .contains("50 replicates"));
+}

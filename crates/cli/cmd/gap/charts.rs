@@ -59,13 +59,18 @@ fn source_line(args: &GapArgs, g: &Gaps) -> String {
 }
 
 /// Every chart file: `(file name, bytes)`.
-pub fn render_all(args: &GapArgs, g: &Gaps) -> Result<Vec<(String, Vec<u8>)>> {
+pub fn render_all(
+    args: &GapArgs,
+    g: &Gaps,
+    explained: Option<&wages_analysis::oaxaca::Explained>,
+) -> Result<Vec<(String, Vec<u8>)>> {
     let (w, h) = (args.chart_width, args.chart_height);
     let fail = |e: String| CliError::Output(format!("cannot draw the charts: {e}"));
     let mut files = Vec::new();
     let (pf, pp) = percentile_chart(args, g);
     let (bf, bp) = band_chart(args, g);
     let categories = category_chart(args, g);
+    let explain = explained.map(|e| super::explain::chart(args, e));
     for f in [Format::Png, Format::Svg] {
         let ext = f.extension();
         files.push((
@@ -80,6 +85,12 @@ pub fn render_all(args: &GapArgs, g: &Gaps) -> Result<Vec<(String, Vec<u8>)>> {
             files.push((
                 format!("{CATEGORIES}.{ext}"),
                 chart::render(cf, cp, f, w, h).map_err(fail)?,
+            ));
+        }
+        if let Some((ef, ep)) = &explain {
+            files.push((
+                format!("{}.{ext}", super::explain::CHART),
+                chart::render(ef, ep, f, w, h).map_err(fail)?,
             ));
         }
     }

@@ -10,6 +10,8 @@
 #[cfg(feature = "table")]
 mod charts;
 #[cfg(feature = "table")]
+mod explain;
+#[cfg(feature = "table")]
 mod render;
 
 use super::payroll_file::{check_chart_size, check_distinct_columns, InputFormatArg};
@@ -58,6 +60,46 @@ pub struct GapArgs {
     #[arg(long, value_name = "LABEL")]
     pub ratio_of: Option<String>,
 
+    /// Explain the mean gap by these columns (Blinder-Oaxaca decomposition): a regression of
+    /// log pay on them per group; text columns become indicators of their categories.
+    #[arg(long, value_name = "COL,COL,...", value_delimiter = ',')]
+    pub explain: Vec<String>,
+
+    /// --explain columns to treat as categories even though they hold numbers.
+    #[arg(
+        long,
+        value_name = "COL,COL,...",
+        value_delimiter = ',',
+        requires = "explain"
+    )]
+    pub categorical: Vec<String>,
+
+    /// With --explain and more than two groups: the group to set against the reference.
+    #[arg(long, value_name = "LABEL", requires = "explain")]
+    pub compare: Option<String>,
+
+    /// With --explain: regress pay itself rather than log pay.
+    #[arg(long, requires = "explain")]
+    pub level: bool,
+
+    /// With --explain: heteroskedasticity-robust (HC1) standard errors.
+    #[arg(long, requires = "explain")]
+    pub robust: bool,
+
+    /// With --explain: bootstrap standard errors and percentile intervals from N replicates
+    /// instead of the delta method.
+    #[arg(
+        long,
+        value_name = "N",
+        requires = "explain",
+        conflicts_with = "robust"
+    )]
+    pub bootstrap: Option<usize>,
+
+    /// The bootstrap's seed (the same seed, the same replicates).
+    #[arg(long, value_name = "S", default_value_t = 1, requires = "bootstrap")]
+    pub seed: u64,
+
     /// Exclude rows with zero or negative pay (the output says how many) instead of failing.
     #[arg(long)]
     pub drop_nonpositive: bool,
@@ -90,7 +132,24 @@ fn check_usage(args: &GapArgs) -> Result<()> {
     roles.extend(args.within.iter().map(|c| ("--within", c.as_str())));
     roles.extend(args.bonus.iter().map(|c| ("--bonus", c.as_str())));
     roles.extend(args.weight.iter().map(|c| ("--weight", c.as_str())));
+    roles.extend(args.explain.iter().map(|c| ("--explain", c.as_str())));
     check_distinct_columns(&roles)?;
+    if let Some(c) = args.categorical.iter().find(|c| !args.explain.contains(c)) {
+        return Err(CliError::usage(format!(
+            "--categorical {c:?}: not one of the --explain columns ({}); name it in --explain too",
+            args.explain.join(", ")
+        )));
+    }
+    if args.bootstrap == Some(0) {
+        return Err(CliError::usage(
+            "--bootstrap 0: the bootstrap needs replicates; give e.g. --bootstrap 200",
+        ));
+    }
+    if args.explain.iter().any(String::is_empty) {
+        return Err(CliError::usage(
+            "--explain: an empty column name; give the columns separated by commas, e.g. --explain educ,exp",
+        ));
+    }
     if args.chart.is_some() {
         check_chart_size(args.chart_width, args.chart_height)?;
     }
@@ -118,6 +177,8 @@ pub fn run(_ctx: &Context, args: GapArgs) -> Result<()> {
     use super::payroll_file::{input_format, read};
     use wages_analysis::gap::{gaps, GapError, GapOptions};
     check_usage(&args)?;
+    let covariates: Vec<&str> = args.explain.iter().map(String::as_str).collect();
+    let categorical: Vec<&str> = args.categorical.iter().map(String::as_str).collect();
     let request = wages_table::Request {
         format: input_format(&args.file, args.input_format)?,
         group: Some(&args.by),
@@ -126,6 +187,8 @@ pub fn run(_ctx: &Context, args: GapArgs) -> Result<()> {
         within: args.within.as_deref(),
         labels_required: true,
         group_option: "--by",
+        covariates: &covariates,
+        categorical: &categorical,
         drop_nonpositive: args.drop_nonpositive,
         ..wages_table::Request::new(&args.file, &args.pay)
     };
@@ -137,6 +200,40 @@ pub fn run(_ctx: &Context, args: GapArgs) -> Result<()> {
     let options = GapOptions {
         reference: args.reference.as_deref(),
         ratio_of: args.ratio_of.as_deref(),
+    };
+    // The decomposition reads the payroll; the gaps then take it.
+    let explained = if args.explain.is_empty() {
+        None
+    } else {
+        use wages_analysis::oaxaca::{explain, ExplainError, ExplainOptions, Outcome, Variance};
+        let options = ExplainOptions {
+            reference: args.reference.as_deref(),
+            other: args.compare.as_deref(),
+            outcome: if args.level {
+                Outcome::Level
+            } else {
+                Outcome::Log
+            },
+            variance: match args.bootstrap {
+                Some(replicates) => Variance::Bootstrap {
+                    replicates,
+                    seed: args.seed,
+                },
+                None => Variance::Delta {
+                    robust: args.robust,
+                },
+            },
+        };
+        let file = wages_table::shown_path(&args.file);
+        Some(explain(&payroll, &options).map_err(|e| {
+            progress.finish();
+            match e {
+                ExplainError::TooManyGroups { .. }
+                | ExplainError::NoSuchGroup { .. }
+                | ExplainError::SameGroup { .. } => CliError::usage(format!("{file}: {e}")),
+                _ => CliError::data(format!("{file}: {e}")),
+            }
+        })?)
     };
     let result = gaps(payroll, &options);
     progress.finish();
@@ -157,10 +254,10 @@ pub fn run(_ctx: &Context, args: GapArgs) -> Result<()> {
         }
     })?;
     timings.print();
-    let text = render::render(&args, &g)?;
+    let text = render::render(&args, &g, explained.as_ref())?;
     if let Some(dir) = &args.chart {
         // Charts first: a run whose charts fail prints nothing and leaves no file.
-        let files = charts::render_all(&args, &g)?;
+        let files = charts::render_all(&args, &g, explained.as_ref())?;
         crate::output::write_files(dir, &files, "--chart")?;
     }
     // Warnings go to stderr as well when the output is for a program (JSON, CSV).

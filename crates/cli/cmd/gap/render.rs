@@ -2,21 +2,24 @@
 //! and CSV carry every number at full precision (shortest round-trip form). Keys and columns:
 //! docs/gap.md.
 
+use super::explain;
 use super::GapArgs;
 use crate::error::{CliError, Result};
+use crate::output::numbers::{count, full, level, ratio, unsigned_zero};
 use crate::output::{self, DynColumn, Format};
 use serde_json::{json, Value};
 use wages_analysis::gap::{
     Category, GapWarning, Gaps, GroupGap, GroupPay, ReferenceChoice, ARTICLE_10_THRESHOLD,
     CURVE_LEVELS, SHOWN_LEVELS,
 };
+use wages_analysis::oaxaca::Explained;
 
 /// The output text for `args.format`.
-pub fn render(args: &GapArgs, g: &Gaps) -> Result<String> {
+pub fn render(args: &GapArgs, g: &Gaps, e: Option<&Explained>) -> Result<String> {
     match args.format {
-        Format::Json => json_text(args, g),
-        Format::Csv => Ok(csv(g)),
-        Format::Table | Format::Markdown => Ok(human(args, g)),
+        Format::Json => json_text(args, g, e),
+        Format::Csv => Ok(csv(g, e)),
+        Format::Table | Format::Markdown => Ok(human(args, g, e)),
     }
 }
 
@@ -28,24 +31,6 @@ fn shown(label: &str) -> String {
     output::printable(label).into_owned()
 }
 
-/// `-0.0` printed as `0`.
-fn unsigned_zero(x: f64) -> f64 {
-    if x == 0.0 {
-        0.0
-    } else {
-        x
-    }
-}
-
-fn level(x: f64) -> String {
-    let x = unsigned_zero(x);
-    if x.abs() >= 1.0 || x == 0.0 {
-        format!("{x:.2}")
-    } else {
-        format!("{x:.6}")
-    }
-}
-
 /// A gap already in percent.
 fn gap(x: f64) -> String {
     format!("{:.2}%", unsigned_zero(x))
@@ -54,18 +39,6 @@ fn gap(x: f64) -> String {
 /// A share in `[0, 1]` as a percentage.
 fn share(x: f64) -> String {
     format!("{:.1}%", 100.0 * unsigned_zero(x))
-}
-
-fn ratio(x: f64) -> String {
-    format!("{x:.3}")
-}
-
-fn count(x: f64) -> String {
-    if x.fract() == 0.0 && x.abs() < 1e15 {
-        format!("{x:.0}")
-    } else {
-        format!("{x:.2}")
-    }
 }
 
 /// An optional figure, or what a cell says without it.
@@ -394,7 +367,7 @@ fn rule_lines(args: &GapArgs, g: &Gaps) -> Vec<String> {
     lines
 }
 
-fn human(args: &GapArgs, g: &Gaps) -> String {
+fn human(args: &GapArgs, g: &Gaps, e: Option<&Explained>) -> String {
     let md = args.format == Format::Markdown;
     let mut s = String::new();
     let bullet = |s: &mut String, line: &str| {
@@ -432,6 +405,19 @@ fn human(args: &GapArgs, g: &Gaps) -> String {
         s.push('\n');
         bullet(&mut s, ARTICLE_10_NOTE);
     }
+    if let Some(e) = e {
+        heading(
+            &mut s,
+            "Explaining the gap: the Blinder-Oaxaca decomposition (Jann 2008)",
+        );
+        for line in explain::notes(args, e) {
+            bullet(&mut s, &line);
+        }
+        for (title, table) in explain::tables(e, args.format) {
+            heading(&mut s, &title);
+            s.push_str(&table);
+        }
+    }
     if let Some(r) = &g.ratio {
         heading(&mut s, "Pay ratio (US Regulation S-K, Item 402(u))");
         bullet(
@@ -450,7 +436,7 @@ fn human(args: &GapArgs, g: &Gaps) -> String {
 
 /// The JSON document (docs/gap.md lists the keys): the analysis with group indexes replaced by
 /// labels.
-fn json_text(args: &GapArgs, g: &Gaps) -> Result<String> {
+fn json_text(args: &GapArgs, g: &Gaps, e: Option<&Explained>) -> Result<String> {
     let fail = |e: serde_json::Error| CliError::Output(format!("cannot serialize the gaps: {e}"));
     let label = |i: usize| Value::String(g.groups[i].label.clone());
     let gaps: Vec<Value> = g
@@ -531,15 +517,11 @@ fn json_text(args: &GapArgs, g: &Gaps) -> Result<String> {
         "article_10_note": g.categories.as_ref().map(|_| ARTICLE_10_NOTE),
         "pay_ratio": serde_json::to_value(&g.ratio).map_err(fail)?,
         "warnings": g.warnings.iter().map(warning_text).collect::<Vec<_>>(),
+        "explain": e.map(explain::json_value),
     });
     let mut text = serde_json::to_string_pretty(&doc).map_err(fail)?;
     text.push('\n');
     Ok(text)
-}
-
-/// Full-precision number: Rust's shortest round-trip form.
-fn full(x: f64) -> String {
-    format!("{}", unsigned_zero(x))
 }
 
 /// One CSV row of the long table: section, band, category, group, measure, value.
@@ -554,7 +536,7 @@ struct CsvRow {
 
 /// The CSV: one long table, a figure per row (`section,band,category,group,measure,value`),
 /// ready to pivot.
-fn csv(g: &Gaps) -> String {
+fn csv(g: &Gaps, e: Option<&Explained>) -> String {
     let mut rows = Vec::new();
     let mut push = |section, band: &str, category: &str, group: &str, measure: &str, value| {
         rows.push(CsvRow {
@@ -735,6 +717,11 @@ fn csv(g: &Gaps) -> String {
             full(p.median_of_others),
         );
         push("pay_ratio", "", "", &p.label, "ratio", full(p.ratio));
+    }
+    if let Some(e) = e {
+        for (term, measure, value) in explain::csv_rows(e) {
+            push("explain", "", &term, "", &measure, value);
+        }
     }
     let columns: Vec<DynColumn<CsvRow>> = vec![
         DynColumn::new("section", |r: &CsvRow| r.section.to_string()),
