@@ -1,11 +1,26 @@
-"""Deterministic synthetic payroll for the benchmark: id, institution, grade, pay.
+"""Deterministic synthetic payrolls for the benchmark (synthetic data, no real people).
 
-Usage: python3 generate.py ROWS OUTDIR  -> OUTDIR/payroll_<ROWS>.csv and .parquet
+Usage: python3 generate.py ROWS OUTDIR        -> OUTDIR/payroll_<ROWS>.csv and .parquet
+       python3 generate.py --gap ROWS OUTDIR  -> OUTDIR/payroll_gap_<ROWS>.csv and .parquet
+
+The first (`wages analyze`): id, institution, grade, pay.
 Seed 20231023 (numpy PCG64). 40 institutions of uneven size (Zipf-like weights), 17 grades
 (the 1922 tariff-scale count) with a base pay rising geometrically from grade 1 to 17 (ratio 8
 overall, an assumption of this synthetic data, not a historical figure), pay = base x
 lognormal(0, 0.35) x institution factor, rounded to 2 decimals. Rows are in random order, so
 groups are interleaved (the hard case for grouping).
+
+The second (`wages gap`, issue 14; its own seed, so the first file is unchanged): id, sex,
+category, pay, bonus. Seed 20240614 (numpy PCG64). 20 categories of workers ("category_01" ..
+"category_20") of uneven size (weights 1/k^0.5), each with its own share of women (0.25 to
+0.65, about 45 % overall) and base hourly pay (11 to 44, geometric); sex "female" or "male"
+drawn within the category. pay = base x lognormal(0, 0.30) x a sex effect: women's log pay is
+lower by a per-category amount drawn uniformly from [-0.02, 0.16] (so the gaps are nonzero,
+differ between categories, and some are below the 5 % Article 10 threshold), rounded to 2
+decimals (so many people share a pay value: the tie blocks the quartile bands split). bonus:
+zero for about 60 % (women paid one with probability 0.36, men 0.43), otherwise pay x 40 x
+lognormal(0, 0.8), women's x 0.85, rounded to 2 decimals and at least 0.01. These effects are
+assumptions of the synthetic data, not estimates of any real payroll. Rows in random order.
 """
 import os
 import sys
@@ -38,5 +53,37 @@ def main(rows, outdir):
     print(stem + ".csv", stem + ".parquet")
 
 
+def gap_main(rows, outdir):
+    rng = np.random.default_rng(20240614)
+    n_cat = 20
+    w = 1.0 / np.arange(1, n_cat + 1) ** 0.5
+    cat = rng.choice(n_cat, size=rows, p=w / w.sum())
+    female_share = np.linspace(0.25, 0.65, n_cat)[rng.permutation(n_cat)]
+    female = rng.random(rows) < female_share[cat]
+    base = 11.0 * 4.0 ** (np.arange(n_cat) / (n_cat - 1))
+    effect = rng.uniform(-0.02, 0.16, size=n_cat)
+    pay = base[cat] * rng.lognormal(0.0, 0.30, size=rows) * np.exp(-effect[cat] * female)
+    pay = np.maximum(np.round(pay, 2), 0.01)
+    paid = rng.random(rows) < np.where(female, 0.36, 0.43)
+    amount = pay * 40.0 * rng.lognormal(0.0, 0.8, size=rows) * np.where(female, 0.85, 1.0)
+    bonus = np.where(paid, np.maximum(np.round(amount, 2), 0.01), 0.0)
+    names = np.array([f"category_{i + 1:02d}" for i in range(n_cat)])
+    df = pl.DataFrame({
+        "id": np.arange(1, rows + 1, dtype=np.int64),
+        "sex": np.where(female, "female", "male"),
+        "category": names[cat],
+        "pay": pay,
+        "bonus": bonus,
+    })
+    os.makedirs(outdir, exist_ok=True)
+    stem = os.path.join(outdir, f"payroll_gap_{rows}")
+    df.write_csv(stem + ".csv")
+    df.write_parquet(stem + ".parquet")
+    print(stem + ".csv", stem + ".parquet")
+
+
 if __name__ == "__main__":
-    main(int(sys.argv[1]), sys.argv[2])
+    if sys.argv[1] == "--gap":
+        gap_main(int(sys.argv[2]), sys.argv[3])
+    else:
+        main(int(sys.argv[1]), sys.argv[2])
