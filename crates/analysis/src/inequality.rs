@@ -99,6 +99,9 @@ pub const QUANTILE_TIE_RTOL: f64 = 1e-12;
 /// fine; only the spread is bounded, so that every scaled product stays a normal number.
 pub const MAX_PAY_SPREAD: f64 = 1e100;
 
+/// Eurostat's at-risk-of-poverty line: 60% of the median.
+pub const DEFAULT_POVERTY_LINE: f64 = 0.6;
+
 /// Why a [`Sample`] or a [`Summary`] could not be built. Row indexes are 0-based positions in
 /// the vectors passed in.
 #[derive(Debug, Clone, PartialEq, Error)]
@@ -167,6 +170,9 @@ pub enum InequalityError {
     /// The reference minimum passed to [`Sample::try_summary`] is not finite and positive.
     #[error("the reference minimum is {0}: it must be a finite positive number")]
     InvalidMinimum(f64),
+    /// The poverty line passed to [`Sample::try_summary_at`] is not in `(0, 1]`.
+    #[error("the poverty line is {0}: give a fraction of the median in (0, 1], e.g. 0.6")]
+    InvalidPovertyLine(f64),
     /// A cap multiple passed to [`Sample::try_summary`] is not finite and positive.
     #[error("cap multiple {0} is invalid: caps must be finite positive multiples of the minimum")]
     InvalidCap(f64),
@@ -637,6 +643,73 @@ impl Sample {
         self.top_share(0.1) / self.lorenz(0.4)
     }
 
+    /// Quintile share ratio S80/S20 as Eurostat and `laeken::qsr` define it: the pay of the
+    /// rows above `Q(0.8)` over the pay of the rows at or below `Q(0.2)`, `Σ_{x_i > Q(0.8)} w_i
+    /// x_i / Σ_{x_i ≤ Q(0.2)} w_i x_i`. Unlike [`Sample::top_share`] no row is split at the
+    /// boundary. (`laeken` takes its quantiles by its own rule, which differs from wages' only
+    /// when a cumulative weight hits `pW` exactly; docs/uncertainty.md.)
+    pub fn quintile_share_ratio(&self) -> f64 {
+        let (q20, q80) = (self.quantile(0.2), self.quantile(0.8));
+        let low = self.pay.partition_point(|&x| x <= q20);
+        let high = self.pay.partition_point(|&x| x <= q80);
+        let sum = |r: std::ops::Range<usize>| -> f64 {
+            let sx = self.inv_pay_scale;
+            match &self.weights {
+                None => self.pay[r].iter().map(|&x| x * sx).sum(),
+                Some(w) => {
+                    let sw = self.inv_weight_scale;
+                    self.pay[r.clone()]
+                        .iter()
+                        .zip(&w[r])
+                        .map(|(&x, &w)| (x * sx) * (w * sw))
+                        .sum()
+                }
+            }
+        };
+        sum(high..self.pay.len()) / sum(0..low)
+    }
+
+    /// The weighted median (the [`Sample::quantile`] rule) of the rows with pay strictly below
+    /// `threshold`; `None` if there is none. Eurostat's relative median poverty gap is
+    /// `1 − median_below(t) / t` at the poverty threshold `t`.
+    pub fn median_below(&self, threshold: f64) -> Option<f64> {
+        let m = self.pay.partition_point(|&x| x < threshold);
+        if m == 0 {
+            return None;
+        }
+        let pay = &self.pay[..m];
+        let at = |i: usize, exact: bool| {
+            if exact && i + 1 < m {
+                (pay[i] + pay[i + 1]) / 2.0
+            } else {
+                pay[i]
+            }
+        };
+        Some(match &self.weights {
+            None => {
+                let target = 0.5 * m as f64;
+                let tol = QUANTILE_TIE_RTOL * m as f64;
+                let i = ((target - tol).ceil() as usize).clamp(1, m);
+                at(i - 1, (i as f64 - target).abs() <= tol)
+            }
+            Some(w) => {
+                let w = &w[..m];
+                let total: f64 = w.iter().map(|&w| w * self.inv_weight_scale).sum();
+                let (target, tol) = (0.5 * total, QUANTILE_TIE_RTOL * total);
+                let mut cum = 0.0;
+                let mut found = at(m - 1, false);
+                for (i, &wi) in w.iter().enumerate() {
+                    cum += wi * self.inv_weight_scale;
+                    if cum >= target - tol {
+                        found = at(i, (cum - target).abs() <= tol);
+                        break;
+                    }
+                }
+                found
+            }
+        })
+    }
+
     /// Weighted share of the population with pay strictly below `threshold`.
     pub fn share_below(&self, threshold: f64) -> f64 {
         let k = self.pay.partition_point(|&x| x < threshold);
@@ -724,7 +797,22 @@ impl Sample {
     /// [`Sample::summary`] that returns [`InequalityError::InvalidMinimum`] or
     /// [`InequalityError::InvalidCap`] instead of panicking.
     pub fn try_summary(&self, minimum: f64, caps: &[f64]) -> Result<Summary, InequalityError> {
+        self.try_summary_at(minimum, caps, DEFAULT_POVERTY_LINE)
+    }
+
+    /// [`Sample::try_summary`] with the at-risk-of-poverty threshold at `poverty_line` times the
+    /// median (Eurostat's 0.6 is [`DEFAULT_POVERTY_LINE`]); `poverty_line` must be in `(0, 1]`
+    /// ([`InequalityError::InvalidPovertyLine`]).
+    pub fn try_summary_at(
+        &self,
+        minimum: f64,
+        caps: &[f64],
+        poverty_line: f64,
+    ) -> Result<Summary, InequalityError> {
         check_minimum_and_caps(minimum, caps)?;
+        if !(poverty_line > 0.0 && poverty_line <= 1.0) {
+            return Err(InequalityError::InvalidPovertyLine(poverty_line));
+        }
         let (min, max, mean) = (self.min(), self.max(), self.mean());
         let (p10, p50, p90) = (self.quantile(0.1), self.quantile(0.5), self.quantile(0.9));
         let scaled_mean = self.scaled_mean();
@@ -759,6 +847,13 @@ impl Sample {
             top1_share: self.top_share(0.01),
             palma: top10_share / self.lorenz(0.4),
             caps: self.cap_rows(minimum, caps),
+            s80_s20: self.quintile_share_ratio(),
+            poverty_line,
+            poverty_threshold: poverty_line * p50,
+            poverty_rate: self.share_below(poverty_line * p50),
+            poverty_gap: self
+                .median_below(poverty_line * p50)
+                .map(|m| 1.0 - m / (poverty_line * p50)),
         })
     }
 
@@ -898,6 +993,18 @@ pub struct Summary {
     pub palma: f64,
     /// One row per cap multiple, in the order given.
     pub caps: Vec<CapRow>,
+    /// Quintile share ratio S80/S20 ([`Sample::quintile_share_ratio`], `laeken::qsr`).
+    pub s80_s20: f64,
+    /// The at-risk-of-poverty line as a fraction of the median (Eurostat: 0.6).
+    pub poverty_line: f64,
+    /// At-risk-of-poverty threshold, `poverty_line · p50` (`laeken::arpt`).
+    pub poverty_threshold: f64,
+    /// At-risk-of-poverty rate: the weighted share strictly below the threshold
+    /// (`laeken::arpr / 100`).
+    pub poverty_rate: f64,
+    /// Relative median at-risk-of-poverty gap, `1 − M / threshold` with `M` the weighted median
+    /// of the pay below the threshold (`laeken::rmpg / 100`); `null` when nobody is below it.
+    pub poverty_gap: Option<f64>,
 }
 
 /// Who earns more than `k` times the minimum, and what a cap at that level would redirect.

@@ -14,6 +14,9 @@
 //! - [`tabulation`]: bracket tables, from their rows to counts with rounding intervals, checks,
 //!   Pareto exponents and fitted distributions ([`tabulation::tabulate`], errors typed with
 //!   their location).
+//! - [`uncertainty`]: standard errors and intervals of the sample statistics (`--ci`):
+//!   linearisation under a survey design, or the bootstrap.
+//! - [`resample`]: the bootstraps' seeded random draws.
 //! - [`unit`]: the one unit vocabulary, for figures and derived lines.
 //! - [`ledger`]: derived lines and checks written as formulas over figures (the ledger engine).
 
@@ -26,5 +29,7 @@ pub mod interval;
 pub mod ledger;
 pub mod oaxaca;
 pub mod payroll;
+pub mod resample;
 pub mod tabulation;
+pub mod uncertainty;
 pub mod unit;

@@ -17,7 +17,11 @@
 //! finite and positive), which fill the [`Payroll`] defined here.
 
 use crate::decompose::{decompose, DecomposeError, Decomposition, Part as DecompositionPart};
-use crate::inequality::{Histogram, InequalityError, Sample, Summary};
+use crate::inequality::{Histogram, InequalityError, Sample, Summary, DEFAULT_POVERTY_LINE};
+use crate::uncertainty::{
+    apply_weight_kind, bootstrap, linearise, BootstrapError, CiOptions, Design, Domain, Entry,
+    Method, WeightKind,
+};
 use rayon::prelude::*;
 
 /// The columns of a payroll, validated: pay finite and positive, weights finite and positive,
@@ -94,6 +98,8 @@ pub struct GroupSummary {
     /// Its statistics; `None` when no row of the group is left (every one had zero or negative
     /// pay and `--drop-nonpositive` excluded it).
     pub summary: Option<Summary>,
+    /// Standard errors and intervals of its statistics (with [`Options::ci`]).
+    pub uncertainty: Option<Vec<Entry>>,
 }
 
 /// Why the statistics cannot be computed.
@@ -105,6 +111,17 @@ pub enum AnalyzeError {
     /// From the subgroup decomposition.
     #[error(transparent)]
     Decompose(#[from] DecomposeError),
+    /// From the bootstrap.
+    #[error(transparent)]
+    Bootstrap(#[from] BootstrapError),
+    /// A frequency weight that is not a whole number.
+    #[error("weight {value} in data row {row} is not a whole number: frequency weights count observations (--weight-kind frequency); use --weight-kind sampling for other weights")]
+    FractionalFrequencyWeight {
+        /// 1-based data row (after the header) among the rows read.
+        row: usize,
+        /// The weight.
+        value: f64,
+    },
     /// A cap whose threshold overflows.
     #[error("--caps {k}: the threshold {k} x the minimum ({minimum:e}) is not a finite number; give a smaller cap, or a --minimum")]
     InfiniteThreshold {
@@ -137,6 +154,28 @@ pub struct Analysis {
     /// Inequality within and between the groups (`None` without groups). Its `groups` are the
     /// groups with rows, in label order: those of [`Analysis::groups`] whose summary is `Some`.
     pub decomposition: Option<Decomposition>,
+    /// Standard errors and intervals of the whole table's statistics (with [`Options::ci`]).
+    pub uncertainty: Option<Vec<Entry>>,
+    /// The `--ci` choices used, if any.
+    pub ci: Option<CiOptions>,
+}
+
+/// What [`analyze_with`] computes besides the statistics themselves.
+#[derive(Debug, Clone, Default)]
+pub struct Options<'a> {
+    /// The reference minimum; `None`: the smallest pay.
+    pub minimum: Option<f64>,
+    /// Cap multiples of the minimum.
+    pub caps: &'a [f64],
+    /// The chart curves.
+    pub charts: bool,
+    /// The at-risk-of-poverty line, a fraction of the median; `None`: Eurostat's 0.6.
+    pub poverty_line: Option<f64>,
+    /// Standard errors and intervals, and how.
+    pub ci: Option<CiOptions>,
+    /// The sampling design of the rows (strata, clusters), for the linearised variance;
+    /// `None`: iid rows. Its unit codes are aligned with the payroll's rows.
+    pub design: Option<&'a Design>,
 }
 
 /// At most this many groups get their own Lorenz curve (the largest by weighted count); more
@@ -163,6 +202,8 @@ pub struct ChartData {
 struct Job {
     pay: Vec<f64>,
     weight: Option<Vec<f64>>,
+    /// The design unit of each row (with a design), aligned with `pay`.
+    units: Option<Vec<u32>>,
     /// Compute its Lorenz curve (charts, and the whole table or one of the largest groups).
     lorenz: bool,
     /// Compute its histogram of multiples (charts, whole table).
@@ -174,6 +215,7 @@ struct Job {
 /// What one job yields.
 struct JobOut {
     summary: Summary,
+    uncertainty: Option<Vec<Entry>>,
     lorenz: Option<Vec<(f64, f64)>>,
     histogram: Option<Histogram>,
     part: Option<DecompositionPart>,
@@ -290,6 +332,35 @@ pub fn analyze(
     caps: &[f64],
     charts: bool,
 ) -> Result<Analysis, AnalyzeError> {
+    analyze_with(
+        payroll,
+        &Options {
+            minimum,
+            caps,
+            charts,
+            ..Options::default()
+        },
+    )
+}
+
+/// [`analyze`] with every option: the poverty line, and standard errors and intervals
+/// ([`crate::uncertainty`]) under a design.
+pub fn analyze_with(payroll: Payroll, options: &Options) -> Result<Analysis, AnalyzeError> {
+    let (minimum, caps, charts) = (options.minimum, options.caps, options.charts);
+    let kind = options.ci.map_or(WeightKind::Sampling, |c| c.weight_kind);
+    if let (WeightKind::Frequency, Some(w)) = (kind, &payroll.weight) {
+        if let Some(i) = w.iter().position(|w| w.fract() != 0.0) {
+            return Err(AnalyzeError::FractionalFrequencyWeight {
+                row: i + 1,
+                value: w[i],
+            });
+        }
+    }
+    let total_rows = match (kind, &payroll.weight) {
+        (WeightKind::Frequency, Some(w)) => w.iter().sum(),
+        _ => payroll.pay.len() as f64,
+    };
+    let units = options.design.map(|d| d.row_units());
     let Payroll {
         pay,
         weight,
@@ -305,11 +376,13 @@ pub fn analyze(
     if let Some(g) = &groups {
         let (parts, min) = partition(&pay, weight.as_deref(), &g.codes, g.labels.len());
         smallest = Some(min);
-        for (label, (p, w)) in g.labels.iter().zip(parts) {
+        let mut group_units = units.map(|u| split_units(u, &g.codes, g.labels.len()));
+        for (i, (label, (p, w))) in g.labels.iter().zip(parts).enumerate() {
             labels.push(label.clone());
             jobs.push(Job {
                 pay: p,
                 weight: w,
+                units: group_units.as_mut().map(|u| std::mem::take(&mut u[i])),
                 lorenz: false,
                 histogram: false,
                 part: true,
@@ -353,13 +426,24 @@ pub fn analyze(
     jobs.push(Job {
         pay,
         weight,
+        units: units.map(|u| u.to_vec()),
         lorenz: charts,
         histogram: charts,
         part: grouped,
     });
-    let mut results = summarize_all(jobs, minimum, caps)?;
+    let settings = Settings {
+        minimum,
+        caps,
+        poverty_line: options.poverty_line.unwrap_or(DEFAULT_POVERTY_LINE),
+        ci: options.ci,
+        design: options.design,
+        total_rows,
+        weighted,
+    };
+    let mut results = summarize_all(jobs, &settings)?;
     let whole = results.pop().ok_or(InequalityError::Empty)?;
     let all = whole.summary;
+    let all_uncertainty = whole.uncertainty;
     let charts = match (whole.lorenz, whole.histogram) {
         (Some(lorenz), Some(histogram)) => Some(ChartData {
             lorenz,
@@ -380,9 +464,10 @@ pub fn analyze(
         }
         None => None,
     };
-    let mut summaries: Vec<Option<Summary>> = vec![None; labels.len()];
+    let mut summaries: Vec<(Option<Summary>, Option<Vec<Entry>>)> =
+        vec![(None, None); labels.len()];
     for (j, r) in results.into_iter().enumerate() {
-        summaries[kept[j]] = Some(r.summary);
+        summaries[kept[j]] = (Some(r.summary), r.uncertainty);
     }
     Ok(Analysis {
         charts,
@@ -396,32 +481,61 @@ pub fn analyze(
         groups: labels
             .into_iter()
             .zip(summaries)
-            .map(|(label, summary)| GroupSummary { label, summary })
+            .map(|(label, (summary, uncertainty))| GroupSummary {
+                label,
+                summary,
+                uncertainty,
+            })
             .collect(),
+        uncertainty: all_uncertainty,
+        ci: options.ci,
     })
 }
 
 /// Sorts and summarizes every job on the pool, the largest first so the threads finish close
 /// together (the first thread starts on the largest while the others take the rest); results
 /// in the jobs' order. The first error, in job order, is returned.
-fn summarize_all(
-    jobs: Vec<Job>,
-    minimum: f64,
-    caps: &[f64],
-) -> Result<Vec<JobOut>, InequalityError> {
+fn summarize_all(jobs: Vec<Job>, settings: &Settings) -> Result<Vec<JobOut>, AnalyzeError> {
+    let (minimum, caps) = (settings.minimum, settings.caps);
     let n = jobs.len();
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(jobs[i].pay.len()));
     let mut slots: Vec<Option<Job>> = jobs.into_iter().map(Some).collect();
     let largest_first: Vec<Job> = order.iter().filter_map(|&i| slots[i].take()).collect();
-    let done: Vec<Result<JobOut, InequalityError>> = largest_first
+    let done: Vec<Result<JobOut, AnalyzeError>> = largest_first
         .into_par_iter()
         .with_max_len(1)
         .map(|job| {
             let (lorenz, histogram, part) = (job.lorenz, job.histogram, job.part);
-            let s = Sample::new(job.pay, job.weight)?;
-            let summary = s.try_summary(minimum, caps)?;
+            let (s, units) = match job.units {
+                None => (Sample::new(job.pay, job.weight)?, None),
+                Some(units) => {
+                    let (pay, weight, units) = sort_with_units(job.pay, job.weight, units);
+                    (Sample::from_sorted(pay, weight)?, Some(units))
+                }
+            };
+            let mut summary = s.try_summary_at(minimum, caps, settings.poverty_line)?;
+            if let Some(ci) = &settings.ci {
+                apply_weight_kind(&mut summary, ci.weight_kind, settings.weighted);
+            }
+            let uncertainty = match &settings.ci {
+                None => None,
+                Some(ci) => Some(match ci.method {
+                    Method::Linearised => {
+                        let domain = Domain {
+                            design: settings.design,
+                            units: units.as_deref(),
+                            total_rows: settings.total_rows,
+                        };
+                        linearise(&s, &summary, domain, ci)
+                    }
+                    Method::Bootstrap { replicates, seed } => {
+                        bootstrap(&s, &summary, minimum, caps, ci, replicates, seed)?
+                    }
+                }),
+            };
             Ok(JobOut {
+                uncertainty,
                 part: part.then(|| DecompositionPart::from_summary(&s, &summary)),
                 summary,
                 lorenz: lorenz.then(|| s.lorenz_curve(LORENZ_POINTS)),
@@ -429,14 +543,58 @@ fn summarize_all(
             })
         })
         .collect();
-    let mut results: Vec<Option<Result<JobOut, InequalityError>>> = (0..n).map(|_| None).collect();
+    let mut results: Vec<Option<Result<JobOut, AnalyzeError>>> = (0..n).map(|_| None).collect();
     for (&i, r) in order.iter().zip(done) {
         results[i] = Some(r);
     }
     results
         .into_iter()
-        .map(|r| r.unwrap_or(Err(InequalityError::Empty)))
+        .map(|r| r.unwrap_or(Err(InequalityError::Empty.into())))
         .collect()
+}
+
+/// What every job of [`summarize_all`] shares.
+struct Settings<'a> {
+    minimum: f64,
+    caps: &'a [f64],
+    poverty_line: f64,
+    ci: Option<CiOptions>,
+    design: Option<&'a Design>,
+    /// The iid design's number of rows (frequency weights: observations) of the whole table.
+    total_rows: f64,
+    weighted: bool,
+}
+
+/// Each group's design units, rows in file order (as [`partition`] orders pay).
+fn split_units(units: &[u32], codes: &[u32], groups: usize) -> Vec<Vec<u32>> {
+    let mut out = vec![Vec::new(); groups];
+    for (&u, &c) in units.iter().zip(codes) {
+        out[c as usize].push(u);
+    }
+    out
+}
+
+/// Sorts pay, weights and design units together, by pay then weight, as [`Sample::new`] sorts
+/// pay and weights (so the statistics are the same bits).
+fn sort_with_units(
+    pay: Vec<f64>,
+    weight: Option<Vec<f64>>,
+    units: Vec<u32>,
+) -> (Vec<f64>, Option<Vec<f64>>, Vec<u32>) {
+    let mut order: Vec<u32> = (0..pay.len() as u32).collect();
+    order.sort_unstable_by(|&a, &b| {
+        let (a, b) = (a as usize, b as usize);
+        pay[a].total_cmp(&pay[b]).then_with(|| match &weight {
+            Some(w) => w[a].total_cmp(&w[b]),
+            None => std::cmp::Ordering::Equal,
+        })
+    });
+    let sorted_pay = order.iter().map(|&i| pay[i as usize]).collect();
+    let sorted_weight = weight
+        .as_ref()
+        .map(|w| order.iter().map(|&i| w[i as usize]).collect());
+    let sorted_units = order.iter().map(|&i| units[i as usize]).collect();
+    (sorted_pay, sorted_weight, sorted_units)
 }
 
 #[cfg(test)]

@@ -558,20 +558,10 @@ fn fit_all(
     })
 }
 
-/// A small, fast, seeded generator (SplitMix64) for the bootstrap's draws: replicate `r` of
-/// seed `s` draws from its own stream, so results do not depend on the thread count.
-fn splitmix(state: &mut u64) -> u64 {
-    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    let mut z = *state;
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
 fn resample(rows: &[u32], state: &mut u64) -> Vec<u32> {
     let n = rows.len() as u64;
     (0..rows.len())
-        .map(|_| rows[(((splitmix(state) >> 11) as u128 * n as u128) >> 53) as usize])
+        .map(|_| rows[crate::resample::index(state, n as usize)])
         .collect()
 }
 
@@ -725,7 +715,7 @@ pub fn explain(payroll: &Payroll, options: &ExplainOptions) -> Result<Explained,
             let reps: Vec<Result<Vec<f64>, ExplainError>> = (0..replicates)
                 .into_par_iter()
                 .map(|r| {
-                    let mut state = seed ^ (r as u64).wrapping_mul(0xD1B5_4A32_D192_ED03);
+                    let mut state = crate::resample::replicate_state(seed, r);
                     let ra = resample(&a_rows, &mut state);
                     let rb = resample(&b_rows, &mut state);
                     let t = fit_all(&data, (ra, rb), false)?;

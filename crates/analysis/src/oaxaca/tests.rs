@@ -5,7 +5,7 @@ use crate::payroll::{Covariate, Groups};
 
 /// A deterministic pseudo-random stream in [0, 1).
 fn uniform(state: &mut u64) -> f64 {
-    (splitmix(state) >> 11) as f64 / (1u64 << 53) as f64
+    crate::resample::unit(state)
 }
 
 /// `n` rows: groups "m"/"w", experience, a three-level education (labels in `educ_labels`

@@ -12,6 +12,8 @@
 mod charts;
 #[cfg(feature = "table")]
 mod render;
+#[cfg(feature = "table")]
+mod uncertainty;
 
 use super::payroll_file::{check_chart_size, check_distinct_columns, short, InputFormatArg};
 use super::Context;
@@ -58,6 +60,40 @@ pub struct AnalyzeArgs {
     #[arg(long)]
     pub drop_nonpositive: bool,
 
+    /// The at-risk-of-poverty line as a fraction of the median (Eurostat: 0.6), for the
+    /// threshold, the rate and the relative median poverty gap.
+    #[arg(long, value_name = "F", default_value_t = 0.6)]
+    pub poverty_line: f64,
+
+    /// Standard errors and LEVEL% intervals for every statistic that has one (e.g. --ci 95):
+    /// sampling uncertainty under the stated design, by linearisation unless --bootstrap.
+    #[arg(long, value_name = "LEVEL")]
+    pub ci: Option<f64>,
+
+    /// With --ci: bootstrap standard errors and percentile intervals from N replicates (rows
+    /// resampled with their weights) instead of the linearisation.
+    #[arg(long, value_name = "N", requires = "ci")]
+    pub bootstrap: Option<usize>,
+
+    /// The bootstrap's seed (the same seed, the same replicates, on any number of threads).
+    #[arg(long, value_name = "S", default_value_t = 1, requires = "bootstrap")]
+    pub seed: u64,
+
+    /// With --ci: a column of strata (read as labels) of the sampling design.
+    #[arg(long, value_name = "COL", requires = "ci")]
+    pub strata: Option<String>,
+
+    /// With --ci: a column of primary sampling units (clusters, read as labels) of the
+    /// sampling design; a label names one cluster within its stratum.
+    #[arg(long, value_name = "COL", requires = "ci")]
+    pub cluster: Option<String>,
+
+    /// What the --weight column means: `sampling` (each row represents w people, Stata
+    /// pweight; the default) or `frequency` (each row is w identical observations, fweight:
+    /// whole numbers). Changes the corrected Gini and the standard errors.
+    #[arg(long, value_enum, value_name = "KIND", requires = "weight")]
+    pub weight_kind: Option<WeightKindArg>,
+
     /// The file format (default: from the extension, .csv or .parquet).
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub input_format: Option<InputFormatArg>,
@@ -80,8 +116,57 @@ pub struct AnalyzeArgs {
     pub chart_height: u32,
 }
 
+/// The weight kinds of `--weight-kind`.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum WeightKindArg {
+    /// Each row represents w members of the population (Stata pweight).
+    Sampling,
+    /// Each row is w identical observations (Stata fweight).
+    Frequency,
+}
+
+/// Checks `--ci` and its companions.
+fn check_ci(args: &AnalyzeArgs) -> Result<()> {
+    if let Some(l) = args.ci {
+        if !(l > 0.0 && l < 100.0) {
+            return Err(CliError::usage(format!(
+                "--ci {}: the confidence level is a percentage strictly between 0 and 100, e.g. --ci 95",
+                short(l)
+            )));
+        }
+    }
+    match args.bootstrap {
+        Some(n) if n < 2 => {
+            return Err(CliError::usage(format!(
+                "--bootstrap {n}: the bootstrap needs at least 2 replicates; give e.g. --bootstrap 1000"
+            )))
+        }
+        Some(_) if args.strata.is_some() || args.cluster.is_some() => {
+            return Err(CliError::usage(
+                "--bootstrap resamples rows independently and does not follow --strata or --cluster; use the linearisation (--ci without --bootstrap) for a design",
+            ))
+        }
+        _ => {}
+    }
+    if matches!(args.weight_kind, Some(WeightKindArg::Frequency))
+        && (args.strata.is_some() || args.cluster.is_some())
+    {
+        return Err(CliError::usage(
+            "--weight-kind frequency counts identical observations and has no design: --strata and --cluster need sampling weights",
+        ));
+    }
+    if !(args.poverty_line > 0.0 && args.poverty_line <= 1.0) {
+        return Err(CliError::usage(format!(
+            "--poverty-line {}: give a fraction of the median in (0, 1], e.g. 0.6",
+            short(args.poverty_line)
+        )));
+    }
+    Ok(())
+}
+
 /// Checks the options that do not need the file.
 fn check_usage(args: &AnalyzeArgs) -> Result<()> {
+    check_ci(args)?;
     if let Some(m) = args.minimum {
         if !(m.is_finite() && m > 0.0) {
             return Err(CliError::usage(format!(
@@ -93,6 +178,8 @@ fn check_usage(args: &AnalyzeArgs) -> Result<()> {
     let mut roles = vec![("--pay", args.pay.as_str())];
     roles.extend(args.group.iter().map(|g| ("--group", g.as_str())));
     roles.extend(args.weight.iter().map(|w| ("--weight", w.as_str())));
+    roles.extend(args.strata.iter().map(|c| ("--strata", c.as_str())));
+    roles.extend(args.cluster.iter().map(|c| ("--cluster", c.as_str())));
     check_distinct_columns(&roles)?;
     if args.chart.is_some() {
         check_chart_size(args.chart_width, args.chart_height)?;
@@ -143,19 +230,52 @@ pub fn run(_ctx: &Context, args: AnalyzeArgs) -> Result<()> {
 #[cfg(feature = "table")]
 pub fn run(_ctx: &Context, args: AnalyzeArgs) -> Result<()> {
     use super::payroll_file::{input_format, read};
-    use wages_analysis::payroll::analyze;
+    use wages_analysis::payroll::{analyze_with, Options};
+    use wages_analysis::uncertainty::{CiOptions, Method, WeightKind};
     check_usage(&args)?;
+    // The design columns are read as categorical explanatory columns: every reader aligns them
+    // with the pay, and an empty cell is a missing value this command refuses.
+    let design_columns: Vec<&str> = args
+        .strata
+        .iter()
+        .chain(&args.cluster)
+        .map(String::as_str)
+        .collect();
     let request = wages_table::Request {
         format: input_format(&args.file, args.input_format)?,
         group: args.group.as_deref(),
         weight: args.weight.as_deref(),
         drop_nonpositive: args.drop_nonpositive,
+        covariates: &design_columns,
+        categorical: &design_columns,
         ..wages_table::Request::new(&args.file, &args.pay)
     };
     let (payroll, progress, timings) = read(&request)?;
     progress.say(format!("summarizing {} rows", payroll.pay.len()));
-    let charts = args.chart.is_some();
-    let analysis = analyze(payroll, args.minimum, &args.caps, charts).map_err(|e| {
+    let design = design(&args, &payroll).inspect_err(|_| progress.finish())?;
+    let ci = args.ci.map(|level| CiOptions {
+        level: level / 100.0,
+        method: match args.bootstrap {
+            None => Method::Linearised,
+            Some(replicates) => Method::Bootstrap {
+                replicates,
+                seed: args.seed,
+            },
+        },
+        weight_kind: match args.weight_kind {
+            Some(WeightKindArg::Frequency) => WeightKind::Frequency,
+            _ => WeightKind::Sampling,
+        },
+    });
+    let options = Options {
+        minimum: args.minimum,
+        caps: &args.caps,
+        charts: args.chart.is_some(),
+        poverty_line: Some(args.poverty_line),
+        ci,
+        design: design.as_ref(),
+    };
+    let analysis = analyze_with(payroll, &options).map_err(|e| {
         progress.finish();
         CliError::data(format!("{}: {e}", args.file.display()))
     })?;
@@ -168,4 +288,52 @@ pub fn run(_ctx: &Context, args: AnalyzeArgs) -> Result<()> {
         crate::output::write_files(dir, &files, "--chart")?;
     }
     crate::output::print(&text)
+}
+
+/// The sampling design of `--strata` and `--cluster`, from the payroll's categorical columns
+/// (in that order); `None` without either. A row without a label is an error.
+#[cfg(feature = "table")]
+fn design(
+    args: &AnalyzeArgs,
+    payroll: &wages_analysis::payroll::Payroll,
+) -> Result<Option<wages_analysis::uncertainty::Design>> {
+    use wages_analysis::payroll::{CovariateValues, Groups, MISSING_CODE};
+    let named = [("--strata", &args.strata), ("--cluster", &args.cluster)];
+    let mut columns: Vec<Option<&Groups>> = Vec::new();
+    let mut next = payroll.covariates.iter();
+    for (option, name) in named {
+        let Some(name) = name else {
+            columns.push(None);
+            continue;
+        };
+        let Some(c) = next.next() else {
+            return Err(CliError::Output(format!("{option} {name:?} was not read")));
+        };
+        let CovariateValues::Categorical(g) = &c.values else {
+            return Err(CliError::Output(format!(
+                "{option} {name:?} was not read as labels"
+            )));
+        };
+        if let Some(i) = g.codes.iter().position(|&c| c == MISSING_CODE) {
+            // Rows excluded by --drop-nonpositive shift the count: name the row among those kept.
+            let row = if payroll.dropped_nonpositive == 0 {
+                format!("data row {}", i + 1)
+            } else {
+                format!("row {} of those kept", i + 1)
+            };
+            return Err(CliError::data(format!(
+                "{}: {row}: the {option} column {name:?} is empty; every row needs a label for the design",
+                wages_table::shown_path(&args.file)
+            )));
+        }
+        columns.push(Some(g));
+    }
+    if columns.iter().all(Option::is_none) {
+        return Ok(None);
+    }
+    let strata = columns[0].map(|g| (g.codes.as_slice(), g.labels.as_slice()));
+    let clusters = columns[1].map(|g| g.codes.as_slice());
+    wages_analysis::uncertainty::Design::new(payroll.pay.len(), strata, clusters)
+        .map(Some)
+        .map_err(|e| CliError::data(format!("{}: {e}", wages_table::shown_path(&args.file))))
 }

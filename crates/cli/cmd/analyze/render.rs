@@ -6,6 +6,7 @@
 //! scope: the decomposition is a table of another shape (index by part), which a second header
 //! in the same file would hide from CSV readers, so it is in JSON only (docs/analyze.md).
 
+use super::uncertainty;
 use super::AnalyzeArgs;
 use crate::error::{CliError, Result};
 use crate::output::numbers::{count, full, level, ratio, unsigned_zero};
@@ -87,6 +88,9 @@ pub fn notes(args: &AnalyzeArgs, a: &Analysis) -> Vec<String> {
             output::printable(&names)
         ));
     }
+    if let Some(ci) = &a.ci {
+        n.push(uncertainty::note(args, ci));
+    }
     n.push(match a.minimum_source {
         MinimumSource::Given => format!("reference minimum: {} (--minimum)", level(a.minimum)),
         MinimumSource::SmallestPay => format!(
@@ -126,7 +130,10 @@ type Scope<'a> = (String, Option<&'a Summary>);
 
 /// A per-group statistic column: its header and the cell from a summary; a group without rows
 /// shows [`NO_ROWS`].
-fn stat<'a>(header: &str, cell: impl Fn(&Summary) -> String + 'a) -> DynColumn<'a, Scope<'a>> {
+fn stat<'a>(
+    header: impl Into<String>,
+    cell: impl Fn(&Summary) -> String + 'a,
+) -> DynColumn<'a, Scope<'a>> {
     DynColumn::new(header, move |(_, s): &Scope| {
         s.map_or_else(|| NO_ROWS.to_string(), &cell)
     })
@@ -204,6 +211,21 @@ fn tables(a: &Analysis, format: Format) -> Vec<(&'static str, String)> {
             level(c.pay_above_total)
         }),
     ]);
+    let eurostat = vec![
+        group_column(),
+        stat("S80/S20", |s| ratio(s.s80_s20)),
+        stat(
+            format!(
+                "poverty threshold ({}% of median)",
+                a.all.poverty_line * 100.0
+            ),
+            |s| level(s.poverty_threshold),
+        ),
+        stat("at risk of poverty", |s| pct(s.poverty_rate)),
+        stat("median poverty gap", |s| {
+            s.poverty_gap.map(pct).unwrap_or_else(|| "-".into())
+        }),
+    ];
     let mut out = vec![
         ("Pay levels", output::export_dyn(format, &levels, &sc)),
         (
@@ -215,9 +237,26 @@ fn tables(a: &Analysis, format: Format) -> Vec<(&'static str, String)> {
             "Caps: who earns more than k x the minimum, and the pay above k x minimum a cap would redirect",
             output::export_dyn(format, &caps, &cap_rows),
         ),
+        (
+            "Eurostat indicators (S80/S20 = pay above P80 / pay at or below P20; at risk of poverty = share below the threshold; gap = 1 - median pay of those below / threshold)",
+            output::export_dyn(format, &eurostat, &sc),
+        ),
     ];
     if let Some(d) = &a.decomposition {
         out.extend(decomposition_tables(a, d, format));
+    }
+    let mut entries = vec![("(all rows)".to_string(), a.uncertainty.as_deref())];
+    entries.extend(
+        sc.iter()
+            .skip(1)
+            .zip(&a.groups)
+            .map(|((l, _), g)| (l.clone(), g.uncertainty.as_deref())),
+    );
+    if let Some(t) = uncertainty::table(a, format, &entries) {
+        out.push((
+            "Sampling uncertainty: standard errors and intervals (the method is in the notes above)",
+            t,
+        ));
     }
     out
 }
@@ -428,6 +467,8 @@ fn json_text(args: &AnalyzeArgs, a: &Analysis) -> Result<String> {
         pay_column: &'a str,
         rows_analyzed: usize,
         rows_read: usize,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        uncertainty: Option<Value>,
         weight_column: &'a Option<String>,
     }
     let doc = Document {
@@ -446,6 +487,7 @@ fn json_text(args: &AnalyzeArgs, a: &Analysis) -> Result<String> {
         pay_column: &args.pay,
         rows_analyzed: a.all.n,
         rows_read: a.rows_read,
+        uncertainty: uncertainty::json(args, a),
         weight_column: &args.weight,
     };
     let mut out = Vec::with_capacity(4096 + a.groups.len() * 1600);
@@ -457,14 +499,19 @@ fn json_text(args: &AnalyzeArgs, a: &Analysis) -> Result<String> {
 
 /// A CSV row: the scope (`all` or `group`), the group's label (control characters as in the
 /// file; the CSV writer escapes them), and its summary (none for a group without rows).
-type CsvScope<'a> = (&'static str, &'a str, Option<&'a Summary>);
+type CsvScope<'a> = (
+    &'static str,
+    &'a str,
+    Option<&'a Summary>,
+    Option<&'a [wages_analysis::uncertainty::Entry]>,
+);
 
 /// A CSV statistic column: the full-precision cell from a summary, empty without rows.
 fn csv_stat<'a>(
     header: impl Into<String>,
     cell: impl Fn(&Summary) -> String + 'a,
 ) -> DynColumn<'a, CsvScope<'a>> {
-    DynColumn::new(header, move |(_, _, s): &CsvScope| {
+    DynColumn::new(header, move |(_, _, s, _): &CsvScope| {
         s.map(&cell).unwrap_or_default()
     })
 }
@@ -476,9 +523,9 @@ fn csv(args: &AnalyzeArgs, a: &Analysis) -> String {
     };
     let dropped = a.dropped_nonpositive.to_string();
     let mut columns: Vec<DynColumn<CsvScope>> = vec![
-        DynColumn::new("scope", |(scope, _, _): &CsvScope| scope.to_string()),
-        DynColumn::new("group", |(_, label, _): &CsvScope| label.to_string()),
-        DynColumn::new("n", |(_, _, s): &CsvScope| {
+        DynColumn::new("scope", |(scope, _, _, _): &CsvScope| scope.to_string()),
+        DynColumn::new("group", |(_, label, _, _): &CsvScope| label.to_string()),
+        DynColumn::new("n", |(_, _, s, _): &CsvScope| {
             s.map_or_else(|| "0".to_string(), |s| s.n.to_string())
         }),
         csv_stat("weighted_n", |s| full(s.weighted_n)),
@@ -495,7 +542,7 @@ fn csv(args: &AnalyzeArgs, a: &Analysis) -> String {
         csv_stat("minimum", |s| full(s.minimum)),
         csv_stat("minimum_source", move |_| source.to_string()),
         // The rows excluded by --drop-nonpositive are counted once, on the whole table.
-        DynColumn::new("dropped_nonpositive", move |(scope, _, s): &CsvScope| {
+        DynColumn::new("dropped_nonpositive", move |(scope, _, s, _): &CsvScope| {
             if *scope == "all" && s.is_some() {
                 dropped.clone()
             } else {
@@ -538,11 +585,27 @@ fn csv(args: &AnalyzeArgs, a: &Analysis) -> String {
             }),
         ]);
     }
-    let mut rows: Vec<CsvScope> = vec![("all", "", Some(&a.all))];
-    rows.extend(
-        a.groups
-            .iter()
-            .map(|g| ("group", g.label.as_str(), g.summary.as_ref())),
-    );
+    columns.extend([
+        csv_stat("s80_s20", |s| full(s.s80_s20)),
+        csv_stat("poverty_line", |s| full(s.poverty_line)),
+        csv_stat("poverty_threshold", |s| full(s.poverty_threshold)),
+        csv_stat("poverty_rate", |s| full(s.poverty_rate)),
+        csv_stat("poverty_gap", |s| {
+            s.poverty_gap.map(full).unwrap_or_default()
+        }),
+    ]);
+    if a.ci.is_some() {
+        let keys = wages_analysis::uncertainty::keys(&a.all);
+        columns.extend(uncertainty::csv_columns(&keys, |r: &CsvScope| r.3));
+    }
+    let mut rows: Vec<CsvScope> = vec![("all", "", Some(&a.all), a.uncertainty.as_deref())];
+    rows.extend(a.groups.iter().map(|g| {
+        (
+            "group",
+            g.label.as_str(),
+            g.summary.as_ref(),
+            g.uncertainty.as_deref(),
+        )
+    }));
     output::export_dyn(Format::Csv, &columns, &rows)
 }
