@@ -1,1 +1,313 @@
+//! The linearisation against numerical derivatives, the designs against each other, the
+//! bootstrap against the linearisation, and the intervals' coverage on simulated samples.
+//! Values against R `survey` and `laeken`: tests/uncertainty_reference.rs.
 
+use super::*;
+use crate::inequality::Sample;
+use crate::resample::unit;
+
+fn lognormal(n: usize, sigma: f64, state: &mut u64) -> Vec<f64> {
+    (0..n)
+        .map(|_| {
+            // Box-Muller; 1 − u keeps the logarithm finite.
+            let (u, v) = (1.0 - unit(state), unit(state));
+            let z = (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos();
+            (sigma * z).exp()
+        })
+        .collect()
+}
+
+const CAPS: [f64; 1] = [5.0];
+
+fn options(kind: WeightKind) -> CiOptions {
+    CiOptions {
+        level: 0.95,
+        method: Method::Linearised,
+        weight_kind: kind,
+    }
+}
+
+fn iid(total_rows: f64) -> Domain<'static> {
+    Domain {
+        design: None,
+        units: None,
+        total_rows,
+    }
+}
+
+fn se_of(entries: &[Entry], key: &str) -> f64 {
+    entries
+        .iter()
+        .find(|e| e.statistic == key)
+        .and_then(|e| e.interval)
+        .map(|i| i.se)
+        .unwrap_or(f64::NAN)
+}
+
+/// The linearised variance of a smooth statistic equals `n/(n−1) Σ (w_k z_k − ū)²` with `z_k`
+/// the numerical derivative of the statistic with respect to the weight of row `k` (Deville's
+/// definition of the linearised variable), computed here by central differences.
+#[test]
+fn linearised_variables_are_the_derivatives_of_the_statistics() {
+    let mut state = 7;
+    let n = 40;
+    let pay = lognormal(n, 0.8, &mut state);
+    let w: Vec<f64> = (0..n).map(|_| 0.5 + 2.0 * unit(&mut state)).collect();
+    let sample = Sample::new(pay.clone(), Some(w.clone())).unwrap();
+    let minimum = sample.min();
+    let summary = sample.summary(minimum, &CAPS);
+    let got = linearise(
+        &sample,
+        &summary,
+        iid(n as f64),
+        &options(WeightKind::Sampling),
+    );
+    let smooth = [
+        "mean",
+        "gini",
+        "theil_t",
+        "mld",
+        "atkinson_0_5",
+        "atkinson_1",
+        "atkinson_2",
+    ];
+    let stat = |w: &[f64], key: &str| {
+        let s = Sample::new(pay.clone(), Some(w.to_vec()))
+            .unwrap()
+            .summary(minimum, &CAPS);
+        match key {
+            "mean" => s.mean,
+            "gini" => s.gini,
+            "theil_t" => s.theil_t,
+            "mld" => s.mld,
+            "atkinson_0_5" => s.atkinson_0_5,
+            "atkinson_1" => s.atkinson_1,
+            _ => s.atkinson_2,
+        }
+    };
+    for key in smooth {
+        let mut u = Vec::with_capacity(n);
+        for k in 0..n {
+            let eps = 1e-6 * w[k];
+            let (mut up, mut down) = (w.clone(), w.clone());
+            up[k] += eps;
+            down[k] -= eps;
+            let z = (stat(&up, key) - stat(&down, key)) / (2.0 * eps);
+            u.push(w[k] * z);
+        }
+        let mean = u.iter().sum::<f64>() / n as f64;
+        let v: f64 =
+            u.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() * n as f64 / (n as f64 - 1.0);
+        let se = se_of(&got, key);
+        assert!(
+            (se - v.sqrt()).abs() < 1e-5 * se,
+            "{key}: linearised {se}, numerical {}",
+            v.sqrt()
+        );
+    }
+}
+
+/// Designs that describe the same sampling give the same variance: one cluster per row is rows
+/// as PSUs; one stratum is the iid design.
+#[test]
+fn equivalent_designs_agree() {
+    let mut state = 11;
+    let n = 60;
+    let pay = lognormal(n, 0.6, &mut state);
+    let sample = Sample::new(pay, None).unwrap();
+    let summary = sample.summary(sample.min(), &CAPS);
+    let o = options(WeightKind::Sampling);
+    let plain = linearise(&sample, &summary, iid(n as f64), &o);
+    let rows = Design::new(n, None, None).unwrap();
+    let codes: Vec<u32> = (0..n as u32).collect();
+    let one_per_row = Design::new(n, None, Some(&codes)).unwrap();
+    for d in [&rows, &one_per_row] {
+        let got = linearise(
+            &sample,
+            &summary,
+            Domain {
+                design: Some(d),
+                units: Some(d.row_units()),
+                total_rows: n as f64,
+            },
+            &o,
+        );
+        for (a, b) in plain.iter().zip(&got) {
+            let (a, b) = (a.interval.unwrap().se, b.interval.unwrap().se);
+            assert!((a - b).abs() <= 1e-12 * a, "{a} vs {b}");
+        }
+    }
+}
+
+/// Frequency weights give the variance of the sample with each row repeated `w_k` times.
+#[test]
+fn frequency_weights_are_repeated_rows() {
+    let mut state = 5;
+    let n = 30;
+    let pay = lognormal(n, 0.7, &mut state);
+    let w: Vec<f64> = (0..n).map(|i| 1.0 + (i % 4) as f64).collect();
+    let expanded: Vec<f64> = pay
+        .iter()
+        .zip(&w)
+        .flat_map(|(&x, &w)| std::iter::repeat_n(x, w as usize))
+        .collect();
+    let big_n = expanded.len() as f64;
+    let fw = Sample::new(pay, Some(w)).unwrap();
+    let mut s_fw = fw.summary(fw.min(), &CAPS);
+    apply_weight_kind(&mut s_fw, WeightKind::Frequency, true);
+    let got = linearise(&fw, &s_fw, iid(big_n), &options(WeightKind::Frequency));
+    let ex = Sample::new(expanded, None).unwrap();
+    let s_ex = ex.summary(ex.min(), &CAPS);
+    let want = linearise(&ex, &s_ex, iid(big_n), &options(WeightKind::Sampling));
+    assert_eq!(
+        s_fw.gini_corrected,
+        s_ex.gini_corrected.map(|g| g + 0.0 * g)
+    );
+    for (a, b) in got.iter().zip(&want) {
+        match (a.interval, b.interval) {
+            (Some(a), Some(b)) => assert!(
+                (a.se - b.se).abs() <= 1e-9 * b.se.max(1e-300),
+                "{}: {} vs {}",
+                b.se,
+                a.se,
+                b.se
+            ),
+            (a, b) => assert_eq!(a.is_some(), b.is_some()),
+        }
+    }
+}
+
+/// On 3,000 lognormal rows the bootstrap's standard errors (400 replicates) agree with the
+/// linearised ones within Monte Carlo error: the standard error of a bootstrap SE from R
+/// replicates is about SE / sqrt(2R) = 3.5%; allowed 15%.
+#[test]
+fn bootstrap_agrees_with_linearisation() {
+    let mut state = 3;
+    let n = 3000;
+    let pay = lognormal(n, 0.5, &mut state);
+    let sample = Sample::new(pay, None).unwrap();
+    let minimum = 0.2;
+    let summary = sample.summary(minimum, &CAPS);
+    let o = options(WeightKind::Sampling);
+    let lin = linearise(&sample, &summary, iid(n as f64), &o);
+    let boot = bootstrap(&sample, &summary, minimum, &CAPS, &o, 400, 42).unwrap();
+    for key in [
+        "mean",
+        "p10",
+        "p50",
+        "p90",
+        "gini",
+        "theil_t",
+        "mld",
+        "atkinson_2",
+        "top10_share",
+        "palma",
+        "s80_s20",
+        "poverty_rate",
+        "low_pay_share",
+        "kaitz",
+    ] {
+        let (a, b) = (se_of(&lin, key), se_of(&boot, key));
+        assert!(
+            (a / b - 1.0).abs() < 0.15,
+            "{key}: linearised {a}, bootstrap {b}"
+        );
+    }
+    // The same seed gives the same replicates.
+    let again = bootstrap(&sample, &summary, minimum, &CAPS, &o, 400, 42).unwrap();
+    assert_eq!(boot, again);
+}
+
+/// Coverage: on 1,000 samples of 2,000 rows from a lognormal with σ = 0.6, the 95% linearised
+/// intervals contain the true Gini (2Φ(σ/√2) − 1 = 0.3286) and the true median (1) close to 95%
+/// of the time. Measured (seed 2026): Gini 95.0%, median 95.9%; a binomial proportion of 1,000
+/// draws at 95% has a standard deviation of 0.7%, so [93%, 97%] is allowed. (With 500 rows the
+/// Gini's coverage was 92.9%: the linearised interval of a skewed distribution's Gini is a little
+/// short in small samples, as docs/uncertainty.md says.)
+#[test]
+fn intervals_cover_the_true_values() {
+    let sigma: f64 = 0.6;
+    // Φ(σ/√2) by Simpson's rule on the standard normal density.
+    let a = sigma / 2f64.sqrt();
+    let m = 1000;
+    let h = a / m as f64;
+    let f = |x: f64| (-0.5 * x * x).exp() / (2.0 * std::f64::consts::PI).sqrt();
+    let integral: f64 = (0..m)
+        .map(|i| {
+            let x = i as f64 * h;
+            h / 6.0 * (f(x) + 4.0 * f(x + h / 2.0) + f(x + h))
+        })
+        .sum();
+    let true_gini = 2.0 * (0.5 + integral) - 1.0;
+    let mut state = 2026;
+    let (mut gini_in, mut median_in) = (0, 0);
+    let reps = 1000;
+    for _ in 0..reps {
+        let sample = Sample::new(lognormal(2000, sigma, &mut state), None).unwrap();
+        let summary = sample.summary(sample.min(), &CAPS);
+        let e = linearise(
+            &sample,
+            &summary,
+            iid(2000.0),
+            &options(WeightKind::Sampling),
+        );
+        let inside = |key: &str, truth: f64| {
+            let i = e
+                .iter()
+                .find(|e| e.statistic == key)
+                .unwrap()
+                .interval
+                .unwrap();
+            i.lower <= truth && truth <= i.upper
+        };
+        gini_in += usize::from(inside("gini", true_gini));
+        median_in += usize::from(inside("p50", 1.0));
+    }
+    let (g, md) = (gini_in as f64 / reps as f64, median_in as f64 / reps as f64);
+    eprintln!("coverage: Gini {g}, median {md}");
+    assert!((0.93..=0.97).contains(&g), "Gini coverage {g}");
+    assert!((0.93..=0.97).contains(&md), "median coverage {md}");
+}
+
+#[test]
+fn a_stratum_with_one_unit_is_refused() {
+    let labels = vec!["a".to_string(), "b".to_string()];
+    let strata = [0, 0, 1];
+    let e = Design::new(3, Some((&strata, &labels)), None).unwrap_err();
+    assert!(
+        e.to_string().contains("stratum \"b\" has a single row"),
+        "{e}"
+    );
+    let clusters = [0, 1, 2];
+    let strata = [0, 0, 1];
+    let e = Design::new(3, Some((&strata, &labels)), Some(&clusters)).unwrap_err();
+    assert!(e.to_string().contains("single cluster"), "{e}");
+}
+
+#[test]
+fn normal_quantiles_match_r_qnorm() {
+    // R: qnorm(c(0.975, 0.95, 0.995, 0.5, 0.001)).
+    let want = [
+        (0.975, 1.959963984540054),
+        (0.95, 1.644853626951472),
+        (0.995, 2.575829303548901),
+        (0.5, 0.0),
+        (0.001, -3.090232306167814),
+    ];
+    for (p, q) in want {
+        let got = normal_quantile(p);
+        assert!(
+            (got - q).abs() <= 2e-9 * q.abs().max(1.0),
+            "{p}: {got} vs {q}"
+        );
+    }
+}
+
+/// One row: every standard error is undefined (no variance from one unit), never a number.
+#[test]
+fn a_single_row_has_no_interval() {
+    let sample = Sample::new(vec![5.0], None).unwrap();
+    let summary = sample.summary(1.0, &CAPS);
+    let e = linearise(&sample, &summary, iid(1.0), &options(WeightKind::Sampling));
+    assert!(e.iter().all(|e| e.interval.is_none()));
+}
