@@ -156,3 +156,123 @@ fn set_threads() {
         .num_threads(threads)
         .build_global();
 }
+
+/// The sampling design of `--strata` and `--cluster`, from the payroll's categorical columns
+/// (the last of its explanatory columns, in that order); `None` without either. A row without a
+/// label is an error.
+#[cfg(feature = "table")]
+pub fn design(
+    file: &std::path::Path,
+    strata: Option<&str>,
+    cluster: Option<&str>,
+    payroll: &wages_analysis::payroll::Payroll,
+) -> Result<Option<wages_analysis::uncertainty::Design>> {
+    use wages_analysis::payroll::{CovariateValues, Groups, MISSING_CODE};
+    let named = [("--strata", strata), ("--cluster", cluster)];
+    let mut columns: Vec<Option<&Groups>> = Vec::new();
+    let asked = named.iter().filter(|(_, n)| n.is_some()).count();
+    let first = payroll.covariates.len().saturating_sub(asked);
+    let mut next = payroll.covariates[first..].iter();
+    for (option, name) in named {
+        let Some(name) = name else {
+            columns.push(None);
+            continue;
+        };
+        let Some(c) = next.next() else {
+            return Err(CliError::Output(format!("{option} {name:?} was not read")));
+        };
+        let CovariateValues::Categorical(g) = &c.values else {
+            return Err(CliError::Output(format!(
+                "{option} {name:?} was not read as labels"
+            )));
+        };
+        if let Some(i) = g.codes.iter().position(|&c| c == MISSING_CODE) {
+            // Rows excluded by --drop-nonpositive shift the count: name the row among those kept.
+            let row = if payroll.dropped_nonpositive == 0 {
+                format!("data row {}", i + 1)
+            } else {
+                format!("row {} of those kept", i + 1)
+            };
+            return Err(CliError::data(format!(
+                "{}: {row}: the {option} column {name:?} is empty; every row needs a label for the design",
+                wages_table::shown_path(file)
+            )));
+        }
+        columns.push(Some(g));
+    }
+    if columns.iter().all(Option::is_none) {
+        return Ok(None);
+    }
+    let strata = columns[0].map(|g| (g.codes.as_slice(), g.labels.as_slice()));
+    let clusters = columns[1].map(|g| g.codes.as_slice());
+    wages_analysis::uncertainty::Design::new(payroll.pay.len(), strata, clusters)
+        .map(Some)
+        .map_err(|e| CliError::data(format!("{}: {e}", wages_table::shown_path(file))))
+}
+
+/// The weight kinds of `--weight-kind`.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum WeightKindArg {
+    /// Each row represents w members of the population (Stata pweight).
+    Sampling,
+    /// Each row is w identical observations (Stata fweight).
+    Frequency,
+}
+
+/// Checks `--ci LEVEL`, `--bootstrap N` and the design options (`design`: `--strata` or
+/// `--cluster` given; `frequency`: `--weight-kind frequency`), shared by `analyze` and `gap`.
+pub fn check_ci(
+    ci: Option<f64>,
+    bootstrap: Option<usize>,
+    design: bool,
+    frequency: bool,
+) -> Result<()> {
+    if let Some(l) = ci {
+        if !(l > 0.0 && l < 100.0) {
+            return Err(CliError::usage(format!(
+                "--ci {}: the confidence level is a percentage strictly between 0 and 100, e.g. --ci 95",
+                short(l)
+            )));
+        }
+    }
+    match bootstrap {
+        Some(n) if n < 2 => {
+            return Err(CliError::usage(format!(
+                "--bootstrap {n}: the bootstrap needs at least 2 replicates; give e.g. --bootstrap 1000"
+            )))
+        }
+        Some(_) if design && ci.is_some() => {
+            return Err(CliError::usage(
+                "--bootstrap resamples rows independently and does not follow --strata or --cluster; use the linearisation (--ci without --bootstrap) for a design",
+            ))
+        }
+        _ => {}
+    }
+    if frequency && design {
+        return Err(CliError::usage(
+            "--weight-kind frequency counts identical observations and has no design: --strata and --cluster need sampling weights",
+        ));
+    }
+    Ok(())
+}
+
+/// The `--ci` choices as the statistics take them.
+pub fn ci_options(
+    ci: Option<f64>,
+    bootstrap: Option<usize>,
+    seed: u64,
+    kind: Option<WeightKindArg>,
+) -> Option<wages_analysis::uncertainty::CiOptions> {
+    use wages_analysis::uncertainty::{CiOptions, Method, WeightKind};
+    ci.map(|level| CiOptions {
+        level: level / 100.0,
+        method: match bootstrap {
+            None => Method::Linearised,
+            Some(replicates) => Method::Bootstrap { replicates, seed },
+        },
+        weight_kind: match kind {
+            Some(WeightKindArg::Frequency) => WeightKind::Frequency,
+            _ => WeightKind::Sampling,
+        },
+    })
+}

@@ -112,7 +112,7 @@ pub fn bootstrap(
                 .map(|v| v[j].filter(|x| x.is_finite()))
                 .collect();
             let interval = match (estimate, reps) {
-                (Some(_), Some(mut reps)) if reps.len() >= 2 => {
+                (Some(_), Some(mut reps)) if reps.len() >= 2 && n >= 2 => {
                     reps.sort_by(f64::total_cmp);
                     let m = reps.len() as f64;
                     let mean = reps.iter().sum::<f64>() / m;
@@ -135,7 +135,7 @@ pub fn bootstrap(
 }
 
 /// R's `quantile(type = 7)` of sorted `v` (at least one value) at `p`.
-fn type7(v: &[f64], p: f64) -> f64 {
+pub(crate) fn type7(v: &[f64], p: f64) -> f64 {
     let h = (v.len() - 1) as f64 * p;
     let i = h.floor() as usize;
     match v.get(i + 1) {

@@ -66,7 +66,8 @@ fn pay_share_at_or_below(sample: &Sample, q: f64, mean: f64) -> f64 {
 }
 
 /// Standard errors and intervals of `summary`'s statistics (computed from `sample`) by
-/// linearisation under `domain`, at `options.level`. `options.method` is not consulted.
+/// linearisation under `domain`, at `options.level`. `options.method` is not consulted. A
+/// sample of one row gets no interval.
 pub fn linearise(
     sample: &Sample,
     summary: &Summary,
@@ -199,7 +200,12 @@ pub fn linearise(
         cum_s += run_p * r;
         start = end;
     }
-    let variances = acc.variances(total);
+    // One row has no variance to estimate (the formula would give 0 for a domain of one row).
+    let variances = if n < 2 {
+        vec![None; k]
+    } else {
+        acc.variances(total)
+    };
     let z = normal_quantile(0.5 + options.level / 2.0);
     // Level statistics' influence values are in units of μ.
     let scale = |j: usize| match STATISTICS.get(j) {

@@ -18,11 +18,13 @@
 //! `z_k = 0` outside, under the design of the whole table ([`Domain`]).
 
 mod bootstrap;
+mod gap;
 mod linearise;
 #[cfg(test)]
 mod tests;
 
 pub use bootstrap::{bootstrap, BootstrapError, MAX_FREQUENCY_DRAWS};
+pub use gap::{gap_intervals, GapIntervals};
 pub use linearise::linearise;
 
 use crate::inequality::Summary;
@@ -345,6 +347,16 @@ pub fn normal_quantile(p: f64) -> f64 {
     }
 }
 
+/// `x` with a rounding error below zero removed; NaN stays NaN (`f64::max` would turn it into 0,
+/// a silently wrong standard error).
+fn non_negative(x: f64) -> f64 {
+    if x < 0.0 {
+        0.0
+    } else {
+        x
+    }
+}
+
 /// The variance accumulator of one sample's linearised variables under its [`Domain`].
 pub(crate) struct Accumulator<'a> {
     domain: Domain<'a>,
@@ -435,7 +447,7 @@ impl<'a> Accumulator<'a> {
                     let cell = &self.sums[h * 2 * k..(h + 1) * 2 * k];
                     for j in 0..k {
                         let (s, s2) = (cell[j], cell[k + j]);
-                        v[j] += n / (n - 1.0) * (s2 - s * s / n).max(0.0);
+                        v[j] += n / (n - 1.0) * non_negative(s2 - s * s / n);
                     }
                 }
             }
@@ -455,7 +467,7 @@ impl<'a> Accumulator<'a> {
                     let n = n as f64;
                     for j in 0..k {
                         let (a, b) = (s[h * k + j], s2[h * k + j]);
-                        v[j] += n / (n - 1.0) * (b - a * a / n).max(0.0);
+                        v[j] += n / (n - 1.0) * non_negative(b - a * a / n);
                     }
                 }
             }
@@ -464,10 +476,10 @@ impl<'a> Accumulator<'a> {
                 for j in 0..k {
                     let (s, s2) = (self.sums[j], self.sums[k + j]);
                     v[j] = match self.kind {
-                        WeightKind::Sampling => n / (n - 1.0) * (s2 - s * s / n).max(0.0),
+                        WeightKind::Sampling => n / (n - 1.0) * non_negative(s2 - s * s / n),
                         // N/(N−1) · [Σ w z² − (Σ w z)²/N], Σ w z² = Σ p inf² / W.
                         WeightKind::Frequency => {
-                            n / (n - 1.0) * (s2 / total_weight - s * s / n).max(0.0)
+                            n / (n - 1.0) * non_negative(s2 / total_weight - s * s / n)
                         }
                     };
                 }

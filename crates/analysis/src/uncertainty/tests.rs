@@ -311,3 +311,43 @@ fn a_single_row_has_no_interval() {
     let e = linearise(&sample, &summary, iid(1.0), &options(WeightKind::Sampling));
     assert!(e.iter().all(|e| e.interval.is_none()));
 }
+
+/// The mean gap's linearised standard error is the delta method on two independent means,
+/// `100 √((μ_g/μ_a²)² s_a²/n_a + (1/μ_a)² s_g²/n_g)` (up to the domain estimator's `n/(n−1)`
+/// over all rows instead of each group's own), and the bootstrap agrees with both gaps' (15%).
+#[test]
+fn gap_intervals_match_the_delta_method_and_the_bootstrap() {
+    let mut state = 17;
+    let (na, ng) = (1500, 1000);
+    let mut pay = lognormal(na, 0.4, &mut state);
+    pay.extend(lognormal(ng, 0.5, &mut state).iter().map(|x| 0.85 * x));
+    let codes: Vec<u32> = (0..na + ng).map(|i| u32::from(i >= na)).collect();
+    let o = options(WeightKind::Sampling);
+    let lin = gap_intervals(&pay, None, &codes, 2, 0, &o, None).unwrap();
+    let moments = |v: &[f64]| {
+        let m = v.iter().sum::<f64>() / v.len() as f64;
+        let s2 = v.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (v.len() as f64 - 1.0);
+        (m, s2 / v.len() as f64)
+    };
+    let ((ma, va), (mg, vg)) = (moments(&pay[..na]), moments(&pay[na..]));
+    let want = 100.0 * ((mg / (ma * ma)).powi(2) * va + (1.0 / ma).powi(2) * vg).sqrt();
+    let got = lin[0].mean_gap.unwrap().se;
+    assert!(
+        (got / want - 1.0).abs() < 0.01,
+        "linearised {got}, delta method {want}"
+    );
+    let boot = CiOptions {
+        method: Method::Bootstrap {
+            replicates: 400,
+            seed: 9,
+        },
+        ..o
+    };
+    let b = gap_intervals(&pay, None, &codes, 2, 0, &boot, None).unwrap();
+    for (l, b) in [
+        (lin[0].mean_gap.unwrap(), b[0].mean_gap.unwrap()),
+        (lin[0].median_gap.unwrap(), b[0].median_gap.unwrap()),
+    ] {
+        assert!((l.se / b.se - 1.0).abs() < 0.15, "{} vs {}", l.se, b.se);
+    }
+}

@@ -15,7 +15,9 @@ mod render;
 #[cfg(feature = "table")]
 mod uncertainty;
 
-use super::payroll_file::{check_chart_size, check_distinct_columns, short, InputFormatArg};
+use super::payroll_file::{
+    check_chart_size, check_distinct_columns, short, InputFormatArg, WeightKindArg,
+};
 use super::Context;
 use crate::error::{CliError, Result};
 use crate::output::Format;
@@ -116,45 +118,14 @@ pub struct AnalyzeArgs {
     pub chart_height: u32,
 }
 
-/// The weight kinds of `--weight-kind`.
-#[derive(Clone, Copy, Debug, clap::ValueEnum)]
-pub enum WeightKindArg {
-    /// Each row represents w members of the population (Stata pweight).
-    Sampling,
-    /// Each row is w identical observations (Stata fweight).
-    Frequency,
-}
-
 /// Checks `--ci` and its companions.
 fn check_ci(args: &AnalyzeArgs) -> Result<()> {
-    if let Some(l) = args.ci {
-        if !(l > 0.0 && l < 100.0) {
-            return Err(CliError::usage(format!(
-                "--ci {}: the confidence level is a percentage strictly between 0 and 100, e.g. --ci 95",
-                short(l)
-            )));
-        }
-    }
-    match args.bootstrap {
-        Some(n) if n < 2 => {
-            return Err(CliError::usage(format!(
-                "--bootstrap {n}: the bootstrap needs at least 2 replicates; give e.g. --bootstrap 1000"
-            )))
-        }
-        Some(_) if args.strata.is_some() || args.cluster.is_some() => {
-            return Err(CliError::usage(
-                "--bootstrap resamples rows independently and does not follow --strata or --cluster; use the linearisation (--ci without --bootstrap) for a design",
-            ))
-        }
-        _ => {}
-    }
-    if matches!(args.weight_kind, Some(WeightKindArg::Frequency))
-        && (args.strata.is_some() || args.cluster.is_some())
-    {
-        return Err(CliError::usage(
-            "--weight-kind frequency counts identical observations and has no design: --strata and --cluster need sampling weights",
-        ));
-    }
+    super::payroll_file::check_ci(
+        args.ci,
+        args.bootstrap,
+        args.strata.is_some() || args.cluster.is_some(),
+        matches!(args.weight_kind, Some(WeightKindArg::Frequency)),
+    )?;
     if !(args.poverty_line > 0.0 && args.poverty_line <= 1.0) {
         return Err(CliError::usage(format!(
             "--poverty-line {}: give a fraction of the median in (0, 1], e.g. 0.6",
@@ -231,7 +202,6 @@ pub fn run(_ctx: &Context, args: AnalyzeArgs) -> Result<()> {
 pub fn run(_ctx: &Context, args: AnalyzeArgs) -> Result<()> {
     use super::payroll_file::{input_format, read};
     use wages_analysis::payroll::{analyze_with, Options};
-    use wages_analysis::uncertainty::{CiOptions, Method, WeightKind};
     check_usage(&args)?;
     // The design columns are read as categorical explanatory columns: every reader aligns them
     // with the pay, and an empty cell is a missing value this command refuses.
@@ -252,21 +222,14 @@ pub fn run(_ctx: &Context, args: AnalyzeArgs) -> Result<()> {
     };
     let (payroll, progress, timings) = read(&request)?;
     progress.say(format!("summarizing {} rows", payroll.pay.len()));
-    let design = design(&args, &payroll).inspect_err(|_| progress.finish())?;
-    let ci = args.ci.map(|level| CiOptions {
-        level: level / 100.0,
-        method: match args.bootstrap {
-            None => Method::Linearised,
-            Some(replicates) => Method::Bootstrap {
-                replicates,
-                seed: args.seed,
-            },
-        },
-        weight_kind: match args.weight_kind {
-            Some(WeightKindArg::Frequency) => WeightKind::Frequency,
-            _ => WeightKind::Sampling,
-        },
-    });
+    let design = super::payroll_file::design(
+        &args.file,
+        args.strata.as_deref(),
+        args.cluster.as_deref(),
+        &payroll,
+    )
+    .inspect_err(|_| progress.finish())?;
+    let ci = super::payroll_file::ci_options(args.ci, args.bootstrap, args.seed, args.weight_kind);
     let options = Options {
         minimum: args.minimum,
         caps: &args.caps,
@@ -288,52 +251,4 @@ pub fn run(_ctx: &Context, args: AnalyzeArgs) -> Result<()> {
         crate::output::write_files(dir, &files, "--chart")?;
     }
     crate::output::print(&text)
-}
-
-/// The sampling design of `--strata` and `--cluster`, from the payroll's categorical columns
-/// (in that order); `None` without either. A row without a label is an error.
-#[cfg(feature = "table")]
-fn design(
-    args: &AnalyzeArgs,
-    payroll: &wages_analysis::payroll::Payroll,
-) -> Result<Option<wages_analysis::uncertainty::Design>> {
-    use wages_analysis::payroll::{CovariateValues, Groups, MISSING_CODE};
-    let named = [("--strata", &args.strata), ("--cluster", &args.cluster)];
-    let mut columns: Vec<Option<&Groups>> = Vec::new();
-    let mut next = payroll.covariates.iter();
-    for (option, name) in named {
-        let Some(name) = name else {
-            columns.push(None);
-            continue;
-        };
-        let Some(c) = next.next() else {
-            return Err(CliError::Output(format!("{option} {name:?} was not read")));
-        };
-        let CovariateValues::Categorical(g) = &c.values else {
-            return Err(CliError::Output(format!(
-                "{option} {name:?} was not read as labels"
-            )));
-        };
-        if let Some(i) = g.codes.iter().position(|&c| c == MISSING_CODE) {
-            // Rows excluded by --drop-nonpositive shift the count: name the row among those kept.
-            let row = if payroll.dropped_nonpositive == 0 {
-                format!("data row {}", i + 1)
-            } else {
-                format!("row {} of those kept", i + 1)
-            };
-            return Err(CliError::data(format!(
-                "{}: {row}: the {option} column {name:?} is empty; every row needs a label for the design",
-                wages_table::shown_path(&args.file)
-            )));
-        }
-        columns.push(Some(g));
-    }
-    if columns.iter().all(Option::is_none) {
-        return Ok(None);
-    }
-    let strata = columns[0].map(|g| (g.codes.as_slice(), g.labels.as_slice()));
-    let clusters = columns[1].map(|g| g.codes.as_slice());
-    wages_analysis::uncertainty::Design::new(payroll.pay.len(), strata, clusters)
-        .map(Some)
-        .map_err(|e| CliError::data(format!("{}: {e}", wages_table::shown_path(&args.file))))
 }

@@ -87,18 +87,32 @@ pub struct GapArgs {
     pub robust: bool,
 
     /// With --explain: bootstrap standard errors and percentile intervals from N replicates
-    /// instead of the delta method.
-    #[arg(
-        long,
-        value_name = "N",
-        requires = "explain",
-        conflicts_with = "robust"
-    )]
+    /// instead of the delta method; with --ci, the gaps' intervals too (rows resampled within
+    /// each group).
+    #[arg(long, value_name = "N", conflicts_with = "robust")]
     pub bootstrap: Option<usize>,
 
     /// The bootstrap's seed (the same seed, the same replicates).
     #[arg(long, value_name = "S", default_value_t = 1, requires = "bootstrap")]
     pub seed: u64,
+
+    /// Standard errors and LEVEL% intervals of the mean and median gaps (e.g. --ci 95):
+    /// sampling uncertainty under the stated design, by linearisation unless --bootstrap.
+    #[arg(long, value_name = "LEVEL")]
+    pub ci: Option<f64>,
+
+    /// With --ci: a column of strata (labels) of the sampling design.
+    #[arg(long, value_name = "COL", requires = "ci")]
+    pub strata: Option<String>,
+
+    /// With --ci: a column of primary sampling units (clusters, labels) of the design.
+    #[arg(long, value_name = "COL", requires = "ci")]
+    pub cluster: Option<String>,
+
+    /// What the --weight column means: `sampling` (Stata pweight; the default) or `frequency`
+    /// (fweight: whole numbers). Changes the standard errors.
+    #[arg(long, value_enum, value_name = "KIND", requires = "weight")]
+    pub weight_kind: Option<super::payroll_file::WeightKindArg>,
 
     /// Exclude rows with zero or negative pay (the output says how many) instead of failing.
     #[arg(long)]
@@ -133,6 +147,8 @@ fn check_usage(args: &GapArgs) -> Result<()> {
     roles.extend(args.bonus.iter().map(|c| ("--bonus", c.as_str())));
     roles.extend(args.weight.iter().map(|c| ("--weight", c.as_str())));
     roles.extend(args.explain.iter().map(|c| ("--explain", c.as_str())));
+    roles.extend(args.strata.iter().map(|c| ("--strata", c.as_str())));
+    roles.extend(args.cluster.iter().map(|c| ("--cluster", c.as_str())));
     check_distinct_columns(&roles)?;
     if let Some(c) = args.categorical.iter().find(|c| !args.explain.contains(c)) {
         return Err(CliError::usage(format!(
@@ -145,6 +161,20 @@ fn check_usage(args: &GapArgs) -> Result<()> {
             "--bootstrap 0: the bootstrap needs replicates; give e.g. --bootstrap 200",
         ));
     }
+    if args.bootstrap.is_some() && args.explain.is_empty() && args.ci.is_none() {
+        return Err(CliError::usage(
+            "--bootstrap needs --explain or --ci: it resamples for their standard errors",
+        ));
+    }
+    super::payroll_file::check_ci(
+        args.ci,
+        args.bootstrap.filter(|_| args.ci.is_some()),
+        args.strata.is_some() || args.cluster.is_some(),
+        matches!(
+            args.weight_kind,
+            Some(super::payroll_file::WeightKindArg::Frequency)
+        ),
+    )?;
     if args.explain.iter().any(String::is_empty) {
         return Err(CliError::usage(
             "--explain: an empty column name; give the columns separated by commas, e.g. --explain educ,exp",
@@ -177,8 +207,18 @@ pub fn run(_ctx: &Context, args: GapArgs) -> Result<()> {
     use super::payroll_file::{input_format, read};
     use wages_analysis::gap::{gaps, GapError, GapOptions};
     check_usage(&args)?;
-    let covariates: Vec<&str> = args.explain.iter().map(String::as_str).collect();
-    let categorical: Vec<&str> = args.categorical.iter().map(String::as_str).collect();
+    // The design columns are read after the explanatory ones, as labels, and split off before
+    // the decomposition sees the covariates.
+    let design_columns: Vec<&str> = args
+        .strata
+        .iter()
+        .chain(&args.cluster)
+        .map(String::as_str)
+        .collect();
+    let mut covariates: Vec<&str> = args.explain.iter().map(String::as_str).collect();
+    covariates.extend(&design_columns);
+    let mut categorical: Vec<&str> = args.categorical.iter().map(String::as_str).collect();
+    categorical.extend(&design_columns);
     let request = wages_table::Request {
         format: input_format(&args.file, args.input_format)?,
         group: Some(&args.by),
@@ -192,11 +232,44 @@ pub fn run(_ctx: &Context, args: GapArgs) -> Result<()> {
         drop_nonpositive: args.drop_nonpositive,
         ..wages_table::Request::new(&args.file, &args.pay)
     };
-    let (payroll, progress, timings) = read(&request)?;
+    let (mut payroll, progress, timings) = read(&request)?;
     progress.say(format!(
         "computing the gaps over {} rows",
         payroll.pay.len()
     ));
+    let design = super::payroll_file::design(
+        &args.file,
+        args.strata.as_deref(),
+        args.cluster.as_deref(),
+        &payroll,
+    )
+    .inspect_err(|_| progress.finish())?;
+    payroll.covariates.truncate(args.explain.len());
+    let ci = super::payroll_file::ci_options(args.ci, args.bootstrap, args.seed, args.weight_kind);
+    if let (Some(c), Some(w)) = (&ci, &payroll.weight) {
+        if c.weight_kind == wages_analysis::uncertainty::WeightKind::Frequency {
+            if let Some(i) = w.iter().position(|w| w.fract() != 0.0) {
+                progress.finish();
+                return Err(CliError::data(format!(
+                    "{}: weight {} in data row {} is not a whole number: frequency weights count observations (--weight-kind frequency); use --weight-kind sampling for other weights",
+                    wages_table::shown_path(&args.file),
+                    w[i],
+                    i + 1
+                )));
+            }
+        }
+    }
+    // The gaps take the payroll; the intervals need its columns afterwards.
+    let columns = ci.map(|_| {
+        (
+            payroll.pay.clone(),
+            payroll.weight.clone(),
+            payroll
+                .groups
+                .as_ref()
+                .map(|g| (g.codes.clone(), g.labels.len())),
+        )
+    });
     let options = GapOptions {
         reference: args.reference.as_deref(),
         ratio_of: args.ratio_of.as_deref(),
@@ -253,8 +326,24 @@ pub fn run(_ctx: &Context, args: GapArgs) -> Result<()> {
             _ => CliError::data(format!("{file}: {e}")),
         }
     })?;
+    let intervals = match (&ci, columns) {
+        (Some(c), Some((pay, weight, Some((codes, groups))))) => Some(
+            wages_analysis::uncertainty::gap_intervals(
+                &pay,
+                weight.as_deref(),
+                &codes,
+                groups,
+                g.reference,
+                c,
+                design.as_ref(),
+            )
+            .map_err(|e| CliError::data(format!("{}: {e}", wages_table::shown_path(&args.file))))?,
+        ),
+        _ => None,
+    };
     timings.print();
-    let text = render::render(&args, &g, explained.as_ref())?;
+    let ci_out = ci.as_ref().zip(intervals.as_deref());
+    let text = render::render(&args, &g, explained.as_ref(), ci_out)?;
     if let Some(dir) = &args.chart {
         // Charts first: a run whose charts fail prints nothing and leaves no file.
         let files = charts::render_all(&args, &g, explained.as_ref())?;

@@ -13,13 +13,71 @@ use wages_analysis::gap::{
     CURVE_LEVELS, SHOWN_LEVELS,
 };
 use wages_analysis::oaxaca::Explained;
+use wages_analysis::uncertainty::{CiOptions, GapIntervals, Interval, Method};
+
+/// The `--ci` choices and each group's intervals.
+pub type Ci<'a> = Option<(&'a CiOptions, &'a [GapIntervals])>;
 
 /// The output text for `args.format`.
-pub fn render(args: &GapArgs, g: &Gaps, e: Option<&Explained>) -> Result<String> {
+pub fn render(args: &GapArgs, g: &Gaps, e: Option<&Explained>, ci: Ci) -> Result<String> {
     match args.format {
-        Format::Json => json_text(args, g, e),
-        Format::Csv => Ok(csv(g, e)),
-        Format::Table | Format::Markdown => Ok(human(args, g, e)),
+        Format::Json => json_text(args, g, e, ci),
+        Format::Csv => Ok(csv(g, e, ci)),
+        Format::Table | Format::Markdown => Ok(human(args, g, e, ci)),
+    }
+}
+
+/// The note on the intervals: level, design, method, and what they are not.
+fn ci_note(args: &GapArgs, ci: &CiOptions) -> String {
+    let design = match (&args.strata, &args.cluster) {
+        (None, None) => "rows drawn independently (iid)".to_string(),
+        (Some(s), None) => format!("rows drawn independently within strata {s:?}"),
+        (None, Some(c)) => format!("clusters {c:?} drawn independently"),
+        (Some(s), Some(c)) => format!("clusters {c:?} drawn independently within strata {s:?}"),
+    };
+    let method = match ci.method {
+        Method::Linearised => "linearisation by influence functions".to_string(),
+        Method::Bootstrap { replicates, seed } => format!(
+            "bootstrap, {replicates} replicates, seed {seed}, rows resampled within each group, percentile intervals"
+        ),
+    };
+    format!(
+        "{}% intervals of the mean and median gaps: sampling uncertainty under the stated design ({design}), {method} (docs/uncertainty.md); a complete payroll (a census) has no sampling error",
+        ci.level * 100.0
+    )
+}
+
+/// The intervals' table: one row per group and gap.
+fn ci_table(g: &Gaps, intervals: &[GapIntervals], format: Format) -> String {
+    type Row<'a> = (&'a str, &'static str, Option<f64>, Option<Interval>);
+    let mut rows: Vec<Row> = Vec::new();
+    for x in intervals {
+        let gap = g.gaps.iter().find(|k| k.group == x.group);
+        let label = g.groups[x.group].label.as_str();
+        rows.push((label, "mean gap", gap.map(|k| k.mean_gap), x.mean_gap));
+        rows.push((label, "median gap", gap.map(|k| k.median_gap), x.median_gap));
+    }
+    let cell = |x: Option<f64>| {
+        x.map_or_else(
+            || "n/a".to_string(),
+            |x| format!("{:.2}%", unsigned_zero(x)),
+        )
+    };
+    let columns: Vec<DynColumn<Row>> = vec![
+        DynColumn::new("group", |r: &Row| shown(r.0)),
+        DynColumn::new("measure", |r: &Row| r.1.to_string()),
+        DynColumn::new("gap", move |r: &Row| cell(r.2)),
+        DynColumn::new("std. error", move |r: &Row| cell(r.3.map(|i| i.se))),
+        DynColumn::new("lower", move |r: &Row| cell(r.3.map(|i| i.lower))),
+        DynColumn::new("upper", move |r: &Row| cell(r.3.map(|i| i.upper))),
+    ];
+    output::export_dyn(format, &columns, &rows)
+}
+
+fn interval_json(i: Option<Interval>) -> Value {
+    match i {
+        Some(i) => json!({"se": i.se, "lower": i.lower, "upper": i.upper}),
+        None => Value::Null,
     }
 }
 
@@ -367,7 +425,7 @@ fn rule_lines(args: &GapArgs, g: &Gaps) -> Vec<String> {
     lines
 }
 
-fn human(args: &GapArgs, g: &Gaps, e: Option<&Explained>) -> String {
+fn human(args: &GapArgs, g: &Gaps, e: Option<&Explained>, ci: Ci) -> String {
     let md = args.format == Format::Markdown;
     let mut s = String::new();
     let bullet = |s: &mut String, line: &str| {
@@ -400,6 +458,11 @@ fn human(args: &GapArgs, g: &Gaps, e: Option<&Explained>) -> String {
     for (title, table) in tables(args, g, args.format) {
         heading(&mut s, &title);
         s.push_str(&table);
+    }
+    if let Some((c, intervals)) = ci {
+        heading(&mut s, "Sampling uncertainty of the gaps");
+        bullet(&mut s, &ci_note(args, c));
+        s.push_str(&ci_table(g, intervals, args.format));
     }
     if g.categories.is_some() {
         s.push('\n');
@@ -436,7 +499,7 @@ fn human(args: &GapArgs, g: &Gaps, e: Option<&Explained>) -> String {
 
 /// The JSON document (docs/gap.md lists the keys): the analysis with group indexes replaced by
 /// labels.
-fn json_text(args: &GapArgs, g: &Gaps, e: Option<&Explained>) -> Result<String> {
+fn json_text(args: &GapArgs, g: &Gaps, e: Option<&Explained>, ci: Ci) -> Result<String> {
     let fail = |e: serde_json::Error| CliError::Output(format!("cannot serialize the gaps: {e}"));
     let label = |i: usize| Value::String(g.groups[i].label.clone());
     let gaps: Vec<Value> = g
@@ -519,6 +582,30 @@ fn json_text(args: &GapArgs, g: &Gaps, e: Option<&Explained>) -> Result<String> 
         "warnings": g.warnings.iter().map(warning_text).collect::<Vec<_>>(),
         "explain": e.map(explain::json_value),
     });
+    let mut doc = doc;
+    if let (Some((c, intervals)), Value::Object(m)) = (ci, &mut doc) {
+        let (method, replicates, seed) = match c.method {
+            Method::Linearised => ("linearised", None, None),
+            Method::Bootstrap { replicates, seed } => ("bootstrap", Some(replicates), Some(seed)),
+        };
+        m.insert(
+            "uncertainty".into(),
+            json!({
+                "level": c.level,
+                "method": method,
+                "replicates": replicates,
+                "seed": seed,
+                "strata_column": args.strata,
+                "cluster_column": args.cluster,
+                "note": ci_note(args, c),
+                "gaps": intervals.iter().map(|x| json!({
+                    "group": label(x.group),
+                    "mean_gap_pct": interval_json(x.mean_gap),
+                    "median_gap_pct": interval_json(x.median_gap),
+                })).collect::<Vec<_>>(),
+            }),
+        );
+    }
     let mut text = serde_json::to_string_pretty(&doc).map_err(fail)?;
     text.push('\n');
     Ok(text)
@@ -536,7 +623,7 @@ struct CsvRow {
 
 /// The CSV: one long table, a figure per row (`section,band,category,group,measure,value`),
 /// ready to pivot.
-fn csv(g: &Gaps, e: Option<&Explained>) -> String {
+fn csv(g: &Gaps, e: Option<&Explained>, ci: Ci) -> String {
     let mut rows = Vec::new();
     let mut push = |section, band: &str, category: &str, group: &str, measure: &str, value| {
         rows.push(CsvRow {
@@ -721,6 +808,30 @@ fn csv(g: &Gaps, e: Option<&Explained>) -> String {
     if let Some(e) = e {
         for (term, measure, value) in explain::csv_rows(e) {
             push("explain", "", &term, "", &measure, value);
+        }
+    }
+    if let Some((_, intervals)) = ci {
+        for x in intervals {
+            let l = g.groups[x.group].label.as_str();
+            for (name, i) in [
+                ("mean_gap_pct", x.mean_gap),
+                ("median_gap_pct", x.median_gap),
+            ] {
+                for (part, v) in [
+                    ("se", i.map(|i| i.se)),
+                    ("lower", i.map(|i| i.lower)),
+                    ("upper", i.map(|i| i.upper)),
+                ] {
+                    push(
+                        "uncertainty",
+                        "",
+                        "",
+                        l,
+                        &format!("{name}_{part}"),
+                        v.map(full).unwrap_or_default(),
+                    );
+                }
+            }
         }
     }
     let columns: Vec<DynColumn<CsvRow>> = vec![
