@@ -14,6 +14,7 @@ mod data_cli;
 mod escaping;
 // `wages gap` reads payrolls as `wages analyze` does.
 #[cfg(feature = "table")]
+mod ci;
 mod gap;
 mod golden;
 mod report;

@@ -1,0 +1,148 @@
+//! `--ci` end to end: the intervals reach every output format unchanged and centred on the
+//! printed figures. The variance formulas are tested in
+//! `crates/analysis/src/uncertainty/tests.rs` and against R in
+//! `crates/analysis/tests/uncertainty_reference.rs`; bad input in `tests/bad-input/cases-ci.toml`.
+
+use crate::util::wages;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn design_file() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad-input/ci-design/payroll.csv")
+}
+
+fn run(args: &[&str]) -> String {
+    let out = wages().args(args).output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(out.status.success(), "{stderr}");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// R: qnorm(0.975); wages' approximation is within 1.2e-9 of it.
+const Z95: f64 = 1.959963984540054;
+
+#[test]
+fn analyze_intervals_are_centred_on_the_figures_in_json_and_csv() {
+    let file = design_file();
+    let f = file.to_str().unwrap();
+    let common = [
+        "analyze",
+        f,
+        "--weight",
+        "w",
+        "--strata",
+        "region",
+        "--cluster",
+        "psu",
+        "--ci",
+        "95",
+    ];
+    let json: Value =
+        serde_json::from_str(&run(&[&common[..], &["--format", "json"]].concat())).unwrap();
+    let u = &json["uncertainty"];
+    assert_eq!(u["method"], "linearised");
+    assert_eq!(u["level"], 0.95);
+    assert_eq!(u["strata_column"], "region");
+    let all = u["all"].as_array().unwrap();
+    assert!(all.len() >= 23, "{}", all.len());
+    let mut with_interval = 0;
+    for e in all {
+        let key = e["statistic"].as_str().unwrap();
+        let estimate = e["estimate"].as_f64();
+        // The estimate is the summary's own figure (caps: their share).
+        if let Some(v) = json["all"][key].as_f64() {
+            assert_eq!(estimate, Some(v), "{key}");
+        }
+        if let (Some(x), Some(se)) = (estimate, e["se"].as_f64()) {
+            with_interval += 1;
+            let (lo, hi) = (e["lower"].as_f64().unwrap(), e["upper"].as_f64().unwrap());
+            assert!(se >= 0.0, "{key}");
+            assert!(
+                (x - Z95 * se - lo).abs() <= 1e-8 * (1.0 + lo.abs()),
+                "{key}"
+            );
+            assert!(
+                (x + Z95 * se - hi).abs() <= 1e-8 * (1.0 + hi.abs()),
+                "{key}"
+            );
+        }
+    }
+    assert!(with_interval >= 20, "{with_interval}");
+    // CSV carries the same standard errors.
+    let csv = run(&[&common[..], &["--format", "csv"]].concat());
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let row: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let gini_se: f64 = row[col("gini_se")].parse().unwrap();
+    let want = all.iter().find(|e| e["statistic"] == "gini").unwrap()["se"]
+        .as_f64()
+        .unwrap();
+    assert_eq!(gini_se, want);
+    // The table names the design and says what the interval is not.
+    let table = run(&common);
+    assert!(table.contains("clusters \"psu\" drawn independently within strata \"region\""));
+    assert!(table.contains("a complete payroll (a census) has no sampling error"));
+    assert!(table.contains("Sampling uncertainty"));
+}
+
+#[test]
+fn bootstrap_is_reproducible_and_says_so() {
+    let file = design_file();
+    let f = file.to_str().unwrap();
+    let args = [
+        "analyze",
+        f,
+        "--ci",
+        "90",
+        "--bootstrap",
+        "200",
+        "--seed",
+        "7",
+        "--format",
+        "json",
+    ];
+    let a = run(&args);
+    assert_eq!(a, run(&args));
+    let json: Value = serde_json::from_str(&a).unwrap();
+    assert_eq!(json["uncertainty"]["method"], "bootstrap");
+    assert_eq!(json["uncertainty"]["replicates"], 200);
+    assert_eq!(json["uncertainty"]["seed"], 7);
+    let other = run(&[&args[..7], &["8", "--format", "json"]].concat());
+    assert_ne!(a, other, "another seed, other replicates");
+}
+
+#[test]
+fn gap_intervals_are_centred_on_the_gaps() {
+    let ses =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/analysis/tests/fixtures/gap/ses.csv");
+    let s = ses.to_str().unwrap();
+    let out = run(&[
+        "gap",
+        s,
+        "--pay",
+        "earningsHour",
+        "--by",
+        "sex",
+        "--weight",
+        "weights",
+        "--ci",
+        "95",
+        "--format",
+        "json",
+    ]);
+    let json: Value = serde_json::from_str(&out).unwrap();
+    let gaps = json["gaps"].as_array().unwrap();
+    let u = json["uncertainty"]["gaps"].as_array().unwrap();
+    assert_eq!(gaps.len(), u.len());
+    for (g, i) in gaps.iter().zip(u) {
+        assert_eq!(g["group"], i["group"]);
+        for key in ["mean_gap_pct", "median_gap_pct"] {
+            let x = g[key].as_f64().unwrap();
+            let se = i[key]["se"].as_f64().unwrap();
+            assert!(se > 0.0 && se < 5.0, "{key}: {se}");
+            let lo = i[key]["lower"].as_f64().unwrap();
+            assert!((x - Z95 * se - lo).abs() < 1e-8 * (1.0 + lo.abs()), "{key}");
+        }
+    }
+}
