@@ -80,24 +80,42 @@ pub fn linearise(
     let n = sample.n();
     let pay = sample.pay();
     let weights = sample.weights();
-    let p = |i: usize| weights.map_or(1.0 / n as f64, |w| w[i] / total);
+    // Divisions by loop-invariant values are multiplications by their reciprocals below: the
+    // pass over the runs is most of what `--ci` costs.
+    let (inv_n, inv_total, inv_mu) = (1.0 / n as f64, 1.0 / total, 1.0 / mu);
+    let p = |i: usize| weights.map_or(inv_n, |w| w[i] * inv_total);
     // First pass: σ̂ (relative to μ), Σ p r (1 but for rounding) and Σ p² (the corrected
     // Gini's factor for sampling weights).
-    let (mut var_r, mut total_r, mut sum_p2) = (0.0, 0.0, 0.0);
-    for (i, &x) in pay.iter().enumerate() {
-        let (pi, r) = (p(i), x / mu);
-        var_r += pi * (r - 1.0) * (r - 1.0);
-        total_r += pi * r;
-        sum_p2 += pi * pi;
-    }
+    let (var_r, total_r, sum_p2) = match weights {
+        None => {
+            let (mut v, mut t) = (0.0, 0.0);
+            for &x in pay {
+                let r = x * inv_mu;
+                v += (r - 1.0) * (r - 1.0);
+                t += r;
+            }
+            (v * inv_n, t * inv_n, inv_n)
+        }
+        Some(w) => {
+            let (mut v, mut t, mut q) = (0.0, 0.0, 0.0);
+            for (&x, &w) in pay.iter().zip(w) {
+                let (pi, r) = (w * inv_total, x * inv_mu);
+                v += pi * (r - 1.0) * (r - 1.0);
+                t += pi * r;
+                q += pi * pi;
+            }
+            (v, t, q)
+        }
+    };
     let h = bandwidth(sample, var_r.sqrt() * mu, options.weight_kind);
     // Densities in units of 1/μ: f_r(t/μ) = μ f(t).
     let f = |t: f64| density(sample, t, h) * mu;
-    let (q10, q50, q90) = (s.p10 / mu, s.p50 / mu, s.p90 / mu);
+    let (q10, q50) = (s.p10 / mu, s.p50 / mu);
     let (f10, f50, f90) = (f(s.p10), f(s.p50), f(s.p90));
     let low_line = 2.0 / 3.0;
-    let t_low = low_line * q50;
-    let f_low = f(low_line * s.p50);
+    // The low-pay threshold exactly as the summary computes it.
+    let t_low = 2.0 * s.p50 / 3.0;
+    let f_low = f(t_low);
     let gini_factor = match (options.weight_kind, weights) {
         (WeightKind::Frequency, Some(_)) => total / (total - 1.0),
         _ => 1.0 / (1.0 - sum_p2),
@@ -105,32 +123,42 @@ pub fn linearise(
     let m_half = (1.0 - s.atkinson_0_5).sqrt();
     let m_inv = 1.0 / (1.0 - s.atkinson_2);
     // Lorenz points of the top shares and the Palma ratio, with their quantiles.
-    let lorenz_at = |q: f64| (sample.quantile(q) / mu, sample.lorenz(q));
-    let (q_top10, l_top10) = (sample.quantile(0.9) / mu, 1.0 - s.top10_share);
-    let (q_top1, l_top1) = (sample.quantile(0.99) / mu, 1.0 - s.top1_share);
-    let (q40, l40) = lorenz_at(0.4);
+    // Quantiles in pay units (for the indicators) and relative to μ.
+    let both = |q: f64| (q, q / mu);
+    let (q_top10, l_top10) = (both(sample.quantile(0.9)), 1.0 - s.top10_share);
+    let (q_top1, l_top1) = (both(sample.quantile(0.99)), 1.0 - s.top1_share);
+    let (q40, l40) = (both(sample.quantile(0.4)), sample.lorenz(0.4));
     // S80/S20: pay at or below Q(0.2) and Q(0.8).
     let (q20, q80) = (sample.quantile(0.2), sample.quantile(0.8));
     let a20 = pay_share_at_or_below(sample, q20, mu);
     let a80 = pay_share_at_or_below(sample, q80, mu);
-    let (q20, q80) = (q20 / mu, q80 / mu);
+    let (q20, q80) = (both(q20), both(q80));
     let bottom = a20;
     // Poverty: threshold, rate, and the median of the poor.
     let lambda = s.poverty_line;
     let t_pov = lambda * q50;
     let f_pov = f(s.poverty_threshold);
     let poor_median = sample.median_below(s.poverty_threshold);
-    let mp = poor_median.map_or(f64::NAN, |m| m / mu);
+    let mp_pay = poor_median.unwrap_or(f64::NAN);
+    let mp = mp_pay / mu;
     let f_mp = poor_median.map_or(f64::NAN, f);
-    let caps: Vec<(f64, f64)> = s.caps.iter().map(|c| (c.threshold / mu, c.share)).collect();
+    let caps: Vec<(f64, f64)> = s.caps.iter().map(|c| (c.threshold, c.share)).collect();
 
+    let (inv_f10, inv_f50, inv_f90, inv_f_mp) = (1.0 / f10, 1.0 / f50, 1.0 / f90, 1.0 / f_mp);
+    let (inv_q10, inv_q50, inv_l40) = (1.0 / q10, 1.0 / q50, 1.0 / l40);
+    let (inv_bottom, inv_t_pov) = (1.0 / bottom, 1.0 / t_pov);
+    let atkinson_2_factor = 1.0 / (m_inv * m_inv);
     let k = STATISTICS.len() + caps.len();
     let mut acc = Accumulator::new(domain, options.weight_kind, k);
     let mut inf = vec![0.0; k];
     let ind = |c: bool| if c { 1.0 } else { 0.0 };
-    let lorenz_if =
-        |r: f64, q: f64, qr: f64, l: f64| (r - qr) * ind(r <= qr) + q * qr - l - l * (r - 1.0);
-    let share_if = |r: f64, qr: f64, q: f64, a: f64| (r - qr) * ind(r <= qr) + q * qr - a;
+    // Indicators compare pay with thresholds in pay units, as the point values do: `x / μ`
+    // against `Q / μ` could differ in the last bit for a row tied with the quantile.
+    let lorenz_if = |x: f64, r: f64, q: f64, (qp, qr): (f64, f64), l: f64| {
+        (r - qr) * ind(x <= qp) + q * qr - l - l * (r - 1.0)
+    };
+    let share_if =
+        |x: f64, r: f64, (qp, qr): (f64, f64), q: f64, a: f64| (r - qr) * ind(x <= qp) + q * qr - a;
     let (mut cum_p, mut cum_s) = (0.0, 0.0);
     let mut start = 0;
     while start < n {
@@ -141,42 +169,42 @@ pub fn linearise(
         }
         let (run_p, run_p2) = match weights {
             None => {
-                let c = (end - start) as f64 / n as f64;
-                (c, c / n as f64)
+                let c = (end - start) as f64 * inv_n;
+                (c, c * inv_n)
             }
             Some(_) => (start..end).fold((0.0, 0.0), |(a, b), i| {
                 let pi = p(i);
                 (a + pi, b + pi * pi)
             }),
         };
-        let r = x / mu;
+        let r = x * inv_mu;
         let c_lt = cum_p;
         let c_gt = (1.0 - cum_p - run_p).max(0.0);
         let s_lt = cum_s;
         let s_gt = (total_r - cum_s - run_p * r).max(0.0);
         let ln_r = r.ln();
-        let if_q = |p: f64, q: f64, f: f64| (p - ind(r <= q)) / f;
-        let if50 = if_q(0.5, q50, f50);
-        let if10 = if_q(0.1, q10, f10);
-        let if90 = if_q(0.9, q90, f90);
+        let if_q = |p: f64, q: f64, inv_f: f64| (p - ind(x <= q)) * inv_f;
+        let if50 = if_q(0.5, s.p50, inv_f50);
+        let if10 = if_q(0.1, s.p10, inv_f10);
+        let if90 = if_q(0.9, s.p90, inv_f90);
         let if_mld = r - 1.0 - ln_r - s.mld;
         let if_gini = r * (c_lt - c_gt) + s_gt - s_lt - s.gini * (1.0 + r);
-        let if_top10 = -lorenz_if(r, 0.9, q_top10, l_top10);
-        let if_l40 = lorenz_if(r, 0.4, q40, l40);
-        let if_top = (r - 1.0) - share_if(r, q80, 0.8, a80);
-        let if_bottom = share_if(r, q20, 0.2, a20);
-        let if_rate = ind(r < t_pov) - s.poverty_rate + lambda * f_pov * if50;
+        let if_top10 = -lorenz_if(x, r, 0.9, q_top10, l_top10);
+        let if_l40 = lorenz_if(x, r, 0.4, q40, l40);
+        let if_top = (r - 1.0) - share_if(x, r, q80, 0.8, a80);
+        let if_bottom = share_if(x, r, q20, 0.2, a20);
+        let if_rate = ind(x < s.poverty_threshold) - s.poverty_rate + lambda * f_pov * if50;
         let if_t = lambda * if50;
-        let if_mp = (if_rate / 2.0 - (ind(r <= mp) - s.poverty_rate / 2.0)) / f_mp;
+        let if_mp = (if_rate * 0.5 - (ind(x <= mp_pay) - s.poverty_rate * 0.5)) * inv_f_mp;
         inf[0] = r - 1.0;
         inf[1] = if10;
         inf[2] = if50;
         inf[3] = if90;
-        inf[4] = (if90 - s.p90_p10 * if10) / q10;
-        inf[5] = (if50 - s.p50_p10 * if10) / q10;
-        inf[6] = (if90 - s.p90_p50 * if50) / q50;
-        inf[7] = -s.kaitz * if50 / q50;
-        inf[8] = ind(r < t_low) - s.low_pay_share + low_line * f_low * if50;
+        inf[4] = (if90 - s.p90_p10 * if10) * inv_q10;
+        inf[5] = (if50 - s.p50_p10 * if10) * inv_q10;
+        inf[6] = (if90 - s.p90_p50 * if50) * inv_q50;
+        inf[7] = -s.kaitz * if50 * inv_q50;
+        inf[8] = ind(x < t_low) - s.low_pay_share + low_line * f_low * if50;
         inf[9] = if_gini;
         inf[10] = gini_factor * if_gini;
         inf[11] = r * ln_r - s.theil_t - (s.theil_t + 1.0) * (r - 1.0);
@@ -184,16 +212,16 @@ pub fn linearise(
         // Atkinson(ε) with β = 1 − ε: −(M^(1/β − 1)/β) [r^β − M − β M (r − 1)].
         inf[13] = -(m_half / 0.5) * (r.sqrt() - m_half - 0.5 * m_half * (r - 1.0));
         inf[14] = (-s.mld).exp() * if_mld;
-        inf[15] = (1.0 / (m_inv * m_inv)) * (1.0 / r - m_inv + m_inv * (r - 1.0));
+        inf[15] = atkinson_2_factor * (1.0 / r - m_inv + m_inv * (r - 1.0));
         inf[16] = if_top10;
-        inf[17] = -lorenz_if(r, 0.99, q_top1, l_top1);
-        inf[18] = (if_top10 - s.palma * if_l40) / l40;
-        inf[19] = (if_top - s.s80_s20 * if_bottom) / bottom;
+        inf[17] = -lorenz_if(x, r, 0.99, q_top1, l_top1);
+        inf[18] = (if_top10 - s.palma * if_l40) * inv_l40;
+        inf[19] = (if_top - s.s80_s20 * if_bottom) * inv_bottom;
         inf[20] = if_t;
         inf[21] = if_rate;
-        inf[22] = (mp * if_t / t_pov - if_mp) / t_pov;
+        inf[22] = (mp * if_t * inv_t_pov - if_mp) * inv_t_pov;
         for (j, &(t, share)) in caps.iter().enumerate() {
-            inf[STATISTICS.len() + j] = ind(r > t) - share;
+            inf[STATISTICS.len() + j] = ind(x > t) - share;
         }
         acc.add_run(start..end, p, run_p, run_p2, &inf);
         cum_p += run_p;
