@@ -10,6 +10,10 @@
 use super::{keys, normal_quantile, point_values, Accumulator, CiOptions, Domain, Entry, Interval};
 use super::{WeightKind, STATISTICS};
 use crate::inequality::{Sample, Summary};
+use rayon::prelude::*;
+
+/// Below this many rows the pass over the runs is not split between threads.
+const PARALLEL_ROWS: usize = 1 << 18;
 
 /// Standard normal density.
 fn phi(u: f64) -> f64 {
@@ -149,8 +153,7 @@ pub fn linearise(
     let (inv_bottom, inv_t_pov) = (1.0 / bottom, 1.0 / t_pov);
     let atkinson_2_factor = 1.0 / (m_inv * m_inv);
     let k = STATISTICS.len() + caps.len();
-    let mut acc = Accumulator::new(domain, options.weight_kind, k);
-    let mut inf = vec![0.0; k];
+    let exp_minus_mld = (-s.mld).exp();
     let ind = |c: bool| if c { 1.0 } else { 0.0 };
     // Indicators compare pay with thresholds in pay units, as the point values do: `x / μ`
     // against `Q / μ` could differ in the last bit for a row tied with the quantile.
@@ -159,75 +162,120 @@ pub fn linearise(
     };
     let share_if =
         |x: f64, r: f64, (qp, qr): (f64, f64), q: f64, a: f64| (r - qr) * ind(x <= qp) + q * qr - a;
-    let (mut cum_p, mut cum_s) = (0.0, 0.0);
-    let mut start = 0;
-    while start < n {
-        let x = pay[start];
-        let mut end = start + 1;
-        while end < n && pay[end] == x {
-            end += 1;
-        }
-        let (run_p, run_p2) = match weights {
-            None => {
-                let c = (end - start) as f64 * inv_n;
-                (c, c * inv_n)
+    // The pass over the runs of rows `from..to`, which starts at a run; `cum_p` and `cum_s` are
+    // the weight share and pay share of the rows before it.
+    let pass = |from: usize, to: usize, mut cum_p: f64, mut cum_s: f64| {
+        let mut acc = Accumulator::new(domain, options.weight_kind, k);
+        let mut inf = vec![0.0; k];
+        let mut start = from;
+        while start < to {
+            let x = pay[start];
+            let mut end = start + 1;
+            while end < to && pay[end] == x {
+                end += 1;
             }
-            Some(_) => (start..end).fold((0.0, 0.0), |(a, b), i| {
-                let pi = p(i);
-                (a + pi, b + pi * pi)
-            }),
-        };
-        let r = x * inv_mu;
-        let c_lt = cum_p;
-        let c_gt = (1.0 - cum_p - run_p).max(0.0);
-        let s_lt = cum_s;
-        let s_gt = (total_r - cum_s - run_p * r).max(0.0);
-        let ln_r = r.ln();
-        let if_q = |p: f64, q: f64, inv_f: f64| (p - ind(x <= q)) * inv_f;
-        let if50 = if_q(0.5, s.p50, inv_f50);
-        let if10 = if_q(0.1, s.p10, inv_f10);
-        let if90 = if_q(0.9, s.p90, inv_f90);
-        let if_mld = r - 1.0 - ln_r - s.mld;
-        let if_gini = r * (c_lt - c_gt) + s_gt - s_lt - s.gini * (1.0 + r);
-        let if_top10 = -lorenz_if(x, r, 0.9, q_top10, l_top10);
-        let if_l40 = lorenz_if(x, r, 0.4, q40, l40);
-        let if_top = (r - 1.0) - share_if(x, r, q80, 0.8, a80);
-        let if_bottom = share_if(x, r, q20, 0.2, a20);
-        let if_rate = ind(x < s.poverty_threshold) - s.poverty_rate + lambda * f_pov * if50;
-        let if_t = lambda * if50;
-        let if_mp = (if_rate * 0.5 - (ind(x <= mp_pay) - s.poverty_rate * 0.5)) * inv_f_mp;
-        inf[0] = r - 1.0;
-        inf[1] = if10;
-        inf[2] = if50;
-        inf[3] = if90;
-        inf[4] = (if90 - s.p90_p10 * if10) * inv_q10;
-        inf[5] = (if50 - s.p50_p10 * if10) * inv_q10;
-        inf[6] = (if90 - s.p90_p50 * if50) * inv_q50;
-        inf[7] = -s.kaitz * if50 * inv_q50;
-        inf[8] = ind(x < t_low) - s.low_pay_share + low_line * f_low * if50;
-        inf[9] = if_gini;
-        inf[10] = gini_factor * if_gini;
-        inf[11] = r * ln_r - s.theil_t - (s.theil_t + 1.0) * (r - 1.0);
-        inf[12] = if_mld;
-        // Atkinson(ε) with β = 1 − ε: −(M^(1/β − 1)/β) [r^β − M − β M (r − 1)].
-        inf[13] = -(m_half / 0.5) * (r.sqrt() - m_half - 0.5 * m_half * (r - 1.0));
-        inf[14] = (-s.mld).exp() * if_mld;
-        inf[15] = atkinson_2_factor * (1.0 / r - m_inv + m_inv * (r - 1.0));
-        inf[16] = if_top10;
-        inf[17] = -lorenz_if(x, r, 0.99, q_top1, l_top1);
-        inf[18] = (if_top10 - s.palma * if_l40) * inv_l40;
-        inf[19] = (if_top - s.s80_s20 * if_bottom) * inv_bottom;
-        inf[20] = if_t;
-        inf[21] = if_rate;
-        inf[22] = (mp * if_t * inv_t_pov - if_mp) * inv_t_pov;
-        for (j, &(t, share)) in caps.iter().enumerate() {
-            inf[STATISTICS.len() + j] = ind(x > t) - share;
+            let (run_p, run_p2) = match weights {
+                None => {
+                    let c = (end - start) as f64 * inv_n;
+                    (c, c * inv_n)
+                }
+                Some(_) => (start..end).fold((0.0, 0.0), |(a, b), i| {
+                    let pi = p(i);
+                    (a + pi, b + pi * pi)
+                }),
+            };
+            let r = x * inv_mu;
+            let c_lt = cum_p;
+            let c_gt = (1.0 - cum_p - run_p).max(0.0);
+            let s_lt = cum_s;
+            let s_gt = (total_r - cum_s - run_p * r).max(0.0);
+            let ln_r = r.ln();
+            let if_q = |p: f64, q: f64, inv_f: f64| (p - ind(x <= q)) * inv_f;
+            let if50 = if_q(0.5, s.p50, inv_f50);
+            let if10 = if_q(0.1, s.p10, inv_f10);
+            let if90 = if_q(0.9, s.p90, inv_f90);
+            let if_mld = r - 1.0 - ln_r - s.mld;
+            let if_gini = r * (c_lt - c_gt) + s_gt - s_lt - s.gini * (1.0 + r);
+            let if_top10 = -lorenz_if(x, r, 0.9, q_top10, l_top10);
+            let if_l40 = lorenz_if(x, r, 0.4, q40, l40);
+            let if_top = (r - 1.0) - share_if(x, r, q80, 0.8, a80);
+            let if_bottom = share_if(x, r, q20, 0.2, a20);
+            let if_rate = ind(x < s.poverty_threshold) - s.poverty_rate + lambda * f_pov * if50;
+            let if_t = lambda * if50;
+            let if_mp = (if_rate * 0.5 - (ind(x <= mp_pay) - s.poverty_rate * 0.5)) * inv_f_mp;
+            inf[0] = r - 1.0;
+            inf[1] = if10;
+            inf[2] = if50;
+            inf[3] = if90;
+            inf[4] = (if90 - s.p90_p10 * if10) * inv_q10;
+            inf[5] = (if50 - s.p50_p10 * if10) * inv_q10;
+            inf[6] = (if90 - s.p90_p50 * if50) * inv_q50;
+            inf[7] = -s.kaitz * if50 * inv_q50;
+            inf[8] = ind(x < t_low) - s.low_pay_share + low_line * f_low * if50;
+            inf[9] = if_gini;
+            inf[10] = gini_factor * if_gini;
+            inf[11] = r * ln_r - s.theil_t - (s.theil_t + 1.0) * (r - 1.0);
+            inf[12] = if_mld;
+            // Atkinson(ε) with β = 1 − ε: −(M^(1/β − 1)/β) [r^β − M − β M (r − 1)].
+            inf[13] = -(m_half / 0.5) * (r.sqrt() - m_half - 0.5 * m_half * (r - 1.0));
+            inf[14] = exp_minus_mld * if_mld;
+            inf[15] = atkinson_2_factor * (1.0 / r - m_inv + m_inv * (r - 1.0));
+            inf[16] = if_top10;
+            inf[17] = -lorenz_if(x, r, 0.99, q_top1, l_top1);
+            inf[18] = (if_top10 - s.palma * if_l40) * inv_l40;
+            inf[19] = (if_top - s.s80_s20 * if_bottom) * inv_bottom;
+            inf[20] = if_t;
+            inf[21] = if_rate;
+            inf[22] = (mp * if_t * inv_t_pov - if_mp) * inv_t_pov;
+            for (j, &(t, share)) in caps.iter().enumerate() {
+                inf[STATISTICS.len() + j] = ind(x > t) - share;
+            }
+            acc.add_run(start..end, p, run_p, run_p2, &inf);
+            cum_p += run_p;
+            cum_s += run_p * r;
+            start = end;
         }
-        acc.add_run(start..end, p, run_p, run_p2, &inf);
-        cum_p += run_p;
-        cum_s += run_p * r;
-        start = end;
+        acc
+    };
+    // Large samples are cut into pieces at run boundaries, one per thread, each starting from
+    // the weight and pay shares of the rows before it; the pieces' sums add up.
+    let pieces = if n < PARALLEL_ROWS {
+        1
+    } else {
+        rayon::current_num_threads().max(1)
+    };
+    let mut bounds: Vec<usize> = (0..=pieces).map(|t| t * n / pieces).collect();
+    for b in bounds.iter_mut().take(pieces).skip(1) {
+        while *b < n && pay[*b] == pay[*b - 1] {
+            *b += 1;
+        }
     }
+    let shares: Vec<(f64, f64)> = bounds
+        .par_windows(2)
+        .map(|w| {
+            (w[0]..w[1]).fold((0.0, 0.0), |(a, b), i| {
+                let pi = p(i);
+                (a + pi, b + pi * pay[i] * inv_mu)
+            })
+        })
+        .collect();
+    let starts: Vec<(f64, f64)> = shares
+        .iter()
+        .scan((0.0, 0.0), |acc, &(a, b)| {
+            let before = *acc;
+            *acc = (acc.0 + a, acc.1 + b);
+            Some(before)
+        })
+        .collect();
+    let acc = bounds
+        .par_windows(2)
+        .zip(starts)
+        .map(|(w, (cp, cs))| pass(w[0], w[1].max(w[0]), cp, cs))
+        .reduce_with(|mut a, b| {
+            a.merge(&b);
+            a
+        })
+        .unwrap_or_else(|| Accumulator::new(domain, options.weight_kind, k));
     // One row has no variance to estimate (the formula would give 0 for a domain of one row).
     let variances = if n < 2 {
         vec![None; k]

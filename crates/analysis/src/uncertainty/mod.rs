@@ -389,6 +389,7 @@ impl<'a> Accumulator<'a> {
     /// Adds a run of rows `rows` (sorted-order indexes) sharing the influence values `inf`,
     /// with `p[i]` the row's weight over the sample's total weight; `run_p` and `run_p2` are
     /// the run's `Σ p` and `Σ p²` (used when no design splits the run).
+    #[inline(always)]
     pub(crate) fn add_run(
         &mut self,
         rows: std::ops::Range<usize>,
@@ -432,6 +433,13 @@ impl<'a> Accumulator<'a> {
                     self.sums[k + j] += second * f * f;
                 }
             }
+        }
+    }
+
+    /// Adds another accumulator's sums (of other rows of the same sample).
+    pub(crate) fn merge(&mut self, other: &Accumulator) {
+        for (a, b) in self.sums.iter_mut().zip(&other.sums) {
+            *a += b;
         }
     }
 

@@ -351,3 +351,33 @@ fn gap_intervals_match_the_delta_method_and_the_bootstrap() {
         assert!((l.se / b.se - 1.0).abs() < 0.15, "{} vs {}", l.se, b.se);
     }
 }
+
+/// A large sample's pass is cut between threads: the standard errors do not depend on the
+/// number of threads beyond the order of additions (1e-12).
+#[test]
+fn threads_do_not_change_the_standard_errors() {
+    let mut state = 23;
+    let n = (1 << 18) + 1234;
+    // Rounded to whole units, so runs of ties cross the pieces' boundaries.
+    let pay: Vec<f64> = lognormal(n, 0.5, &mut state)
+        .iter()
+        .map(|x| (x * 100.0).round())
+        .collect();
+    let sample = Sample::new(pay, None).unwrap();
+    let summary = sample.summary(sample.min(), &CAPS);
+    let o = options(WeightKind::Sampling);
+    let on = |threads: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| linearise(&sample, &summary, iid(n as f64), &o))
+    };
+    let one = on(1);
+    for threads in [2, 3] {
+        for (a, b) in one.iter().zip(on(threads)) {
+            let (a, b) = (a.interval.unwrap().se, b.interval.unwrap().se);
+            assert!((a - b).abs() <= 1e-12 * a, "{threads} threads: {a} vs {b}");
+        }
+    }
+}
