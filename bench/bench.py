@@ -229,17 +229,48 @@ def gap_section(a, loads):
     return lines, verdicts, notes, how
 
 
+def ci_section(a, stem, loads):
+    """`wages analyze --ci 95` (linearised intervals) against the same command without, on the
+    analyze payroll (issue 16: at most 1.5x). Returns (table lines, verdicts)."""
+    table = ["| input | program | time (s, mean ± sd) | time / without --ci | peak RSS (MiB) |",
+             "|---|---|---|---|---|"]
+    verdicts = []
+    how = None
+    for ext, f in [("csv", f"{stem}.csv"), ("parquet", f"{stem}.parquet")]:
+        base = [a.wages, "analyze", f, "--group", "institution", "--format", "json"]
+        cmds = [("wages", base), ("wages --ci 95", base + ["--ci", "95"])]
+        rss = {name: peak_rss_mb(cmd)[0] for name, cmd in cmds}
+        loads.append(os.getloadavg()[0])
+        t, how = times(cmds, a.runs)
+        loads.append(os.getloadavg()[0])
+        r = t["wages --ci 95"][0] / t["wages"][0]
+        verdicts.append(f"{ext}: --ci 95 costs at most 1.5x analyze: {'met' if r <= 1.5 else 'MISSED'} ({r:.2f}x)")
+        for name, _ in cmds:
+            mean, sd, _ = t[name]
+            table.append(f"| {ext} | {name} | {mean:.3f} ± {sd:.3f} | {mean / t['wages'][0]:.2f}x | {rss[name]:.0f} |")
+    return table, verdicts, how
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=int(os.environ.get("BENCH_ROWS", 10_000_000)))
     ap.add_argument("--dir", default=os.path.join(HERE, "out"))
     ap.add_argument("--wages", default=os.path.join(ROOT, "target", "release", "wages"))
     ap.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", 5)))
-    ap.add_argument("--only", choices=["analyze", "gap"], help="time one command only")
+    ap.add_argument("--only", choices=["analyze", "gap", "ci"], help="time one command only")
     a = ap.parse_args()
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     loads = [os.getloadavg()[0]]
     stem = os.path.join(a.dir, f"payroll_{a.rows}")
+    if a.only == "ci":
+        table, verdicts, how = ci_section(a, stem, [])
+        text = "\n".join([f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. Machine: {machine()}. Rows: {a.rows:,}.", ""]
+                         + table + ["", f"Timing: {how}, {a.runs} runs after 1 warm-up.", "", "Targets (issue 16):"]
+                         + [f"- {v}" for v in verdicts]) + "\n"
+        print(text)
+        with open(os.path.join(a.dir, "results-ci.md"), "w") as out:
+            out.write(text)
+        return
     if a.only != "gap" and not (os.path.exists(stem + ".csv") and os.path.exists(stem + ".parquet")):
         print(f"bench: generating {a.rows} rows in {a.dir}", file=sys.stderr)
         subprocess.run([sys.executable, os.path.join(HERE, "generate.py"), str(a.rows), a.dir],
@@ -303,6 +334,7 @@ def main():
             mem = "-" if name.startswith("wages") else f"{rss['wages'] / rss[name]:.0%}"
             table.append(f"| {ext} | {name} | {mean:.3f} ± {sd:.3f} | {ratio} | {rss[name]:.0f} | {mem} |")
     gap = gap_section(a, loads) if a.only != "analyze" else None
+    ci = ci_section(a, stem, loads) if a.only is None else None
     load = (f"1-minute load average during the run: {min(loads):.2f} to {max(loads):.2f} "
             f"(sampled {len(loads)} times; {os.cpu_count()} CPUs)")
     how = how or gap[3]
@@ -311,12 +343,16 @@ def main():
         doc += table + [""]
     if gap:
         doc += gap[0] + [""]
+    if ci:
+        doc += ci[0] + [""]
     doc += [f"Timing: {how}, {a.runs} runs after 1 warm-up; "
             "peak RSS: /usr/bin/time -v, one run each. " + load + "."]
     if a.only != "gap":
         doc += ["", "Targets (issue 5):"] + [f"- {v}" for v in verdicts]
     if gap:
         doc += ["", "Targets (issue 14, wages gap):"] + [f"- {v}" for v in gap[1]]
+    if ci:
+        doc += ["", "Targets (issue 16, --ci):"] + [f"- {v}" for v in ci[1]]
     doc += ["", "Checks:"] + [f"- {n}" for n in notes + (gap[2] if gap else [])]
     text = "\n".join(doc) + "\n"
     print(text)
