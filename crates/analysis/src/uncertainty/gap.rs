@@ -101,7 +101,7 @@ pub fn gap_intervals(
         .collect::<Result<_, InequalityError>>()?;
     let z = normal_quantile(0.5 + options.level / 2.0);
     let interval = |se: f64, estimate: f64| {
-        (se.is_finite() && estimate.is_finite()).then(|| Interval {
+        (se.is_finite() && estimate.is_finite()).then_some(Interval {
             se,
             lower: estimate - z * se,
             upper: estimate + z * se,

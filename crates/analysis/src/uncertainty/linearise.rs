@@ -297,7 +297,7 @@ pub fn linearise(
             let interval = match (estimate, v) {
                 (Some(e), Some(v)) => {
                     let se = v.sqrt() * scale(j);
-                    (se.is_finite() && e.is_finite()).then(|| Interval {
+                    (se.is_finite() && e.is_finite()).then_some(Interval {
                         se,
                         lower: e - z * se,
                         upper: e + z * se,

@@ -305,7 +305,7 @@ pub fn normal_quantile(p: f64) -> f64 {
         -3.969683028665376e1,
         2.209460984245205e2,
         -2.759285104469687e2,
-        1.383577518672690e2,
+        1.38357751867269e2,
         -3.066479806614716e1,
         2.506628277459239,
     ];
@@ -481,9 +481,9 @@ impl<'a> Accumulator<'a> {
             }
             _ => {
                 let n = self.domain.total_rows;
-                for j in 0..k {
+                for (j, v) in v.iter_mut().enumerate() {
                     let (s, s2) = (self.sums[j], self.sums[k + j]);
-                    v[j] = match self.kind {
+                    *v = match self.kind {
                         WeightKind::Sampling => n / (n - 1.0) * non_negative(s2 - s * s / n),
                         // N/(N−1) · [Σ w z² − (Σ w z)²/N], Σ w z² = Σ p inf² / W.
                         WeightKind::Frequency => {
