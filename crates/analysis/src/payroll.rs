@@ -349,11 +349,8 @@ pub fn analyze_with(payroll: Payroll, options: &Options) -> Result<Analysis, Ana
     let (minimum, caps, charts) = (options.minimum, options.caps, options.charts);
     let kind = options.ci.map_or(WeightKind::Sampling, |c| c.weight_kind);
     if let (WeightKind::Frequency, Some(w)) = (kind, &payroll.weight) {
-        if let Some(i) = w.iter().position(|w| w.fract() != 0.0) {
-            return Err(AnalyzeError::FractionalFrequencyWeight {
-                row: i + 1,
-                value: w[i],
-            });
+        if let Some((i, value)) = crate::uncertainty::fractional_weight(w) {
+            return Err(AnalyzeError::FractionalFrequencyWeight { row: i + 1, value });
         }
     }
     let total_rows = match (kind, &payroll.weight) {

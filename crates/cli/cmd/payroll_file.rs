@@ -276,3 +276,13 @@ pub fn ci_options(
         },
     })
 }
+
+/// The design of `--strata` and `--cluster` as the notes of `--ci` state it.
+pub fn design_text(strata: Option<&str>, cluster: Option<&str>) -> String {
+    match (strata, cluster) {
+        (None, None) => "rows drawn independently (iid)".to_string(),
+        (Some(s), None) => format!("rows drawn independently within strata {s:?}"),
+        (None, Some(c)) => format!("clusters {c:?} drawn independently"),
+        (Some(s), Some(c)) => format!("clusters {c:?} drawn independently within strata {s:?}"),
+    }
+}

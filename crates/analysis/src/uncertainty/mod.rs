@@ -174,6 +174,15 @@ pub fn apply_weight_kind(summary: &mut Summary, kind: WeightKind, weighted: bool
     }
 }
 
+/// The first weight that is not a whole number, as `(0-based row, weight)`: frequency weights
+/// count observations, so such a weight is an error of the data.
+pub fn fractional_weight(weights: &[f64]) -> Option<(usize, f64)> {
+    weights
+        .iter()
+        .position(|w| w.fract() != 0.0)
+        .map(|i| (i, weights[i]))
+}
+
 /// The sampling design of a table's rows, for the linearised variance: strata and primary
 /// sampling units (PSUs). Codes are small integers; PSUs are numbered across strata (a cluster
 /// label is a PSU within its stratum: the same label in two strata is two PSUs, as R

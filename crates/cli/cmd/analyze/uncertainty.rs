@@ -60,16 +60,6 @@ fn label(key: &str) -> String {
     fixed.to_string()
 }
 
-/// The design as the note states it.
-fn design(args: &AnalyzeArgs) -> String {
-    match (&args.strata, &args.cluster) {
-        (None, None) => "rows drawn independently (iid)".to_string(),
-        (Some(s), None) => format!("rows drawn independently within strata {s:?}"),
-        (None, Some(c)) => format!("clusters {c:?} drawn independently"),
-        (Some(s), Some(c)) => format!("clusters {c:?} drawn independently within strata {s:?}"),
-    }
-}
-
 fn kind(ci: &CiOptions) -> &'static str {
     match ci.weight_kind {
         WeightKind::Sampling => "sampling",
@@ -93,7 +83,7 @@ pub fn note(args: &AnalyzeArgs, ci: &CiOptions) -> String {
     };
     format!(
         "{level}% intervals: sampling uncertainty under the stated design ({}{weights}), {method} (docs/uncertainty.md); a complete payroll (a census) has no sampling error",
-        design(args)
+        crate::cmd::payroll_file::design_text(args.strata.as_deref(), args.cluster.as_deref())
     )
 }
 

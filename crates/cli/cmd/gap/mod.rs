@@ -248,12 +248,11 @@ pub fn run(_ctx: &Context, args: GapArgs) -> Result<()> {
     let ci = super::payroll_file::ci_options(args.ci, args.bootstrap, args.seed, args.weight_kind);
     if let (Some(c), Some(w)) = (&ci, &payroll.weight) {
         if c.weight_kind == wages_analysis::uncertainty::WeightKind::Frequency {
-            if let Some(i) = w.iter().position(|w| w.fract() != 0.0) {
+            if let Some((i, value)) = wages_analysis::uncertainty::fractional_weight(w) {
                 progress.finish();
                 return Err(CliError::data(format!(
-                    "{}: weight {} in data row {} is not a whole number: frequency weights count observations (--weight-kind frequency); use --weight-kind sampling for other weights",
+                    "{}: weight {value} in data row {} is not a whole number: frequency weights count observations (--weight-kind frequency); use --weight-kind sampling for other weights",
                     wages_table::shown_path(&args.file),
-                    w[i],
                     i + 1
                 )));
             }

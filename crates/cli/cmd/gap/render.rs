@@ -29,12 +29,8 @@ pub fn render(args: &GapArgs, g: &Gaps, e: Option<&Explained>, ci: Ci) -> Result
 
 /// The note on the intervals: level, design, method, and what they are not.
 fn ci_note(args: &GapArgs, ci: &CiOptions) -> String {
-    let design = match (&args.strata, &args.cluster) {
-        (None, None) => "rows drawn independently (iid)".to_string(),
-        (Some(s), None) => format!("rows drawn independently within strata {s:?}"),
-        (None, Some(c)) => format!("clusters {c:?} drawn independently"),
-        (Some(s), Some(c)) => format!("clusters {c:?} drawn independently within strata {s:?}"),
-    };
+    let design =
+        crate::cmd::payroll_file::design_text(args.strata.as_deref(), args.cluster.as_deref());
     let method = match ci.method {
         Method::Linearised => "linearisation by influence functions".to_string(),
         Method::Bootstrap { replicates, seed } => format!(
