@@ -56,8 +56,9 @@ fn inequality(mode: u8, data: &[u8]) {
         ("p90", s.p90),
         ("max", s.max),
         ("gini", s.gini),
-        ("max_min_ratio", s.max_min_ratio),
-        ("kaitz", s.kaitz),
+        // Positive pay: the ratios are always defined.
+        ("max_min_ratio", s.max_min_ratio.unwrap_or(f64::NAN)),
+        ("kaitz", s.kaitz.unwrap_or(f64::NAN)),
         ("low_pay_share", s.low_pay_share),
     ] {
         assert!(!v.is_nan(), "{name} is NaN for an accepted sample");

@@ -94,8 +94,19 @@ impl Part {
         Part {
             weighted_n: summary.weighted_n,
             mean: summary.mean,
-            ge: [ge_m1, summary.mld, summary.theil_t, ge_2],
-            atkinson: [summary.atkinson_0_5, summary.atkinson_1, summary.atkinson_2],
+            // Positive pay only (the decomposition is not computed with zero or negative pay
+            // kept), where every index is defined.
+            ge: [
+                ge_m1,
+                summary.mld.unwrap_or(f64::NAN),
+                summary.theil_t.unwrap_or(f64::NAN),
+                ge_2,
+            ],
+            atkinson: [
+                summary.atkinson_0_5.unwrap_or(f64::NAN),
+                summary.atkinson_1.unwrap_or(f64::NAN),
+                summary.atkinson_2.unwrap_or(f64::NAN),
+            ],
             gini: summary.gini,
         }
     }

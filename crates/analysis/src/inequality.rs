@@ -10,6 +10,8 @@
 //!   ([`InequalityError::NonPositivePay`]): the log-based measures (Theil, MLD, Atkinson with
 //!   ε ≥ 1) are undefined for them and ratios to the minimum are meaningless. A caller that wants
 //!   to exclude such rows must drop them itself and say so (the CLI's `--drop-nonpositive`).
+//!   [`Sample::new_keeping_nonpositive`] keeps them (`--nonpositive keep`): the summary's
+//!   measures undefined for them are then `None` (docs/analyze.md lists which).
 //! * Weights, when given, must be finite and strictly positive, one per pay value. They are
 //!   treated as sampling (or frequency) weights: every statistic is computed on the weighted
 //!   empirical distribution that puts mass `w_i / W` on `x_i`, with `W = Σ w_i`. Multiplying all
@@ -170,6 +172,10 @@ pub enum InequalityError {
     /// The reference minimum passed to [`Sample::try_summary`] is not finite and positive.
     #[error("the reference minimum is {0}: it must be a finite positive number")]
     InvalidMinimum(f64),
+    /// The total pay of a sample with zero or negative pay kept is not positive: shares of it
+    /// and the Gini are not defined.
+    #[error("the total pay is zero or negative: the Gini and the shares of total pay are not defined; check the pay column, or exclude the zero and negative rows (--nonpositive drop)")]
+    NonPositiveTotal,
     /// The poverty line passed to [`Sample::try_summary_at`] is not in `(0, 1]`.
     #[error("the poverty line is {0}: give a fraction of the median in (0, 1], e.g. 0.6")]
     InvalidPovertyLine(f64),
@@ -305,6 +311,30 @@ impl Sample {
         Self::assemble(pay, weights)
     }
 
+    /// Like [`Sample::new`], but zero and negative pay are kept (`--nonpositive keep`): the
+    /// quantiles, Gini, shares and caps include them, as R `ineq`/`laeken` and Stata's
+    /// `ineqdec0` do, and [`Sample::try_summary`] reports the measures undefined for them (the
+    /// log-based ones, Atkinson, ratios to a zero) as `None`. Pay must still be finite, and the
+    /// total pay positive ([`InequalityError::NonPositiveTotal`]). Positive pay gives exactly
+    /// [`Sample::new`]'s sample.
+    pub fn new_keeping_nonpositive(
+        pay: Vec<f64>,
+        weights: Option<Vec<f64>>,
+    ) -> Result<Sample, InequalityError> {
+        if pay.iter().all(|&x| x > 0.0) {
+            return Sample::new(pay, weights);
+        }
+        validate_finite(&pay, weights.as_deref())?;
+        let mut pairs: Vec<(f64, f64)> = match &weights {
+            None => pay.iter().map(|&x| (x, 1.0)).collect(),
+            Some(w) => pay.iter().copied().zip(w.iter().copied()).collect(),
+        };
+        pairs.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        let sorted = pairs.iter().map(|p| p.0).collect();
+        let weights = weights.map(|_| pairs.iter().map(|p| p.1).collect());
+        Self::assemble(sorted, weights)
+    }
+
     /// Like [`Sample::new`] for pay that is already sorted ascending (weights aligned with it).
     /// Checks the order in O(n) and returns [`InequalityError::NotSorted`] if it is wrong.
     pub fn from_sorted(
@@ -318,13 +348,46 @@ impl Sample {
         Self::assemble(pay, weights)
     }
 
-    fn assemble(pay: Vec<f64>, weights: Option<Vec<f64>>) -> Result<Sample, InequalityError> {
-        // Sorted ascending and positive (validated), so the ends are the extremes.
-        let (min, max) = (pay[0], pay[pay.len() - 1]);
-        if max / min > MAX_PAY_SPREAD {
-            return Err(InequalityError::PaySpread { min, max });
+    /// [`Sample::from_sorted`] with zero and negative pay kept, as
+    /// [`Sample::new_keeping_nonpositive`] keeps them.
+    pub fn from_sorted_keeping_nonpositive(
+        pay: Vec<f64>,
+        weights: Option<Vec<f64>>,
+    ) -> Result<Sample, InequalityError> {
+        validate_finite(&pay, weights.as_deref())?;
+        if let Some(i) = pay.windows(2).position(|p| p[1] < p[0]) {
+            return Err(InequalityError::NotSorted { index: i + 1 });
         }
-        let inv_pay_scale = inv_pow2_below(max);
+        Self::assemble(pay, weights)
+    }
+
+    fn assemble(pay: Vec<f64>, weights: Option<Vec<f64>>) -> Result<Sample, InequalityError> {
+        // Sorted ascending, so the ends are the extremes.
+        let (min, max) = (pay[0], pay[pay.len() - 1]);
+        let largest = if min > 0.0 {
+            if max / min > MAX_PAY_SPREAD {
+                return Err(InequalityError::PaySpread { min, max });
+            }
+            max
+        } else {
+            // Zero or negative pay kept: the spread is that of the magnitudes, zeros aside.
+            let largest = max.abs().max(min.abs());
+            let smallest = pay
+                .iter()
+                .filter(|&&x| x != 0.0)
+                .fold(f64::INFINITY, |m, &x| m.min(x.abs()));
+            if largest == 0.0 {
+                return Err(InequalityError::NonPositiveTotal);
+            }
+            if largest / smallest > MAX_PAY_SPREAD {
+                return Err(InequalityError::PaySpread {
+                    min: smallest,
+                    max: largest,
+                });
+            }
+            largest
+        };
+        let inv_pay_scale = inv_pow2_below(largest);
         let inv_weight_scale = weights.as_deref().map_or(1.0, |w| {
             inv_pow2_below(w.iter().copied().fold(0.0, f64::max))
         });
@@ -359,7 +422,27 @@ impl Sample {
         if !(sample.weighted_n().is_finite() && sample.total_pay().is_finite()) {
             return Err(InequalityError::TotalOverflow);
         }
+        // Shares of total pay need a positive total.
+        if sample.total_pay <= 0.0 {
+            return Err(InequalityError::NonPositiveTotal);
+        }
         Ok(sample)
+    }
+
+    /// A Gini or a Lorenz share clamped to its range `[0, 1]` (removing the last-bit rounding
+    /// left over), unless some pay is negative: then the Gini can exceed 1 and the shares leave
+    /// `[0, 1]`, and the value is returned as computed.
+    fn bounded(&self, x: f64) -> f64 {
+        if self.pay[0] < 0.0 {
+            x
+        } else {
+            x.clamp(0.0, 1.0)
+        }
+    }
+
+    /// Whether some pay is zero or negative ([`Sample::new_keeping_nonpositive`]).
+    pub fn has_nonpositive(&self) -> bool {
+        self.pay[0] <= 0.0
     }
 
     /// Pay, sorted ascending.
@@ -466,7 +549,7 @@ impl Sample {
     /// `laeken::gini(x, w)$value / 100` weighted. Never exceeds `1 − 1/n` unweighted.
     pub fn gini(&self) -> f64 {
         let num = with_pairs!(self, |it| gini_numerator(it, self.total_weight));
-        finish_gini(num, self.total_weight, self.total_pay)
+        self.bounded(num / (self.total_weight * self.total_pay))
     }
 
     /// Finite-sample corrected Gini, `gini() · W² / (W² − Σ w_i²)`: the mean absolute
@@ -546,7 +629,7 @@ impl Sample {
     pub fn lorenz(&self, q: f64) -> f64 {
         assert!((0.0..=1.0).contains(&q), "Lorenz level {q} not in [0, 1]");
         let held = with_pairs!(self, |it| pay_of_first(it, q * self.total_weight));
-        (held / self.total_pay).clamp(0.0, 1.0)
+        self.bounded(held / self.total_pay)
     }
 
     /// Top share `T(p) = 1 − L(1 − p)`: the share of total pay held by the richest fraction `p`
@@ -561,7 +644,7 @@ impl Sample {
             "top-share level {p} not in [0, 1]"
         );
         let held = with_pairs_rev!(self, |it| pay_of_first(it, p * self.total_weight));
-        (held / self.total_pay).clamp(0.0, 1.0)
+        self.bounded(held / self.total_pay)
     }
 
     /// The Lorenz curve as points `(C_i / W, Σ_{j≤i} w_j x_j / S)`, from `(0, 0)` to `(1, 1)`:
@@ -595,8 +678,18 @@ impl Sample {
     /// decade); edges are powers `10^(k / per_decade)`, so a decade boundary (1x, 10x, 100x) is
     /// always an edge. O(bins log n) unweighted, one pass over the weights otherwise.
     pub fn histogram(&self, minimum: f64) -> Histogram {
+        // A log scale has no place for zero or negative pay (kept by `--nonpositive keep`): the
+        // bins hold the positive rows; the caller says how many were left out.
+        let first = self.pay.partition_point(|&x| x <= 0.0);
+        if first == self.pay.len() {
+            return Histogram {
+                edges: Vec::new(),
+                counts: Vec::new(),
+                per_decade: 10,
+            };
+        }
         let pay = self.pay();
-        let (lo, hi) = (self.min() / minimum, self.max() / minimum);
+        let (lo, hi) = (self.pay[first] / minimum, self.max() / minimum);
         let decades = (hi / lo).log10();
         let target = (self.n() as f64).sqrt().clamp(8.0, 40.0);
         // The nearest of 4, 5, 10, 20, 40 bins per decade (in log terms) to the target count.
@@ -648,7 +741,7 @@ impl Sample {
     /// x_i / Σ_{x_i ≤ Q(0.2)} w_i x_i`. Unlike [`Sample::top_share`] no row is split at the
     /// boundary. (`laeken` takes its quantiles by its own rule, which differs from wages' only
     /// when a cumulative weight hits `pW` exactly; docs/uncertainty.md.)
-    pub fn quintile_share_ratio(&self) -> f64 {
+    pub fn quintile_share_ratio(&self) -> Option<f64> {
         let (q20, q80) = (self.quantile(0.2), self.quantile(0.8));
         let low = self.pay.partition_point(|&x| x <= q20);
         let high = self.pay.partition_point(|&x| x <= q80);
@@ -666,7 +759,9 @@ impl Sample {
                 }
             }
         };
-        sum(high..self.pay.len()) / sum(0..low)
+        let bottom = sum(0..low);
+        // Not defined when the bottom fifth holds no pay (zeros kept) or less than none.
+        (bottom > 0.0).then(|| sum(high..self.pay.len()) / bottom)
     }
 
     /// The weighted median (the [`Sample::quantile`] rule) of the rows with pay strictly below
@@ -815,10 +910,27 @@ impl Sample {
         }
         let (min, max, mean) = (self.min(), self.max(), self.mean());
         let (p10, p50, p90) = (self.quantile(0.1), self.quantile(0.5), self.quantile(0.9));
-        let scaled_mean = self.scaled_mean();
-        let (gini_num, moments) = self.fused_pass(scaled_mean);
-        let gini = finish_gini(gini_num, self.total_weight, self.total_pay);
-        let mld = moments.mld(self.total_weight);
+        // A ratio to a zero (or, with negative pay kept, negative) quantile or share is not
+        // defined; with positive pay every denominator is positive.
+        let ratio = |a: f64, b: f64| (b > 0.0).then(|| a / b);
+        let signed = self.has_nonpositive();
+        let (gini, theil_t, mld, atkinson_0_5, atkinson_1, atkinson_2) = if signed {
+            // The log-based measures and Atkinson with ε ≥ 1 are undefined at zero pay, and
+            // Atkinson 0.5 (a square root) at negative pay.
+            let a_half = (min >= 0.0).then(|| self.atkinson(0.5));
+            (self.gini(), None, None, a_half, None, None)
+        } else {
+            let (gini_num, moments) = self.fused_pass(self.scaled_mean());
+            let mld = moments.mld(self.total_weight);
+            (
+                self.bounded(gini_num / (self.total_weight * self.total_pay)),
+                Some(moments.theil_t(self.total_weight)),
+                Some(mld),
+                Some(moments.atkinson_half(self.total_weight)),
+                Some((-(-mld).exp_m1()).clamp(0.0, 1.0)),
+                Some(moments.atkinson_two(self.total_weight)),
+            )
+        };
         let top10_share = self.top_share(0.1);
         Ok(Summary {
             n: self.n(),
@@ -829,23 +941,24 @@ impl Sample {
             mean,
             p90,
             max,
-            max_min_ratio: max / min,
-            p90_p10: p90 / p10,
-            p50_p10: p50 / p10,
-            p90_p50: p90 / p50,
+            max_min_ratio: ratio(max, min),
+            p90_p10: ratio(p90, p10),
+            p50_p10: ratio(p50, p10),
+            p90_p50: ratio(p90, p50),
             minimum,
-            kaitz: minimum / p50,
+            kaitz: ratio(minimum, p50),
             low_pay_share: self.share_below(2.0 * p50 / 3.0),
             gini,
-            gini_corrected: corrected_gini(gini, self.total_weight, self.sum_sq_weights),
-            theil_t: moments.theil_t(self.total_weight),
+            gini_corrected: corrected_gini(gini, self.total_weight, self.sum_sq_weights)
+                .map(|g| self.bounded(g)),
+            theil_t,
             mld,
-            atkinson_0_5: moments.atkinson_half(self.total_weight),
-            atkinson_1: (-(-mld).exp_m1()).clamp(0.0, 1.0),
-            atkinson_2: moments.atkinson_two(self.total_weight),
+            atkinson_0_5,
+            atkinson_1,
+            atkinson_2,
             top10_share,
             top1_share: self.top_share(0.01),
-            palma: top10_share / self.lorenz(0.4),
+            palma: ratio(top10_share, self.lorenz(0.4)),
             caps: self.cap_rows(minimum, caps),
             s80_s20: self.quintile_share_ratio(),
             poverty_line,
@@ -957,17 +1070,17 @@ pub struct Summary {
     /// Largest pay.
     pub max: f64,
     /// `max / min` of the data (not of the reference minimum).
-    pub max_min_ratio: f64,
+    pub max_min_ratio: Option<f64>,
     /// `p90 / p10`.
-    pub p90_p10: f64,
+    pub p90_p10: Option<f64>,
     /// `p50 / p10`.
-    pub p50_p10: f64,
+    pub p50_p10: Option<f64>,
     /// `p90 / p50`.
-    pub p90_p50: f64,
+    pub p90_p50: Option<f64>,
     /// The reference minimum wage that `kaitz` and `caps` are relative to.
     pub minimum: f64,
     /// Kaitz index, `minimum / p50`.
-    pub kaitz: f64,
+    pub kaitz: Option<f64>,
     /// Weighted share with pay strictly below `2 · p50 / 3`.
     pub low_pay_share: f64,
     /// Gini (`ineq::Gini`; weighted `laeken::gini / 100`).
@@ -976,25 +1089,25 @@ pub struct Summary {
     /// a single row.
     pub gini_corrected: Option<f64>,
     /// Theil T, GE(1).
-    pub theil_t: f64,
+    pub theil_t: Option<f64>,
     /// Mean log deviation, GE(0).
-    pub mld: f64,
+    pub mld: Option<f64>,
     /// Atkinson, ε = 0.5.
-    pub atkinson_0_5: f64,
+    pub atkinson_0_5: Option<f64>,
     /// Atkinson, ε = 1.
-    pub atkinson_1: f64,
+    pub atkinson_1: Option<f64>,
     /// Atkinson, ε = 2.
-    pub atkinson_2: f64,
+    pub atkinson_2: Option<f64>,
     /// Share of total pay held by the top 10% of the weighted population.
     pub top10_share: f64,
     /// Share of total pay held by the top 1%.
     pub top1_share: f64,
     /// Palma ratio, top 10% share / bottom 40% share.
-    pub palma: f64,
+    pub palma: Option<f64>,
     /// One row per cap multiple, in the order given.
     pub caps: Vec<CapRow>,
     /// Quintile share ratio S80/S20 ([`Sample::quintile_share_ratio`], `laeken::qsr`).
-    pub s80_s20: f64,
+    pub s80_s20: Option<f64>,
     /// The at-risk-of-poverty line as a fraction of the median (Eurostat: 0.6).
     pub poverty_line: f64,
     /// At-risk-of-poverty threshold, `poverty_line · p50` (`laeken::arpt`).
@@ -1034,6 +1147,32 @@ pub struct Histogram {
     pub counts: Vec<f64>,
     /// Bins per decade: edges are `10^(k / per_decade)`.
     pub per_decade: u32,
+}
+
+/// [`validate`] without the positivity of pay: finite pay, valid weights.
+fn validate_finite(pay: &[f64], weights: Option<&[f64]>) -> Result<(), InequalityError> {
+    if let Some((index, &value)) = pay.iter().enumerate().find(|(_, x)| !x.is_finite()) {
+        return Err(InequalityError::NonFinitePay { index, value });
+    }
+    if pay.is_empty() {
+        return Err(InequalityError::Empty);
+    }
+    if let Some(w) = weights {
+        if w.len() != pay.len() {
+            return Err(InequalityError::LengthMismatch {
+                pay: pay.len(),
+                weights: w.len(),
+            });
+        }
+        if let Some((index, &value)) = w
+            .iter()
+            .enumerate()
+            .find(|(_, &w)| !(w > 0.0 && w.is_finite()))
+        {
+            return Err(InequalityError::InvalidWeight { index, value });
+        }
+    }
+    Ok(())
 }
 
 fn validate(pay: &[f64], weights: Option<&[f64]>) -> Result<(), InequalityError> {
@@ -1096,10 +1235,6 @@ fn gini_numerator(it: impl Iterator<Item = (f64, f64)>, total_weight: f64) -> f6
     num
 }
 
-fn finish_gini(numerator: f64, total_weight: f64, total_pay: f64) -> f64 {
-    (numerator / (total_weight * total_pay)).clamp(0.0, 1.0)
-}
-
 fn corrected_gini(gini: f64, total_weight: f64, sum_sq_weights: f64) -> Option<f64> {
     let w2 = total_weight * total_weight;
     let denom = w2 - sum_sq_weights;
@@ -1107,7 +1242,7 @@ fn corrected_gini(gini: f64, total_weight: f64, sum_sq_weights: f64) -> Option<f
     if denom <= w2 * 1e-15 {
         None
     } else {
-        Some((gini * (w2 / denom)).clamp(0.0, 1.0))
+        Some(gini * (w2 / denom))
     }
 }
 
@@ -1418,7 +1553,11 @@ mod tests {
         assert!((g - 0.5).abs() < 1e-8, "{g}");
         let m = s.summary(1e300, &[2.0]);
         assert_eq!(m.gini, g);
-        assert!(m.theil_t.is_finite() && m.mld.is_finite() && m.atkinson_2.is_finite());
+        assert!(
+            m.theil_t.unwrap().is_finite()
+                && m.mld.unwrap().is_finite()
+                && m.atkinson_2.unwrap().is_finite()
+        );
         assert!((m.mean - 0.85e308).abs() < 1e300 && (m.top1_share - 0.02).abs() < 1e-8);
         // Pay 1e-200 with weight 1e-200: w · x underflowed, the total pay was 0, the Gini NaN.
         let s = Sample::new(vec![1e-200, 2e-200], Some(vec![1e-200, 1e-200])).unwrap();
@@ -1429,10 +1568,10 @@ mod tests {
         for (a, b) in [
             (m.gini, moderate.gini),
             (m.gini_corrected.unwrap(), moderate.gini_corrected.unwrap()),
-            (m.theil_t, moderate.theil_t),
-            (m.atkinson_0_5, moderate.atkinson_0_5),
+            (m.theil_t.unwrap(), moderate.theil_t.unwrap()),
+            (m.atkinson_0_5.unwrap(), moderate.atkinson_0_5.unwrap()),
             (m.top10_share, moderate.top10_share),
-            (m.palma, moderate.palma),
+            (m.palma.unwrap(), moderate.palma.unwrap()),
             (m.caps[0].share, moderate.caps[0].share),
         ] {
             assert!((a - b).abs() <= 1e-12, "{a} vs {b}");
@@ -1506,7 +1645,10 @@ mod tests {
         let one = Sample::new(vec![7.0], Some(vec![3.0]))
             .unwrap()
             .summary(7.0, &[1.0]);
-        assert_eq!((one.gini, one.theil_t, one.atkinson_2), (0.0, 0.0, 0.0));
+        assert_eq!(
+            (one.gini, one.theil_t.unwrap(), one.atkinson_2.unwrap()),
+            (0.0, 0.0, 0.0)
+        );
         assert_eq!(one.gini_corrected, None);
         assert_eq!(one.caps[0].count, 0.0);
     }
@@ -1521,12 +1663,12 @@ mod tests {
         let m = s.summary(1.5, &[2.0, 8.0]);
         let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * a.abs().max(b.abs());
         assert!(close(m.gini, s.gini()));
-        assert!(close(m.theil_t, s.theil_t()));
-        assert!(close(m.theil_t, s.generalized_entropy(1.0)));
-        assert!(close(m.mld, s.generalized_entropy(0.0)));
-        assert!(close(m.atkinson_0_5, s.atkinson(0.5)));
-        assert!(close(m.atkinson_1, s.atkinson(1.0)));
-        assert!(close(m.atkinson_2, s.atkinson(2.0)));
+        assert!(close(m.theil_t.unwrap(), s.theil_t()));
+        assert!(close(m.theil_t.unwrap(), s.generalized_entropy(1.0)));
+        assert!(close(m.mld.unwrap(), s.generalized_entropy(0.0)));
+        assert!(close(m.atkinson_0_5.unwrap(), s.atkinson(0.5)));
+        assert!(close(m.atkinson_1.unwrap(), s.atkinson(1.0)));
+        assert!(close(m.atkinson_2.unwrap(), s.atkinson(2.0)));
         // GE(2) is half the squared coefficient of variation.
         let mean = s.mean();
         let var: f64 = s
@@ -1594,5 +1736,79 @@ mod tests {
         let h = s.histogram(2.0);
         assert_eq!(h.counts.iter().filter(|&&c| c > 0.0).count(), 1);
         assert_eq!(h.counts.iter().sum::<f64>(), 6.5);
+    }
+}
+
+#[cfg(test)]
+mod nonpositive_tests {
+    use super::*;
+
+    /// `--nonpositive keep`: the Gini with zeros and a negative value is the pairwise
+    /// definition `Σ_i Σ_j w_i w_j |x_i − x_j| / (2 W² μ)` (computed here directly; it exceeds
+    /// no bound: with negative pay it may pass 1), quantiles count the zeros, Atkinson 0.5 with
+    /// zeros is `1 − E[√r]²`, and the log-based measures are not defined.
+    #[test]
+    fn zeros_and_negatives_are_kept_where_the_measures_allow() {
+        let pay = vec![0.0, 1200.0, 1500.0, 0.0, 2200.0, 3100.0, 900.0, 1800.0];
+        let w = vec![1.0, 2.0, 1.0, 1.5, 2.0, 1.0, 1.0, 3.0];
+        let s = Sample::new_keeping_nonpositive(pay.clone(), Some(w.clone())).unwrap();
+        let total: f64 = w.iter().sum();
+        let mean = pay.iter().zip(&w).map(|(x, w)| x * w).sum::<f64>() / total;
+        let mut pairs = 0.0;
+        for (xi, wi) in pay.iter().zip(&w) {
+            for (xj, wj) in pay.iter().zip(&w) {
+                pairs += wi * wj * (xi - xj).abs();
+            }
+        }
+        let gini = pairs / (2.0 * total * total * mean);
+        let m = s.summary(100.0, &[5.0]);
+        assert!((m.gini - gini).abs() < 1e-14, "{} vs {gini}", m.gini);
+        // Weighted median: cumulative weights 1, 2.5 (the zeros), 3.5 (900), 5.5 (1200) of
+        // 12.5: the median is the first value with C ≥ 6.25, 1500 (C = 6.5).
+        assert_eq!(m.p50, 1500.0);
+        let root: f64 = pay
+            .iter()
+            .zip(&w)
+            .map(|(x, w)| w / total * (x / mean).sqrt())
+            .sum();
+        assert!((m.atkinson_0_5.unwrap() - (1.0 - root * root)).abs() < 1e-14);
+        assert_eq!(
+            (m.mld, m.theil_t, m.atkinson_1, m.atkinson_2),
+            (None, None, None, None)
+        );
+        // P10 is 0: every ratio to it is not defined, and the bottom fifth's pay is 0 too.
+        assert_eq!((m.p10, m.p90_p10, m.p50_p10), (0.0, None, None));
+        assert_eq!(m.s80_s20, None);
+        assert_eq!(m.max_min_ratio, None);
+
+        let negative = vec![-50.0, 0.0, 100.0, 400.0];
+        let s = Sample::new_keeping_nonpositive(negative.clone(), None).unwrap();
+        let mu = 450.0 / 4.0;
+        let mut pairs = 0.0;
+        for a in &negative {
+            for b in &negative {
+                pairs += (a - b).abs();
+            }
+        }
+        let m = s.summary(10.0, &[5.0]);
+        assert!((m.gini - pairs / (2.0 * 16.0 * mu)).abs() < 1e-14);
+        assert_eq!(m.atkinson_0_5, None);
+    }
+
+    #[test]
+    fn positive_pay_gives_the_strict_sample_and_a_nonpositive_total_is_refused() {
+        let pay = vec![3.0, 1.0, 2.0];
+        assert_eq!(
+            Sample::new_keeping_nonpositive(pay.clone(), None).unwrap(),
+            Sample::new(pay, None).unwrap()
+        );
+        let e = Sample::new_keeping_nonpositive(vec![-5.0, 0.0, 2.0], None).unwrap_err();
+        assert_eq!(e, InequalityError::NonPositiveTotal);
+        let e = Sample::new_keeping_nonpositive(vec![0.0, 0.0], None).unwrap_err();
+        assert_eq!(e, InequalityError::NonPositiveTotal);
+        let e = Sample::new_keeping_nonpositive(vec![f64::NAN, 1.0], None).unwrap_err();
+        assert!(matches!(e, InequalityError::NonFinitePay { index: 0, .. }));
+        // The strict constructor still refuses zero.
+        assert!(Sample::new(vec![0.0, 1.0], None).is_err());
     }
 }

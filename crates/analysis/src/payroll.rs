@@ -158,6 +158,12 @@ pub struct Analysis {
     pub uncertainty: Option<Vec<Entry>>,
     /// The `--ci` choices used, if any.
     pub ci: Option<CiOptions>,
+    /// Rows with zero or negative pay kept (`--nonpositive keep`); 0 otherwise.
+    pub kept_nonpositive: usize,
+    /// Whether the multiples of the minimum (max:min's reference, Kaitz, the caps) are defined:
+    /// not when the reference is the smallest pay and that is zero or negative (give a
+    /// `--minimum`).
+    pub multiples_defined: bool,
 }
 
 /// What [`analyze_with`] computes besides the statistics themselves.
@@ -388,12 +394,22 @@ pub fn analyze_with(payroll: Payroll, options: &Options) -> Result<Analysis, Ana
     }
     let grouped = groups.is_some();
     drop(groups);
+    let kept_nonpositive = pay.iter().filter(|&&x| x <= 0.0).count();
     let (minimum, minimum_source) = match minimum {
         Some(m) => (m, MinimumSource::Given),
         None => (
             smallest.unwrap_or_else(|| pay.iter().copied().fold(f64::INFINITY, f64::min)),
             MinimumSource::SmallestPay,
         ),
+    };
+    // A smallest pay of zero or less is no reference: the multiples are not defined, and the
+    // summaries are computed without caps against a placeholder minimum whose Kaitz index is
+    // then dropped.
+    let multiples_defined = minimum > 0.0;
+    let (summary_minimum, caps) = if multiples_defined {
+        (minimum, caps)
+    } else {
+        (1.0, &[][..])
     };
     // Without a given minimum the threshold k x (smallest pay) can still overflow: never
     // report an infinite threshold.
@@ -426,11 +442,18 @@ pub fn analyze_with(payroll: Payroll, options: &Options) -> Result<Analysis, Ana
         units: units.map(|u| u.to_vec()),
         lorenz: charts,
         histogram: charts,
-        part: grouped,
+        // The decomposition's indices are log-based: not with zero or negative pay kept.
+        part: grouped && kept_nonpositive == 0,
     });
+    if kept_nonpositive > 0 {
+        for j in &mut jobs {
+            j.part = false;
+        }
+    }
     let settings = Settings {
-        minimum,
+        minimum: summary_minimum,
         caps,
+        multiples_defined,
         poverty_line: options.poverty_line.unwrap_or(DEFAULT_POVERTY_LINE),
         ci: options.ci,
         design: options.design,
@@ -486,6 +509,8 @@ pub fn analyze_with(payroll: Payroll, options: &Options) -> Result<Analysis, Ana
             .collect(),
         uncertainty: all_uncertainty,
         ci: options.ci,
+        kept_nonpositive,
+        multiples_defined,
     })
 }
 
@@ -504,14 +529,22 @@ fn summarize_all(jobs: Vec<Job>, settings: &Settings) -> Result<Vec<JobOut>, Ana
         .with_max_len(1)
         .map(|job| {
             let (lorenz, histogram, part) = (job.lorenz, job.histogram, job.part);
+            // The table crate applied the policy for zero and negative pay: what is left is kept.
             let (s, units) = match job.units {
-                None => (Sample::new(job.pay, job.weight)?, None),
+                None => (Sample::new_keeping_nonpositive(job.pay, job.weight)?, None),
                 Some(units) => {
                     let (pay, weight, units) = sort_with_units(job.pay, job.weight, units);
-                    (Sample::from_sorted(pay, weight)?, Some(units))
+                    (
+                        Sample::from_sorted_keeping_nonpositive(pay, weight)?,
+                        Some(units),
+                    )
                 }
             };
             let mut summary = s.try_summary_at(minimum, caps, settings.poverty_line)?;
+            if !settings.multiples_defined {
+                summary.kaitz = None;
+                summary.minimum = f64::NAN;
+            }
             if let Some(ci) = &settings.ci {
                 apply_weight_kind(&mut summary, ci.weight_kind, settings.weighted);
             }
@@ -554,6 +587,7 @@ fn summarize_all(jobs: Vec<Job>, settings: &Settings) -> Result<Vec<JobOut>, Ana
 struct Settings<'a> {
     minimum: f64,
     caps: &'a [f64],
+    multiples_defined: bool,
     poverty_line: f64,
     ci: Option<CiOptions>,
     design: Option<&'a Design>,
@@ -693,7 +727,7 @@ mod tests {
         assert!(a.groups[1].summary.is_none());
         let d = a.decomposition.unwrap();
         assert_eq!(d.groups.len(), 2);
-        assert_eq!(d.mld.total, a.all.mld);
+        assert_eq!(Some(d.mld.total), a.all.mld);
         assert_eq!(d.gini.total, a.all.gini);
         let shares: f64 = d.groups.iter().map(|g| g.population_share).sum();
         assert!((shares - 1.0).abs() < 1e-15);

@@ -209,9 +209,9 @@ fn every_part_matches_the_r_reference_on_eusilc() {
         // The totals are the whole table's own indices.
         assert_eq!(
             (d2.mld.total, d2.theil_t.total, d2.gini.total),
-            (a.all.mld, a.all.theil_t, a.all.gini)
+            (a.all.mld.unwrap(), a.all.theil_t.unwrap(), a.all.gini)
         );
-        assert_eq!(d2.atkinson_2.total, a.all.atkinson_2);
+        assert_eq!(Some(d2.atkinson_2.total), a.all.atkinson_2);
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

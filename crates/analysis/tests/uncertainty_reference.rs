@@ -180,7 +180,7 @@ fn eurostat_indicators_match_laeken() {
         let laeken: f64 = f[3].parse().unwrap();
         let got = match f[2] {
             "gini" => s.gini,
-            "qsr" => s.s80_s20,
+            "qsr" => s.s80_s20.unwrap(),
             "arpt" => s.poverty_threshold,
             "arpr" => s.poverty_rate,
             "rmpg" => s.poverty_gap.unwrap(),

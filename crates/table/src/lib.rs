@@ -183,6 +183,10 @@ pub struct Request<'a> {
     pub categorical: &'a [&'a str],
     /// Exclude rows with zero or negative pay (and count them) instead of rejecting the file.
     pub drop_nonpositive: bool,
+    /// Keep rows with zero or negative (finite) pay instead of rejecting the file
+    /// (`--nonpositive keep`); the statistics then say which measures they leave undefined.
+    /// `drop_nonpositive` wins if both are set.
+    pub keep_nonpositive: bool,
 }
 
 impl<'a> Request<'a> {
@@ -204,6 +208,7 @@ impl<'a> Request<'a> {
             covariates: &[],
             categorical: &[],
             drop_nonpositive: false,
+            keep_nonpositive: false,
         }
     }
 
@@ -706,7 +711,7 @@ pub enum TableError {
         rows: Rows,
     },
     /// Zero or negative pay, without `drop_nonpositive`.
-    #[error("{}: {} rows of column {column:?} have zero or negative pay, at data {rows}; multiples of the minimum and the log-based measures need positive pay: fix those rows, or pass --drop-nonpositive to exclude them (the output then says how many)", shown_path(path), rows.total)]
+    #[error("{}: {} rows of column {column:?} have zero or negative pay, at data {rows}; multiples of the minimum and the log-based measures need positive pay: fix those rows, or pass --drop-nonpositive to exclude them (the output then says how many) or --nonpositive keep to include them where the measures allow", shown_path(path), rows.total)]
     NonPositivePay {
         /// The file.
         path: PathBuf,
@@ -831,7 +836,8 @@ pub fn read_with(req: &Request, options: &ReadOptions) -> Result<(Payroll, Phase
         rows_read,
         dropped_nonpositive: 0,
     };
-    if let Some(rows) = offending(&payroll.pay, &lines, |x| x <= 0.0) {
+    let check = req.drop_nonpositive || !req.keep_nonpositive;
+    if let Some(rows) = offending(&payroll.pay, &lines, |x| x <= 0.0).filter(|_| check) {
         if !req.drop_nonpositive {
             return Err(TableError::NonPositivePay {
                 path: path.to_path_buf(),

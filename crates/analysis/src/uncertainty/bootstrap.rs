@@ -91,7 +91,7 @@ pub fn bootstrap(
                 });
             }
         }
-        let rep = Sample::from_sorted(p, Some(w))?;
+        let rep = Sample::from_sorted_keeping_nonpositive(p, Some(w))?;
         let mut s = rep.try_summary_at(minimum, caps, summary.poverty_line)?;
         // Replicate weights of a frequency sample are counts of observations.
         apply_weight_kind(&mut s, options.weight_kind, frequency);

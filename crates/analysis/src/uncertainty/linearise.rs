@@ -79,6 +79,13 @@ pub fn linearise(
     options: &CiOptions,
 ) -> Vec<Entry> {
     let s = summary;
+    // A measure that is not defined (zero or negative pay kept) has no point value, so no
+    // interval: its influence values are NaN and its variance is dropped.
+    let v = |x: Option<f64>| x.unwrap_or(f64::NAN);
+    let (theil_t, mld, atkinson_0_5, atkinson_2) =
+        (v(s.theil_t), v(s.mld), v(s.atkinson_0_5), v(s.atkinson_2));
+    let (p90_p10, p50_p10, p90_p50) = (v(s.p90_p10), v(s.p50_p10), v(s.p90_p50));
+    let (kaitz, palma, s80_s20) = (v(s.kaitz), v(s.palma), v(s.s80_s20));
     let mu = s.mean;
     let total = sample.weighted_n();
     let n = sample.n();
@@ -124,8 +131,8 @@ pub fn linearise(
         (WeightKind::Frequency, Some(_)) => total / (total - 1.0),
         _ => 1.0 / (1.0 - sum_p2),
     };
-    let m_half = (1.0 - s.atkinson_0_5).sqrt();
-    let m_inv = 1.0 / (1.0 - s.atkinson_2);
+    let m_half = (1.0 - atkinson_0_5).sqrt();
+    let m_inv = 1.0 / (1.0 - atkinson_2);
     // Lorenz points of the top shares and the Palma ratio, with their quantiles.
     // Quantiles in pay units (for the indicators) and relative to μ.
     let both = |q: f64| (q, q / mu);
@@ -153,7 +160,7 @@ pub fn linearise(
     let (inv_bottom, inv_t_pov) = (1.0 / bottom, 1.0 / t_pov);
     let atkinson_2_factor = 1.0 / (m_inv * m_inv);
     let k = STATISTICS.len() + caps.len();
-    let exp_minus_mld = (-s.mld).exp();
+    let exp_minus_mld = (-mld).exp();
     let ind = |c: bool| if c { 1.0 } else { 0.0 };
     // Indicators compare pay with thresholds in pay units, as the point values do: `x / μ`
     // against `Q / μ` could differ in the last bit for a row tied with the quantile.
@@ -194,7 +201,7 @@ pub fn linearise(
             let if50 = if_q(0.5, s.p50, inv_f50);
             let if10 = if_q(0.1, s.p10, inv_f10);
             let if90 = if_q(0.9, s.p90, inv_f90);
-            let if_mld = r - 1.0 - ln_r - s.mld;
+            let if_mld = r - 1.0 - ln_r - mld;
             let if_gini = r * (c_lt - c_gt) + s_gt - s_lt - s.gini * (1.0 + r);
             let if_top10 = -lorenz_if(x, r, 0.9, q_top10, l_top10);
             let if_l40 = lorenz_if(x, r, 0.4, q40, l40);
@@ -207,14 +214,14 @@ pub fn linearise(
             inf[1] = if10;
             inf[2] = if50;
             inf[3] = if90;
-            inf[4] = (if90 - s.p90_p10 * if10) * inv_q10;
-            inf[5] = (if50 - s.p50_p10 * if10) * inv_q10;
-            inf[6] = (if90 - s.p90_p50 * if50) * inv_q50;
-            inf[7] = -s.kaitz * if50 * inv_q50;
+            inf[4] = (if90 - p90_p10 * if10) * inv_q10;
+            inf[5] = (if50 - p50_p10 * if10) * inv_q10;
+            inf[6] = (if90 - p90_p50 * if50) * inv_q50;
+            inf[7] = -kaitz * if50 * inv_q50;
             inf[8] = ind(x < t_low) - s.low_pay_share + low_line * f_low * if50;
             inf[9] = if_gini;
             inf[10] = gini_factor * if_gini;
-            inf[11] = r * ln_r - s.theil_t - (s.theil_t + 1.0) * (r - 1.0);
+            inf[11] = r * ln_r - theil_t - (theil_t + 1.0) * (r - 1.0);
             inf[12] = if_mld;
             // Atkinson(ε) with β = 1 − ε: −(M^(1/β − 1)/β) [r^β − M − β M (r − 1)].
             inf[13] = -(m_half / 0.5) * (r.sqrt() - m_half - 0.5 * m_half * (r - 1.0));
@@ -222,8 +229,8 @@ pub fn linearise(
             inf[15] = atkinson_2_factor * (1.0 / r - m_inv + m_inv * (r - 1.0));
             inf[16] = if_top10;
             inf[17] = -lorenz_if(x, r, 0.99, q_top1, l_top1);
-            inf[18] = (if_top10 - s.palma * if_l40) * inv_l40;
-            inf[19] = (if_top - s.s80_s20 * if_bottom) * inv_bottom;
+            inf[18] = (if_top10 - palma * if_l40) * inv_l40;
+            inf[19] = (if_top - s80_s20 * if_bottom) * inv_bottom;
             inf[20] = if_t;
             inf[21] = if_rate;
             inf[22] = (mp * if_t * inv_t_pov - if_mp) * inv_t_pov;

@@ -78,11 +78,11 @@ fn linearised_variables_are_the_derivatives_of_the_statistics() {
         match key {
             "mean" => s.mean,
             "gini" => s.gini,
-            "theil_t" => s.theil_t,
-            "mld" => s.mld,
-            "atkinson_0_5" => s.atkinson_0_5,
-            "atkinson_1" => s.atkinson_1,
-            _ => s.atkinson_2,
+            "theil_t" => s.theil_t.unwrap(),
+            "mld" => s.mld.unwrap(),
+            "atkinson_0_5" => s.atkinson_0_5.unwrap(),
+            "atkinson_1" => s.atkinson_1.unwrap(),
+            _ => s.atkinson_2.unwrap(),
         }
     };
     for key in smooth {

@@ -58,9 +58,16 @@ pub struct AnalyzeArgs {
     )]
     pub caps: Vec<f64>,
 
-    /// Exclude rows with zero or negative pay (the output says how many) instead of failing.
+    /// Exclude rows with zero or negative pay (the output says how many) instead of failing:
+    /// the same as --nonpositive drop.
     #[arg(long)]
     pub drop_nonpositive: bool,
+
+    /// What to do with zero and negative pay: `error` (the default), `drop` the rows (the
+    /// output says how many), or `keep` them: quantiles, the Gini, shares, ratios and caps
+    /// include them; the measures they leave undefined (MLD, Theil, Atkinson) say so.
+    #[arg(long, value_enum, value_name = "POLICY")]
+    pub nonpositive: Option<NonPositiveArg>,
 
     /// The at-risk-of-poverty line as a fraction of the median (Eurostat: 0.6), for the
     /// threshold, the rate and the relative median poverty gap.
@@ -118,6 +125,17 @@ pub struct AnalyzeArgs {
     pub chart_height: u32,
 }
 
+/// The policies of `--nonpositive`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum NonPositiveArg {
+    /// Refuse the file, naming the rows.
+    Error,
+    /// Exclude the rows and count them.
+    Drop,
+    /// Keep the rows; measures undefined for them are reported as not defined.
+    Keep,
+}
+
 /// Checks `--ci` and its companions.
 fn check_ci(args: &AnalyzeArgs) -> Result<()> {
     super::payroll_file::check_ci(
@@ -138,6 +156,11 @@ fn check_ci(args: &AnalyzeArgs) -> Result<()> {
 /// Checks the options that do not need the file.
 fn check_usage(args: &AnalyzeArgs) -> Result<()> {
     check_ci(args)?;
+    if args.drop_nonpositive && matches!(args.nonpositive, Some(p) if p != NonPositiveArg::Drop) {
+        return Err(CliError::usage(
+            "--drop-nonpositive is --nonpositive drop: give one policy for zero and negative pay",
+        ));
+    }
     if let Some(m) = args.minimum {
         if !(m.is_finite() && m > 0.0) {
             return Err(CliError::usage(format!(
@@ -215,7 +238,8 @@ pub fn run(_ctx: &Context, args: AnalyzeArgs) -> Result<()> {
         format: input_format(&args.file, args.input_format)?,
         group: args.group.as_deref(),
         weight: args.weight.as_deref(),
-        drop_nonpositive: args.drop_nonpositive,
+        drop_nonpositive: args.drop_nonpositive || args.nonpositive == Some(NonPositiveArg::Drop),
+        keep_nonpositive: args.nonpositive == Some(NonPositiveArg::Keep),
         covariates: &design_columns,
         categorical: &design_columns,
         ..wages_table::Request::new(&args.file, &args.pay)
@@ -243,6 +267,13 @@ pub fn run(_ctx: &Context, args: AnalyzeArgs) -> Result<()> {
         CliError::data(format!("{}: {e}", args.file.display()))
     })?;
     progress.finish();
+    if args.chart.is_some() && !analysis.multiples_defined {
+        return Err(CliError::usage(format!(
+            "--chart: {}: the smallest pay is {}, no reference for the histogram of multiples; give a positive --minimum",
+            wages_table::shown_path(&args.file),
+            short(analysis.minimum)
+        )));
+    }
     timings.print();
     let text = render::render(&args, &analysis)?;
     if let Some(dir) = &args.chart {

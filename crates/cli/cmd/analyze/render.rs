@@ -88,8 +88,23 @@ pub fn notes(args: &AnalyzeArgs, a: &Analysis) -> Vec<String> {
             output::printable(&names)
         ));
     }
+    if a.kept_nonpositive > 0 {
+        let negative = a.all.min < 0.0;
+        n.push(format!(
+            "{} rows with zero or negative pay kept (--nonpositive keep): MLD, Theil T and Atkinson 1 and 2 are not defined with non-positive pay{}; a ratio to a zero or negative quantile or share shows n/a; no subgroup decomposition",
+            a.kept_nonpositive,
+            if negative { ", nor Atkinson 0.5 with negative pay" } else { "" }
+        ));
+    }
     if let Some(ci) = &a.ci {
         n.push(uncertainty::note(args, ci));
+    }
+    if !a.multiples_defined {
+        n.push(format!(
+            "reference minimum: none; the smallest pay in the file is {}, so max:min, the Kaitz index and the caps are not defined: give a positive --minimum for them",
+            level(a.minimum)
+        ));
+        return n;
     }
     n.push(match a.minimum_source {
         MinimumSource::Given => format!("reference minimum: {} (--minimum)", level(a.minimum)),
@@ -99,6 +114,11 @@ pub fn notes(args: &AnalyzeArgs, a: &Analysis) -> Vec<String> {
         ),
     });
     n
+}
+
+/// A statistic that may be undefined (zero or negative pay kept, a ratio to zero): `n/a`.
+fn na(x: Option<f64>, f: fn(f64) -> String) -> String {
+    x.map_or_else(|| "n/a".to_string(), f)
 }
 
 fn index(x: f64) -> String {
@@ -165,11 +185,11 @@ fn tables(a: &Analysis, format: Format) -> Vec<(&'static str, String)> {
     ]);
     let ratios = vec![
         group_column(),
-        stat("max:min", |s| ratio(s.max_min_ratio)),
-        stat("P90/P10", |s| ratio(s.p90_p10)),
-        stat("P50/P10", |s| ratio(s.p50_p10)),
-        stat("P90/P50", |s| ratio(s.p90_p50)),
-        stat("Kaitz", |s| index(s.kaitz)),
+        stat("max:min", |s| na(s.max_min_ratio, ratio)),
+        stat("P90/P10", |s| na(s.p90_p10, ratio)),
+        stat("P50/P10", |s| na(s.p50_p10, ratio)),
+        stat("P90/P50", |s| na(s.p90_p50, ratio)),
+        stat("Kaitz", |s| na(s.kaitz, index)),
         stat("low pay", |s| pct(s.low_pay_share)),
     ];
     let ineq = vec![
@@ -178,14 +198,14 @@ fn tables(a: &Analysis, format: Format) -> Vec<(&'static str, String)> {
         stat("Gini (corr.)", |s| {
             s.gini_corrected.map(index).unwrap_or_else(|| "-".into())
         }),
-        stat("Theil T", |s| index(s.theil_t)),
-        stat("MLD", |s| index(s.mld)),
-        stat("Atkinson 0.5", |s| index(s.atkinson_0_5)),
-        stat("Atkinson 1", |s| index(s.atkinson_1)),
-        stat("Atkinson 2", |s| index(s.atkinson_2)),
+        stat("Theil T", |s| na(s.theil_t, index)),
+        stat("MLD", |s| na(s.mld, index)),
+        stat("Atkinson 0.5", |s| na(s.atkinson_0_5, index)),
+        stat("Atkinson 1", |s| na(s.atkinson_1, index)),
+        stat("Atkinson 2", |s| na(s.atkinson_2, index)),
         stat("top 10%", |s| pct(s.top10_share)),
         stat("top 1%", |s| pct(s.top1_share)),
-        stat("Palma", |s| ratio(s.palma)),
+        stat("Palma", |s| na(s.palma, ratio)),
     ];
     // One row per (group, cap); groups without rows have none.
     type CapRow<'a> = (&'a str, &'a wages_analysis::inequality::CapRow);
@@ -213,7 +233,7 @@ fn tables(a: &Analysis, format: Format) -> Vec<(&'static str, String)> {
     ]);
     let eurostat = vec![
         group_column(),
-        stat("S80/S20", |s| ratio(s.s80_s20)),
+        stat("S80/S20", |s| na(s.s80_s20, ratio)),
         stat(
             format!(
                 "poverty threshold ({}% of median)",
@@ -235,7 +255,11 @@ fn tables(a: &Analysis, format: Format) -> Vec<(&'static str, String)> {
         ("Inequality", output::export_dyn(format, &ineq, &sc)),
         (
             "Caps: who earns more than k x the minimum, and the pay above k x minimum a cap would redirect",
-            output::export_dyn(format, &caps, &cap_rows),
+            if a.multiples_defined {
+                output::export_dyn(format, &caps, &cap_rows)
+            } else {
+                String::new()
+            },
         ),
         (
             "Eurostat indicators (S80/S20 = pay above P80 / pay at or below P20; at risk of poverty = share below the threshold; gap = 1 - median pay of those below / threshold)",
@@ -349,6 +373,11 @@ fn human(args: &AnalyzeArgs, a: &Analysis) -> String {
         }
     }
     for (title, table) in tables(a, args.format) {
+        // A table with nothing defined (the caps without a reference minimum) is left out;
+        // the notes say why.
+        if table.is_empty() {
+            continue;
+        }
         s.push('\n');
         if md {
             s.push_str(&format!("## {}\n\n", output::markdown_cell(title)));
@@ -535,10 +564,12 @@ fn csv(args: &AnalyzeArgs, a: &Analysis) -> String {
         csv_stat("mean", |s| full(s.mean)),
         csv_stat("p90", |s| full(s.p90)),
         csv_stat("max", |s| full(s.max)),
-        csv_stat("max_min_ratio", |s| full(s.max_min_ratio)),
-        csv_stat("p90_p10", |s| full(s.p90_p10)),
-        csv_stat("p50_p10", |s| full(s.p50_p10)),
-        csv_stat("p90_p50", |s| full(s.p90_p50)),
+        csv_stat("max_min_ratio", |s| {
+            s.max_min_ratio.map(full).unwrap_or_default()
+        }),
+        csv_stat("p90_p10", |s| s.p90_p10.map(full).unwrap_or_default()),
+        csv_stat("p50_p10", |s| s.p50_p10.map(full).unwrap_or_default()),
+        csv_stat("p90_p50", |s| s.p90_p50.map(full).unwrap_or_default()),
         csv_stat("minimum", |s| full(s.minimum)),
         csv_stat("minimum_source", move |_| source.to_string()),
         // The rows excluded by --drop-nonpositive are counted once, on the whole table.
@@ -549,20 +580,22 @@ fn csv(args: &AnalyzeArgs, a: &Analysis) -> String {
                 String::new()
             }
         }),
-        csv_stat("kaitz", |s| full(s.kaitz)),
+        csv_stat("kaitz", |s| s.kaitz.map(full).unwrap_or_default()),
         csv_stat("low_pay_share", |s| full(s.low_pay_share)),
         csv_stat("gini", |s| full(s.gini)),
         csv_stat("gini_corrected", |s| {
             s.gini_corrected.map(full).unwrap_or_default()
         }),
-        csv_stat("theil_t", |s| full(s.theil_t)),
-        csv_stat("mld", |s| full(s.mld)),
-        csv_stat("atkinson_0_5", |s| full(s.atkinson_0_5)),
-        csv_stat("atkinson_1", |s| full(s.atkinson_1)),
-        csv_stat("atkinson_2", |s| full(s.atkinson_2)),
+        csv_stat("theil_t", |s| s.theil_t.map(full).unwrap_or_default()),
+        csv_stat("mld", |s| s.mld.map(full).unwrap_or_default()),
+        csv_stat("atkinson_0_5", |s| {
+            s.atkinson_0_5.map(full).unwrap_or_default()
+        }),
+        csv_stat("atkinson_1", |s| s.atkinson_1.map(full).unwrap_or_default()),
+        csv_stat("atkinson_2", |s| s.atkinson_2.map(full).unwrap_or_default()),
         csv_stat("top10_share", |s| full(s.top10_share)),
         csv_stat("top1_share", |s| full(s.top1_share)),
-        csv_stat("palma", |s| full(s.palma)),
+        csv_stat("palma", |s| s.palma.map(full).unwrap_or_default()),
     ];
     // Five columns per cap asked for, in the order of --caps (the summary's caps follow it).
     for (j, k) in args.caps.iter().enumerate() {
@@ -586,7 +619,7 @@ fn csv(args: &AnalyzeArgs, a: &Analysis) -> String {
         ]);
     }
     columns.extend([
-        csv_stat("s80_s20", |s| full(s.s80_s20)),
+        csv_stat("s80_s20", |s| s.s80_s20.map(full).unwrap_or_default()),
         csv_stat("poverty_line", |s| full(s.poverty_line)),
         csv_stat("poverty_threshold", |s| full(s.poverty_threshold)),
         csv_stat("poverty_rate", |s| full(s.poverty_rate)),
