@@ -257,6 +257,7 @@ pub fn check_ci(
 }
 
 /// The `--ci` choices as the statistics take them.
+#[cfg(feature = "table")]
 pub fn ci_options(
     ci: Option<f64>,
     bootstrap: Option<usize>,
@@ -278,6 +279,7 @@ pub fn ci_options(
 }
 
 /// The design of `--strata` and `--cluster` as the notes of `--ci` state it.
+#[cfg(feature = "table")]
 pub fn design_text(strata: Option<&str>, cluster: Option<&str>) -> String {
     match (strata, cluster) {
         (None, None) => "rows drawn independently (iid)".to_string(),
