@@ -146,3 +146,57 @@ fn gap_intervals_are_centred_on_the_gaps() {
         }
     }
 }
+
+/// Within each category of workers (`--within`): intervals centred on the category's own gaps,
+/// and the categories are domains of the whole table (the headline intervals are unchanged).
+#[test]
+fn gap_intervals_within_categories_are_centred_on_their_gaps() {
+    let ses =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/analysis/tests/fixtures/gap/ses.csv");
+    let s = ses.to_str().unwrap();
+    let base = [
+        "gap",
+        s,
+        "--pay",
+        "earningsHour",
+        "--by",
+        "sex",
+        "--weight",
+        "weights",
+        "--ci",
+        "95",
+        "--format",
+        "json",
+    ];
+    let with: Value =
+        serde_json::from_str(&run(&[&base[..], &["--within", "education"]].concat())).unwrap();
+    let without: Value = serde_json::from_str(&run(&base)).unwrap();
+    assert_eq!(
+        with["uncertainty"]["gaps"], without["uncertainty"]["gaps"],
+        "the headline intervals do not depend on --within"
+    );
+    let cats = with["uncertainty"]["categories"].as_array().unwrap();
+    assert_eq!(cats.len(), with["categories"].as_array().unwrap().len());
+    let mut checked = 0;
+    for c in cats {
+        let cat = with["categories"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|k| k["category"] == c["category"])
+            .unwrap_or_else(|| panic!("{}", c["category"]));
+        for (gi, i) in c["gaps"].as_array().unwrap().iter().enumerate() {
+            let g = &cat["gaps"][gi];
+            assert_eq!(g["group"], i["group"]);
+            for key in ["mean_gap_pct", "median_gap_pct"] {
+                let (Some(x), Some(se)) = (g[key].as_f64(), i[key]["se"].as_f64()) else {
+                    continue;
+                };
+                let lo = i[key]["lower"].as_f64().unwrap();
+                assert!((x - Z95 * se - lo).abs() < 1e-8 * (1.0 + lo.abs()), "{key}");
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 8, "{checked}");
+}

@@ -82,8 +82,29 @@ pub fn gap_intervals(
     options: &CiOptions,
     design: Option<&Design>,
 ) -> Result<Vec<GapIntervals>, InequalityError> {
+    gap_intervals_within(pay, weight, codes, groups, reference, options, design, None)
+}
+
+/// [`gap_intervals`] within a part of the table (a category of workers: `inside[i]` says
+/// whether row `i` belongs to it): each group's rows there are a domain of the whole table's
+/// design, so the rows outside still count in the iid design's `n` and the design's PSUs.
+#[allow(clippy::too_many_arguments)]
+pub fn gap_intervals_within(
+    pay: &[f64],
+    weight: Option<&[f64]>,
+    codes: &[u32],
+    groups: usize,
+    reference: usize,
+    options: &CiOptions,
+    design: Option<&Design>,
+    inside: Option<&[bool]>,
+) -> Result<Vec<GapIntervals>, InequalityError> {
+    let kept = |i: usize| inside.is_none_or(|m| m[i]);
     let mut parts: Vec<(Vec<f64>, Vec<f64>)> = vec![(Vec::new(), Vec::new()); groups];
     for (i, &c) in codes.iter().enumerate() {
+        if !kept(i) {
+            continue;
+        }
         let part = &mut parts[c as usize];
         part.0.push(pay[i]);
         part.1.push(weight.map_or(1.0, |w| w[i]));
@@ -141,7 +162,7 @@ pub fn gap_intervals(
                 let (wa, wg) = (a.sample.weighted_n(), g.sample.weighted_n());
                 for (i, &c) in codes.iter().enumerate() {
                     let c = c as usize;
-                    if c != reference && c != gi {
+                    if (c != reference && c != gi) || !kept(i) {
                         continue;
                     }
                     let x = pay[i];

@@ -24,7 +24,7 @@ mod linearise;
 mod tests;
 
 pub use bootstrap::{bootstrap, BootstrapError, MAX_FREQUENCY_DRAWS};
-pub use gap::{gap_intervals, GapIntervals};
+pub use gap::{gap_intervals, gap_intervals_within, GapIntervals};
 pub use linearise::linearise;
 
 use crate::inequality::Summary;

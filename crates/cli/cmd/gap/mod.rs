@@ -267,6 +267,7 @@ pub fn run(_ctx: &Context, args: GapArgs) -> Result<()> {
                 .groups
                 .as_ref()
                 .map(|g| (g.codes.clone(), g.labels.len())),
+            payroll.within.clone(),
         )
     });
     let options = GapOptions {
@@ -326,22 +327,39 @@ pub fn run(_ctx: &Context, args: GapArgs) -> Result<()> {
         }
     })?;
     let intervals = match (&ci, columns) {
-        (Some(c), Some((pay, weight, Some((codes, groups))))) => Some(
-            wages_analysis::uncertainty::gap_intervals(
-                &pay,
-                weight.as_deref(),
-                &codes,
-                groups,
-                g.reference,
-                c,
-                design.as_ref(),
-            )
-            .map_err(|e| CliError::data(format!("{}: {e}", wages_table::shown_path(&args.file))))?,
-        ),
+        (Some(c), Some((pay, weight, Some((codes, groups)), within))) => {
+            use wages_analysis::uncertainty::gap_intervals_within;
+            let fail = |e| CliError::data(format!("{}: {e}", wages_table::shown_path(&args.file)));
+            let at = |inside: Option<&[bool]>| {
+                gap_intervals_within(
+                    &pay,
+                    weight.as_deref(),
+                    &codes,
+                    groups,
+                    g.reference,
+                    c,
+                    design.as_ref(),
+                    inside,
+                )
+            };
+            let overall = at(None).map_err(fail)?;
+            // Each category of workers (--within) is a domain of the whole table.
+            let mut categories = Vec::new();
+            if let Some(w) = &within {
+                for (k, label) in w.labels.iter().enumerate() {
+                    let inside: Vec<bool> = w.codes.iter().map(|&x| x as usize == k).collect();
+                    categories.push((label.clone(), at(Some(&inside)).map_err(fail)?));
+                }
+            }
+            Some(render::GapCi {
+                overall,
+                categories,
+            })
+        }
         _ => None,
     };
     timings.print();
-    let ci_out = ci.as_ref().zip(intervals.as_deref());
+    let ci_out = ci.as_ref().zip(intervals.as_ref());
     let text = render::render(&args, &g, explained.as_ref(), ci_out)?;
     if let Some(dir) = &args.chart {
         // Charts first: a run whose charts fail prints nothing and leaves no file.

@@ -15,8 +15,17 @@ use wages_analysis::gap::{
 use wages_analysis::oaxaca::Explained;
 use wages_analysis::uncertainty::{CiOptions, GapIntervals, Interval, Method};
 
-/// The `--ci` choices and each group's intervals.
-pub type Ci<'a> = Option<(&'a CiOptions, &'a [GapIntervals])>;
+/// The intervals of `--ci`: each group's gaps over the whole table, and within each category
+/// of workers (`--within`; empty without), by label.
+pub struct GapCi {
+    /// Over the whole table.
+    pub overall: Vec<GapIntervals>,
+    /// Within each category: its label and the intervals.
+    pub categories: Vec<(String, Vec<GapIntervals>)>,
+}
+
+/// The `--ci` choices and the intervals.
+pub type Ci<'a> = Option<(&'a CiOptions, &'a GapCi)>;
 
 /// The output text for `args.format`.
 pub fn render(args: &GapArgs, g: &Gaps, e: Option<&Explained>, ci: Ci) -> Result<String> {
@@ -44,14 +53,41 @@ fn ci_note(args: &GapArgs, ci: &CiOptions) -> String {
 }
 
 /// The intervals' table: one row per group and gap.
-fn ci_table(g: &Gaps, intervals: &[GapIntervals], format: Format) -> String {
-    type Row<'a> = (&'a str, &'static str, Option<f64>, Option<Interval>);
+fn ci_table(g: &Gaps, ci: &GapCi, format: Format) -> String {
+    type Row<'a> = (
+        &'a str,
+        &'a str,
+        &'static str,
+        Option<f64>,
+        Option<Interval>,
+    );
     let mut rows: Vec<Row> = Vec::new();
-    for x in intervals {
+    for x in &ci.overall {
         let gap = g.gaps.iter().find(|k| k.group == x.group);
         let label = g.groups[x.group].label.as_str();
-        rows.push((label, "mean gap", gap.map(|k| k.mean_gap), x.mean_gap));
-        rows.push((label, "median gap", gap.map(|k| k.median_gap), x.median_gap));
+        rows.push((
+            "(all)",
+            label,
+            "mean gap",
+            gap.map(|k| k.mean_gap),
+            x.mean_gap,
+        ));
+        let median = gap.map(|k| k.median_gap);
+        rows.push(("(all)", label, "median gap", median, x.median_gap));
+    }
+    let categories = g.categories.as_deref().unwrap_or(&[]);
+    for (name, intervals) in &ci.categories {
+        let Some(cat) = categories.iter().find(|c| &c.label == name) else {
+            continue;
+        };
+        for x in intervals {
+            let gap = cat.gaps.iter().find(|k| k.group == x.group);
+            let label = g.groups[x.group].label.as_str();
+            let mean = gap.and_then(|k| k.mean_gap);
+            rows.push((name, label, "mean gap", mean, x.mean_gap));
+            let median = gap.and_then(|k| k.median_gap);
+            rows.push((name, label, "median gap", median, x.median_gap));
+        }
     }
     let cell = |x: Option<f64>| {
         x.map_or_else(
@@ -59,14 +95,18 @@ fn ci_table(g: &Gaps, intervals: &[GapIntervals], format: Format) -> String {
             |x| format!("{:.2}%", unsigned_zero(x)),
         )
     };
-    let columns: Vec<DynColumn<Row>> = vec![
-        DynColumn::new("group", |r: &Row| shown(r.0)),
-        DynColumn::new("measure", |r: &Row| r.1.to_string()),
-        DynColumn::new("gap", move |r: &Row| cell(r.2)),
-        DynColumn::new("std. error", move |r: &Row| cell(r.3.map(|i| i.se))),
-        DynColumn::new("lower", move |r: &Row| cell(r.3.map(|i| i.lower))),
-        DynColumn::new("upper", move |r: &Row| cell(r.3.map(|i| i.upper))),
-    ];
+    let mut columns: Vec<DynColumn<Row>> = Vec::new();
+    if !ci.categories.is_empty() {
+        columns.push(DynColumn::new("category", |r: &Row| shown(r.0)));
+    }
+    columns.extend([
+        DynColumn::new("group", |r: &Row| shown(r.1)),
+        DynColumn::new("measure", |r: &Row| r.2.to_string()),
+        DynColumn::new("gap", move |r: &Row| cell(r.3)),
+        DynColumn::new("std. error", move |r: &Row| cell(r.4.map(|i| i.se))),
+        DynColumn::new("lower", move |r: &Row| cell(r.4.map(|i| i.lower))),
+        DynColumn::new("upper", move |r: &Row| cell(r.4.map(|i| i.upper))),
+    ]);
     output::export_dyn(format, &columns, &rows)
 }
 
@@ -579,6 +619,17 @@ fn json_text(args: &GapArgs, g: &Gaps, e: Option<&Explained>, ci: Ci) -> Result<
         "explain": e.map(explain::json_value),
     });
     let mut doc = doc;
+    let gap_json = |x: &[GapIntervals]| -> Vec<Value> {
+        x.iter()
+            .map(|x| {
+                json!({
+                    "group": label(x.group),
+                    "mean_gap_pct": interval_json(x.mean_gap),
+                    "median_gap_pct": interval_json(x.median_gap),
+                })
+            })
+            .collect()
+    };
     if let (Some((c, intervals)), Value::Object(m)) = (ci, &mut doc) {
         let (method, replicates, seed) = match c.method {
             Method::Linearised => ("linearised", None, None),
@@ -594,10 +645,10 @@ fn json_text(args: &GapArgs, g: &Gaps, e: Option<&Explained>, ci: Ci) -> Result<
                 "strata_column": args.strata,
                 "cluster_column": args.cluster,
                 "note": ci_note(args, c),
-                "gaps": intervals.iter().map(|x| json!({
-                    "group": label(x.group),
-                    "mean_gap_pct": interval_json(x.mean_gap),
-                    "median_gap_pct": interval_json(x.median_gap),
+                "gaps": gap_json(&intervals.overall),
+                "categories": intervals.categories.iter().map(|(name, x)| json!({
+                    "category": name,
+                    "gaps": gap_json(x),
                 })).collect::<Vec<_>>(),
             }),
         );
@@ -807,7 +858,12 @@ fn csv(g: &Gaps, e: Option<&Explained>, ci: Ci) -> String {
         }
     }
     if let Some((_, intervals)) = ci {
-        for x in intervals {
+        let all = std::iter::once(("", &intervals.overall));
+        let parts = intervals.categories.iter().map(|(n, x)| (n.as_str(), x));
+        let each = all
+            .chain(parts)
+            .flat_map(|(c, v)| v.iter().map(move |x| (c, x)));
+        for (category, x) in each {
             let l = g.groups[x.group].label.as_str();
             for (name, i) in [
                 ("mean_gap_pct", x.mean_gap),
@@ -821,7 +877,7 @@ fn csv(g: &Gaps, e: Option<&Explained>, ci: Ci) -> String {
                     push(
                         "uncertainty",
                         "",
-                        "",
+                        category,
                         l,
                         &format!("{name}_{part}"),
                         v.map(full).unwrap_or_default(),
