@@ -342,10 +342,7 @@ impl Sample {
         weights: Option<Vec<f64>>,
     ) -> Result<Sample, InequalityError> {
         validate(&pay, weights.as_deref())?;
-        if let Some(i) = pay.windows(2).position(|p| p[1] < p[0]) {
-            return Err(InequalityError::NotSorted { index: i + 1 });
-        }
-        Self::assemble(pay, weights)
+        Self::assemble_sorted(pay, weights)
     }
 
     /// [`Sample::from_sorted`] with zero and negative pay kept, as
@@ -355,6 +352,14 @@ impl Sample {
         weights: Option<Vec<f64>>,
     ) -> Result<Sample, InequalityError> {
         validate_finite(&pay, weights.as_deref())?;
+        Self::assemble_sorted(pay, weights)
+    }
+
+    /// Checks the order of validated pay, then [`Sample::assemble`].
+    fn assemble_sorted(
+        pay: Vec<f64>,
+        weights: Option<Vec<f64>>,
+    ) -> Result<Sample, InequalityError> {
         if let Some(i) = pay.windows(2).position(|p| p[1] < p[0]) {
             return Err(InequalityError::NotSorted { index: i + 1 });
         }
