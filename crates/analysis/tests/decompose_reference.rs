@@ -197,6 +197,7 @@ fn every_part_matches_the_r_reference_on_eusilc() {
             covariates: Vec::new(),
             rows_read: data.income.len(),
             dropped_nonpositive: 0,
+            kept_nonpositive: 0,
         };
         let a = analyze(payroll, None, &[5.0], false).unwrap();
         let d2 = a.decomposition.expect("a decomposition with groups");

@@ -491,7 +491,11 @@ fn json_text(args: &AnalyzeArgs, a: &Analysis) -> Result<String> {
         file: String,
         group_column: &'a Option<String>,
         groups: Groups<'a>,
-        minimum: f64,
+        /// Only with `--nonpositive keep` (so that other runs print what they always did).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        kept_nonpositive: Option<usize>,
+        /// `null` when there is no reference minimum (the smallest pay is 0 or less).
+        minimum: Option<f64>,
         minimum_source: &'static str,
         pay_column: &'a str,
         rows_analyzed: usize,
@@ -508,7 +512,9 @@ fn json_text(args: &AnalyzeArgs, a: &Analysis) -> Result<String> {
         file: args.file.display().to_string(),
         group_column: &args.group,
         groups: Groups(&a.groups),
-        minimum: a.minimum,
+        kept_nonpositive: (super::nonpositive_policy(args) == wages_table::NonPositive::Keep)
+            .then_some(a.kept_nonpositive),
+        minimum: a.multiples_defined.then_some(a.minimum),
         minimum_source: match a.minimum_source {
             MinimumSource::Given => "given",
             MinimumSource::SmallestPay => "smallest_pay",
@@ -570,7 +576,14 @@ fn csv(args: &AnalyzeArgs, a: &Analysis) -> String {
         csv_stat("p90_p10", |s| s.p90_p10.map(full).unwrap_or_default()),
         csv_stat("p50_p10", |s| s.p50_p10.map(full).unwrap_or_default()),
         csv_stat("p90_p50", |s| s.p90_p50.map(full).unwrap_or_default()),
-        csv_stat("minimum", |s| full(s.minimum)),
+        // Empty when there is no reference minimum (the smallest pay is 0 or less).
+        csv_stat("minimum", |s| {
+            if s.minimum.is_nan() {
+                String::new()
+            } else {
+                full(s.minimum)
+            }
+        }),
         csv_stat("minimum_source", move |_| source.to_string()),
         // The rows excluded by --drop-nonpositive are counted once, on the whole table.
         DynColumn::new("dropped_nonpositive", move |(scope, _, s, _): &CsvScope| {
