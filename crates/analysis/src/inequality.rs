@@ -1795,6 +1795,81 @@ mod nonpositive_tests {
         assert_eq!(m.atkinson_0_5, None);
     }
 
+    /// Against R `laeken` 0.5.2 (its `gini` is the same formula; `ineq` is not installed here),
+    /// and by hand. The R lines, with their output:
+    ///
+    /// ```text
+    /// library(laeken); x <- c(0, 0, 900, 1200, 1500, 2200, 3100, 1800)
+    /// w <- c(1.5, 1, 1, 2, 1, 2, 1, 3); y <- c(-50, 0, 100, 400, 250)
+    /// sprintf("%.17g", gini(x)$value / 100)     # 0.4170560747663552
+    /// sprintf("%.17g", gini(x, w)$value / 100)  # 0.34779661016949165
+    /// quantile(x, c(0.1, 0.5, 0.9), type = 2)   # 0 1350 3100
+    /// sprintf("%.17g", gini(y)$value / 100)     # 0.65714285714285725
+    /// quantile(y, c(0.1, 0.5, 0.9), type = 2)   # -50 100 400
+    /// qsr(x)$value                              # Inf (wages: None, the bottom fifth holds 0)
+    /// ```
+    ///
+    /// By hand, sorted `x` has `n = 8`, `S = 10700`, `μ = 1337.5`, and the Gini is
+    /// `Σ (2i − n − 1) x_i / (n² μ) = (−3·900 − 1200 + 1500 + 3·1800 + 5·2200 + 7·3100) / (64 ·
+    /// 1337.5) = 35700 / 85600`; sorted `y` has `S = 700`, `μ = 140`:
+    /// `(4·50 + 0 + 0 + 2·250 + 4·400) / (25 · 140) = 2300 / 3500 = 23/35` (above no bound:
+    /// with negative pay the Gini may exceed 1).
+    #[test]
+    fn zeros_and_negatives_match_laeken() {
+        let x = vec![0.0, 0.0, 900.0, 1200.0, 1500.0, 2200.0, 3100.0, 1800.0];
+        let w = vec![1.5, 1.0, 1.0, 2.0, 1.0, 2.0, 1.0, 3.0];
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-15 * b.abs().max(1.0);
+        let s = Sample::new_keeping_nonpositive(x.clone(), None).unwrap();
+        assert!(close(s.gini(), 0.4170560747663552), "{}", s.gini());
+        assert!(close(s.gini(), 35700.0 / 85600.0));
+        assert_eq!(
+            [0.1, 0.5, 0.9].map(|p| s.quantile(p)),
+            [0.0, 1350.0, 3100.0]
+        );
+        assert_eq!(s.quintile_share_ratio(), None);
+        let sw = Sample::new_keeping_nonpositive(x, Some(w)).unwrap();
+        assert!(close(sw.gini(), 0.34779661016949165), "{}", sw.gini());
+        let y = Sample::new_keeping_nonpositive(vec![-50.0, 0.0, 100.0, 400.0, 250.0], None).unwrap();
+        assert!(close(y.gini(), 0.65714285714285725), "{}", y.gini());
+        assert!(close(y.gini(), 23.0 / 35.0));
+        assert_eq!(
+            [0.1, 0.5, 0.9].map(|p| y.quantile(p)),
+            [-50.0, 100.0, 400.0]
+        );
+        // The summary agrees with the single statistics, and says what is not defined.
+        let m = y.summary(10.0, &[5.0]);
+        assert_eq!(m.gini, y.gini());
+        assert_eq!(
+            (m.mld, m.theil_t, m.atkinson_0_5, m.atkinson_1, m.atkinson_2),
+            (None, None, None, None, None)
+        );
+        // Caps against the given minimum 10: above 50 are 100, 250 and 400, 50 + 200 + 350 over.
+        assert_eq!((m.caps[0].rows, m.caps[0].pay_above_total), (3, 600.0));
+        // Kaitz 10 / 100; max:min not defined at a negative min.
+        assert_eq!((m.kaitz, m.max_min_ratio), (Some(0.1), None));
+    }
+
+    /// The spread check of kept pay looks at magnitudes and leaves zeros out: the largest |pay|
+    /// over the smallest non-zero |pay|.
+    #[test]
+    fn the_spread_of_kept_pay_is_of_the_nonzero_magnitudes() {
+        // |−1e-99| to 2: a spread of 2e99, accepted; zeros do not count.
+        let s = Sample::new_keeping_nonpositive(vec![0.0, -1e-99, 2.0, 0.0], None).unwrap();
+        assert_eq!(s.min(), -1e-99);
+        // The largest magnitude may be the negative end: −3e101 against 1.
+        let e = Sample::new_keeping_nonpositive(vec![-3e101, 1.0, 1e200], None).unwrap_err();
+        assert!(matches!(e, InequalityError::PaySpread { .. }), "{e}");
+        let e = Sample::new_keeping_nonpositive(vec![-3e101, 1.0, 0.0], None).unwrap_err();
+        assert!(
+            matches!(e, InequalityError::PaySpread { min, max } if min == 1.0 && max == 3e101),
+            "{e}"
+        );
+        // Pay near f64::MAX with a zero: scaled by the largest magnitude, no overflow.
+        let s = Sample::new_keeping_nonpositive(vec![0.0, f64::MAX / 4.0, f64::MAX / 4.0], None)
+            .unwrap();
+        assert!((s.gini() - 1.0 / 3.0).abs() < 1e-15, "{}", s.gini());
+    }
+
     #[test]
     fn positive_pay_gives_the_strict_sample_and_a_nonpositive_total_is_refused() {
         let pay = vec![3.0, 1.0, 2.0];
