@@ -309,3 +309,33 @@ fn the_chart_of_multiples_leaves_out_the_kept_rows_and_says_so() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("give a positive --minimum"), "{err}");
 }
+
+#[test]
+fn keep_with_groups_decomposes_the_gini_and_ge_2() {
+    let dir = tempfile::tempdir().unwrap();
+    // Groups {0, 100, 300} and {200, 400} (the arithmetic is in decompose.rs's unit test):
+    // Gini 0.4 = 0.16 within + 0.2 between + 0.04 overlap; GE(2) 0.25 = 1/6 + 1/12.
+    let f = payroll(
+        dir.path(),
+        "g.csv",
+        "pay,g\n0,a\n100,a\n300,a\n200,b\n400,b\n",
+    );
+    let v = json(&f, &["--nonpositive", "keep", "--group", "g"]);
+    let d = &v["decomposition"];
+    assert!(close(&d["gini"]["total"], 0.4) && close(&d["gini"]["within"], 0.16));
+    assert!(close(&d["gini"]["between"], 0.2), "{}", d["gini"]);
+    assert!(close(&d["ge_2"]["between"], 1.0 / 12.0), "{}", d["ge_2"]);
+    for key in ["ge_m1", "mld", "theil_t", "atkinson_1", "atkinson_2"] {
+        assert_eq!(d[key], Value::Null, "{key}");
+    }
+    assert_eq!(d["groups"][0]["ge_m1"], Value::Null);
+    assert!(d["groups"][1]["ge_m1"].is_number());
+    let (code, out, _) = analyze(&f, &["--nonpositive", "keep", "--group", "g"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("the decomposition splits only the Gini, GE(2)"),
+        "{out}"
+    );
+    let mld_row = out.lines().find(|l| l.contains("MLD, GE(0)")).unwrap();
+    assert_eq!(mld_row.matches("n/a").count(), 5, "{mld_row}");
+}

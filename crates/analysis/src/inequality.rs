@@ -1829,7 +1829,8 @@ mod nonpositive_tests {
         assert_eq!(s.quintile_share_ratio(), None);
         let sw = Sample::new_keeping_nonpositive(x, Some(w)).unwrap();
         assert!(close(sw.gini(), 0.34779661016949165), "{}", sw.gini());
-        let y = Sample::new_keeping_nonpositive(vec![-50.0, 0.0, 100.0, 400.0, 250.0], None).unwrap();
+        let y =
+            Sample::new_keeping_nonpositive(vec![-50.0, 0.0, 100.0, 400.0, 250.0], None).unwrap();
         assert!(close(y.gini(), 0.65714285714285725), "{}", y.gini());
         assert!(close(y.gini(), 23.0 / 35.0));
         assert_eq!(

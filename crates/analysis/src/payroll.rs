@@ -454,14 +454,9 @@ pub fn analyze_with(payroll: Payroll, options: &Options) -> Result<Analysis, Ana
         units: units.map(|u| u.to_vec()),
         lorenz: charts,
         histogram: charts,
-        // The decomposition's indices are log-based: not with zero or negative pay kept.
-        part: grouped && kept_nonpositive == 0,
+        // With zero or negative pay kept the decomposition splits the indices still defined.
+        part: grouped,
     });
-    if kept_nonpositive > 0 {
-        for j in &mut jobs {
-            j.part = false;
-        }
-    }
     let settings = Settings {
         minimum: summary_minimum,
         caps,
@@ -766,7 +761,7 @@ mod tests {
         assert!(a.groups[1].summary.is_none());
         let d = a.decomposition.unwrap();
         assert_eq!(d.groups.len(), 2);
-        assert_eq!(Some(d.mld.total), a.all.mld);
+        assert_eq!(d.mld.map(|p| p.total), a.all.mld);
         assert_eq!(d.gini.total, a.all.gini);
         let shares: f64 = d.groups.iter().map(|g| g.population_share).sum();
         assert!((shares - 1.0).abs() < 1e-15);
