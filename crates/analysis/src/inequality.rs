@@ -10,8 +10,14 @@
 //!   ([`InequalityError::NonPositivePay`]): the log-based measures (Theil, MLD, Atkinson with
 //!   ε ≥ 1) are undefined for them and ratios to the minimum are meaningless. A caller that wants
 //!   to exclude such rows must drop them itself and say so (the CLI's `--drop-nonpositive`).
-//!   [`Sample::new_keeping_nonpositive`] keeps them (`--nonpositive keep`): the summary's
-//!   measures undefined for them are then `None` (docs/analyze.md lists which).
+//!   [`Sample::new_keeping_nonpositive`] keeps them (`--nonpositive keep`): the quantiles, the
+//!   Gini (same formula, unclamped when some pay is negative: it can exceed 1), the Lorenz and
+//!   top shares, the low-pay share and the caps include them; Atkinson ½ (`1 − E[√r]²`) is
+//!   defined with zeros but not with negative pay; MLD, Theil T, Atkinson 1 and 2 and GE(−1) are
+//!   not defined, and every ratio to a zero or negative denominator neither: the summary's fields
+//!   for them are `None` (docs/analyze.md lists which). The total pay must be positive
+//!   ([`InequalityError::NonPositiveTotal`]). [`Sample::new`] stays strict, and positive pay
+//!   gives the same sample, bit for bit, through either constructor.
 //! * Weights, when given, must be finite and strictly positive, one per pay value. They are
 //!   treated as sampling (or frequency) weights: every statistic is computed on the weighted
 //!   empirical distribution that puts mass `w_i / W` on `x_i`, with `W = Σ w_i`. Multiplying all
@@ -25,8 +31,9 @@
 //!   (pay near `f64::MAX`, or pay 1e-200 with weight 1e-200). Level figures (min, quantiles,
 //!   mean, `weighted_n`, cap thresholds and `pay_above_total`) stay in the data's own units.
 //!   Two limits remain: the largest pay may be at most [`MAX_PAY_SPREAD`] (1e100) times the
-//!   smallest ([`InequalityError::PaySpread`]), and the totals `W` and `S` in the data's units
-//!   must be finite ([`InequalityError::TotalOverflow`]).
+//!   smallest ([`InequalityError::PaySpread`]; with zero or negative pay kept, the scale is the
+//!   largest `|x_i|` and the spread that of `|x_i|` over the non-zero values), and the totals
+//!   `W` and `S` in the data's units must be finite ([`InequalityError::TotalOverflow`]).
 //!
 //! # Notation
 //!
@@ -57,7 +64,8 @@
 //! `A(½) = h (2 − h)` with `h = E[(√r − 1)²] / 2`, `A(1) = −expm1(−MLD)`, and `A(2) = k / (1 + k)`
 //! with `k = E[(r − 1)² / r]`. Every term is non-negative, so nearly equal pay loses no accuracy to
 //! cancellation; results are clamped to their mathematical ranges (`[0, 1]` for Gini and
-//! Atkinson, `≥ 0` for Theil and MLD) to remove the last-bit rounding left over.
+//! Atkinson, `≥ 0` for Theil and MLD) to remove the last-bit rounding left over (not the Gini and
+//! the shares when some pay is negative: they may then leave `[0, 1]`).
 //!
 //! # Invariances
 //!
@@ -184,7 +192,8 @@ pub enum InequalityError {
     InvalidCap(f64),
 }
 
-/// A validated sample of positive pay values, optionally weighted, sorted ascending.
+/// A validated sample of pay values (positive, or with zeros and negatives kept by
+/// [`Sample::new_keeping_nonpositive`]), optionally weighted, sorted ascending.
 ///
 /// ```
 /// use wages_analysis::inequality::Sample;
