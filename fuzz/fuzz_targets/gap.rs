@@ -54,6 +54,7 @@ fuzz_target!(|data: &[u8]| {
         }),
         covariates: Vec::new(),
         dropped_nonpositive: 0,
+        kept_nonpositive: 0,
     };
     let Ok(g) = gaps(payroll, &GapOptions::default()) else {
         return;

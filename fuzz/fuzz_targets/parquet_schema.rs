@@ -597,7 +597,12 @@ fn run(u: &mut Unstructured) -> AResult<()> {
         bonus: bonus.as_deref(),
         within: within.as_deref(),
         labels_required,
-        drop_nonpositive,
+        // The seeds' byte is a bool (drop or not): the committed corpus decodes as before.
+        nonpositive: if drop_nonpositive {
+            wages_table::NonPositive::Drop
+        } else {
+            wages_table::NonPositive::Error
+        },
         ..Request::new(&path, &pay)
     };
     let describe = std::env::var_os("WAGES_FUZZ_DESCRIBE").is_some();

@@ -343,7 +343,12 @@ fn nonpositive_pay_is_an_error_by_default() {
         e.contains("row 2 (line 3) \"0\", row 4 (line 5) \"-40\""),
         "{e}"
     );
-    assert!(e.contains("--drop-nonpositive"), "{e}");
+    // The policies `wages analyze` has for such rows.
+    assert!(
+        e.contains("--nonpositive drop") && e.contains("--nonpositive keep"),
+        "{e}"
+    );
+    assert!(!e.trim_end().contains('\n'), "one line: {e}");
 }
 
 #[test]

@@ -17,6 +17,9 @@ mod escaping;
 mod ci;
 mod gap;
 mod golden;
+// `wages analyze --nonpositive keep|drop|error`.
+#[cfg(feature = "table")]
+mod nonpositive;
 mod report;
 mod signals;
 mod tabulate;

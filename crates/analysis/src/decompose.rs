@@ -50,8 +50,12 @@
 //! reports), computed on its rows, so `within + between = total` holds to rounding (about
 //! 1e-15 relative), not by construction.
 //!
-//! Policy on pay: as [`crate::inequality`], pay is strictly positive (zero-pay rows are dropped
-//! by the caller, who says so); weights are sampling or frequency weights, used everywhere.
+//! Policy on pay: as [`crate::inequality`]. With zero and negative pay kept
+//! ([`Sample::new_keeping_nonpositive`], `--nonpositive keep`) only the indices defined for
+//! every group and the whole table are split: the Gini and GE(2) always (they need only a
+//! positive mean, which every sample has), Atkinson ½ when no pay is negative; GE(−1), GE(0),
+//! GE(1) and Atkinson 1 and 2 (which take `ln r` or `1 / r`) are `None`. Weights are sampling or
+//! frequency weights, used everywhere.
 
 use crate::inequality::{Sample, Summary};
 use serde::Serialize;
@@ -64,10 +68,12 @@ use thiserror::Error;
 pub struct Part {
     weighted_n: f64,
     mean: f64,
-    /// GE(−1), GE(0), GE(1), GE(2).
-    ge: [f64; 4],
-    /// Atkinson ε = ½, 1, 2.
-    atkinson: [f64; 3],
+    /// GE(−1), GE(0), GE(1); `None` where not defined (zero or negative pay kept).
+    ge: [Option<f64>; 3],
+    /// GE(2), defined for every sample (it needs only a positive mean).
+    ge_2: f64,
+    /// Atkinson ε = ½, 1, 2; `None` where not defined.
+    atkinson: [Option<f64>; 3],
     gini: f64,
 }
 
@@ -76,11 +82,27 @@ impl Part {
     /// summary is at hand).
     pub fn of(sample: &Sample) -> Part {
         let (ge_m1, ge_2) = ge_tails(sample);
+        if sample.has_nonpositive() {
+            // Only what needs no logarithm or reciprocal of pay (and √ only of pay ≥ 0).
+            return Part {
+                weighted_n: sample.weighted_n(),
+                mean: sample.mean(),
+                ge: [None, None, None],
+                ge_2,
+                atkinson: [
+                    (sample.min() >= 0.0).then(|| sample.atkinson(0.5)),
+                    None,
+                    None,
+                ],
+                gini: sample.gini(),
+            };
+        }
         Part {
             weighted_n: sample.weighted_n(),
             mean: sample.mean(),
-            ge: [ge_m1, sample.mld(), sample.theil_t(), ge_2],
-            atkinson: [0.5, 1.0, 2.0].map(|e| sample.atkinson(e)),
+            ge: [Some(ge_m1), Some(sample.mld()), Some(sample.theil_t())],
+            ge_2,
+            atkinson: [0.5, 1.0, 2.0].map(|e| Some(sample.atkinson(e))),
             gini: sample.gini(),
         }
     }
@@ -94,19 +116,15 @@ impl Part {
         Part {
             weighted_n: summary.weighted_n,
             mean: summary.mean,
-            // Positive pay only (the decomposition is not computed with zero or negative pay
-            // kept), where every index is defined.
+            // The summary's indices are `None` where zero or negative pay leaves them undefined;
+            // GE(−1) (a reciprocal of pay) is then undefined too.
             ge: [
-                ge_m1,
-                summary.mld.unwrap_or(f64::NAN),
-                summary.theil_t.unwrap_or(f64::NAN),
-                ge_2,
+                (!sample.has_nonpositive()).then_some(ge_m1),
+                summary.mld,
+                summary.theil_t,
             ],
-            atkinson: [
-                summary.atkinson_0_5.unwrap_or(f64::NAN),
-                summary.atkinson_1.unwrap_or(f64::NAN),
-                summary.atkinson_2.unwrap_or(f64::NAN),
-            ],
+            ge_2,
+            atkinson: [summary.atkinson_0_5, summary.atkinson_1, summary.atkinson_2],
             gini: summary.gini,
         }
     }
@@ -126,7 +144,8 @@ impl Part {
 /// `GE(−1) = E[(r − 1)² / r] / 2` and `GE(2) = E[(r − 1)²] / 2` (half the squared coefficient
 /// of variation), `r = x / μ`: the deviation forms of `(E[r^α] − 1) / (α (α − 1))`, equal because
 /// `E[r] = 1`, every term non-negative. They equal [`Sample::generalized_entropy`] at −1 and 2
-/// (Stata `ineqdeco`'s GE(−1) and GE(2)).
+/// (Stata `ineqdeco`'s GE(−1) and GE(2)). With zero or negative pay kept GE(−1) is not defined
+/// (the first value is then meaningless: [`Part`] leaves it out); GE(2) is.
 pub fn ge_tails(sample: &Sample) -> (f64, f64) {
     let inv_mean = 1.0 / sample.mean();
     let (mut s_m1, mut s_2) = (0.0, 0.0);
@@ -161,6 +180,7 @@ pub enum DecomposeError {
     /// No group was given.
     #[error("no groups: a decomposition needs at least one group with rows")]
     NoGroups,
+
     /// The groups do not add up to the whole table (their total weight or total pay differs
     /// from its own by more than a relative 1e-9): the parts are not of one partition.
     #[error(
@@ -206,30 +226,33 @@ pub struct GroupShare {
     pub income_share: f64,
     /// `λ_k = μ_k / μ`.
     pub relative_mean: f64,
-    /// The group's own GE(−1) (its GE(0), GE(1), Atkinson and Gini are in its summary).
-    pub ge_m1: f64,
+    /// The group's own GE(−1) (its GE(0), GE(1), Atkinson and Gini are in its summary);
+    /// `None` (`null`) with zero or negative pay kept.
+    pub ge_m1: Option<f64>,
     /// The group's own GE(2).
     pub ge_2: f64,
 }
 
 /// Every decomposition of [`decompose`]. Serialized with these field names (the JSON keys of
-/// `wages analyze --group`'s `decomposition`, which adds the group labels).
+/// `wages analyze --group`'s `decomposition`, which adds the group labels). An index is `None`
+/// (`null`) when it is not defined for some group or the whole table (zero or negative pay
+/// kept; see the [module docs](self)); with positive pay every one is `Some`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Decomposition {
     /// GE(−1).
-    pub ge_m1: Parts,
+    pub ge_m1: Option<Parts>,
     /// GE(0), the mean log deviation.
-    pub mld: Parts,
+    pub mld: Option<Parts>,
     /// GE(1), Theil T.
-    pub theil_t: Parts,
+    pub theil_t: Option<Parts>,
     /// GE(2), half the squared coefficient of variation.
     pub ge_2: Parts,
     /// Atkinson ε = ½.
-    pub atkinson_0_5: Parts,
+    pub atkinson_0_5: Option<Parts>,
     /// Atkinson ε = 1.
-    pub atkinson_1: Parts,
+    pub atkinson_1: Option<Parts>,
     /// Atkinson ε = 2.
-    pub atkinson_2: Parts,
+    pub atkinson_2: Option<Parts>,
     /// Gini, with its overlap.
     pub gini: Parts,
     /// One entry per group, in the order given.
@@ -260,11 +283,12 @@ pub struct Decomposition {
 /// let all = Sample::new(vec![1.0, 2.0, 3.0, 2.0, 4.0, 6.0], None).unwrap();
 /// let d = decompose(&[Part::of(&low), Part::of(&high)], &Part::of(&all)).unwrap();
 ///
-/// assert!((d.mld.between - (9.0f64 / 8.0).ln() / 2.0).abs() < 1e-15);
-/// assert!((d.mld.within - low.mld()).abs() < 1e-15);
-/// assert!((d.mld.within + d.mld.between - d.mld.total).abs() < 1e-15);
+/// let mld = d.mld.unwrap(); // defined: all pay is positive
+/// assert!((mld.between - (9.0f64 / 8.0).ln() / 2.0).abs() < 1e-15);
+/// assert!((mld.within - low.mld()).abs() < 1e-15);
+/// assert!((mld.within + mld.between - mld.total).abs() < 1e-15);
 /// // The Atkinson parts multiply: 1 − A = (1 − A_W)(1 − A_B).
-/// let a = d.atkinson_1;
+/// let a = d.atkinson_1.unwrap();
 /// assert!(((1.0 - a.within) * (1.0 - a.between) - (1.0 - a.total)).abs() < 1e-15);
 /// // The pay ranges overlap (2 and 3 are in both), so the Gini has an overlap part.
 /// assert!(d.gini.overlap.unwrap() > 0.0);
@@ -293,31 +317,44 @@ pub fn decompose(groups: &[Part], total: &Part) -> Result<Decomposition, Decompo
     let dev: Vec<f64> = groups.iter().map(|p| (p.mean - mu) / mu).collect();
     let sum = |f: &dyn Fn(usize) -> f64| (0..groups.len()).map(f).sum::<f64>();
 
+    // An index is split only if the whole table and every group have it (zero or negative
+    // pay kept leaves some undefined): then `own[k]` is group k's.
+    let defined = |of: &dyn Fn(&Part) -> Option<f64>| -> Option<(f64, Vec<f64>)> {
+        let own: Option<Vec<f64>> = groups.iter().map(of).collect();
+        Some((of(total)?, own?))
+    };
     // GE: within Σ v_k λ_k^α GE_k(α); between in deviation form.
-    let ge_parts = |j: usize, lambda_pow: &dyn Fn(f64) -> f64, dev_term: &dyn Fn(f64) -> f64| {
-        let within = sum(&|k| v[k] * lambda_pow(lambda[k]) * groups[k].ge[j]);
+    let split = |(ge, own): (f64, Vec<f64>),
+                 lambda_pow: &dyn Fn(f64) -> f64,
+                 dev_term: &dyn Fn(f64) -> f64| {
+        let within = sum(&|k| v[k] * lambda_pow(lambda[k]) * own[k]);
         let between = sum(&|k| v[k] * dev_term(dev[k])).max(0.0);
-        additive(total.ge[j], within, between, None)
+        additive(ge, within, between, None)
+    };
+    let ge_parts = |j: usize, lambda_pow: &dyn Fn(f64) -> f64, dev_term: &dyn Fn(f64) -> f64| {
+        defined(&|p: &Part| p.ge[j]).map(|d| split(d, lambda_pow, dev_term))
     };
     let ge_m1 = ge_parts(0, &|l| 1.0 / l, &|d| d * d / (2.0 * (1.0 + d)));
     let mld = ge_parts(1, &|_| 1.0, &|d| d - d.ln_1p());
     let theil_t = ge_parts(2, &|l| l, &|d| (1.0 + d) * d.ln_1p() - d);
-    let ge_2 = ge_parts(3, &|l| l * l, &|d| d * d / 2.0);
+    // GE(2) needs only positive means, which every part has.
+    let own_ge_2 = groups.iter().map(|p| p.ge_2).collect();
+    let ge_2 = split((total.ge_2, own_ge_2), &|l| l * l, &|d| d * d / 2.0);
 
     // Atkinson (ineqdeco): A_W = Σ s_k A_k; A_B = 1 − Yede / Σ v_k Yede_k, which with
     // Yede = μ (1 − A) and Σ v_k Yede_k = μ (1 − A_W) is (A − A_W) / (1 − A_W).
     let atkinson = |j: usize| {
-        let a = total.atkinson[j];
-        let within = sum(&|k| v[k] * lambda[k] * groups[k].atkinson[j]).clamp(0.0, 1.0);
+        let (a, own) = defined(&|p: &Part| p.atkinson[j])?;
+        let within = sum(&|k| v[k] * lambda[k] * own[k]).clamp(0.0, 1.0);
         let between = ((a - within) / (1.0 - within)).clamp(0.0, 1.0);
         let share = (a > 0.0).then(|| (-between).ln_1p() / (-a).ln_1p());
-        Parts {
+        Some(Parts {
             total: a,
             within,
             between,
             overlap: None,
             between_share: share,
-        }
+        })
     };
 
     // Gini: within Σ v_k s_k G_k; between the Gini of the group means weighted by v_k, in one
@@ -356,7 +393,7 @@ pub fn decompose(groups: &[Part], total: &Part) -> Result<Decomposition, Decompo
                 income_share: v[k] * lambda[k],
                 relative_mean: lambda[k],
                 ge_m1: groups[k].ge[0],
-                ge_2: groups[k].ge[3],
+                ge_2: groups[k].ge_2,
             })
             .collect(),
     })
@@ -408,14 +445,15 @@ mod tests {
         let a = Part::of(&s);
         let b = Part::from_summary(&s, &s.summary(1.0, &[]));
         assert_eq!(
-            (a.weighted_n, a.mean, a.ge[0], a.ge[3]),
-            (b.weighted_n, b.mean, b.ge[0], b.ge[3])
+            (a.weighted_n, a.mean, a.ge[0], a.ge_2),
+            (b.weighted_n, b.mean, b.ge[0], b.ge_2)
         );
         for (x, y) in
             a.ge.iter()
                 .chain(&a.atkinson)
                 .zip(b.ge.iter().chain(&b.atkinson))
         {
+            let (x, y) = (x.unwrap(), y.unwrap());
             assert!((x - y).abs() < 1e-14, "{x} vs {y}");
         }
         assert!((a.gini - b.gini).abs() < 1e-15);
@@ -426,12 +464,12 @@ mod tests {
         let (g, s) = samples(&[vec![(1.0, 1.0), (2.0, 3.0), (9.0, 0.5)]]);
         let d = decompose(&[Part::of(&g[0])], &Part::of(&s)).unwrap();
         for p in [
-            d.ge_m1,
-            d.mld,
-            d.theil_t,
+            d.ge_m1.unwrap(),
+            d.mld.unwrap(),
+            d.theil_t.unwrap(),
             d.ge_2,
-            d.atkinson_0_5,
-            d.atkinson_1,
+            d.atkinson_0_5.unwrap(),
+            d.atkinson_1.unwrap(),
             d.gini,
         ] {
             assert_eq!(p.between, 0.0);
@@ -454,15 +492,18 @@ mod tests {
         let (g, s) = samples(&[vec![(2.0, 1.0), (4.0, 1.0)], vec![(1.0, 1.0), (5.0, 1.0)]]);
         let d = decompose(&[Part::of(&g[0]), Part::of(&g[1])], &Part::of(&s)).unwrap();
         assert_eq!(
-            (d.mld.between, d.ge_2.between, d.gini.between),
+            (d.mld.unwrap().between, d.ge_2.between, d.gini.between),
             (0.0, 0.0, 0.0)
         );
-        assert!(d.atkinson_2.between > 0.0);
+        assert!(d.atkinson_2.unwrap().between > 0.0);
         // Everyone paid the same: every part 0, no shares.
         let (g, s) = samples(&[vec![(3.0, 1.0)], vec![(3.0, 2.0)]]);
         let d = decompose(&[Part::of(&g[0]), Part::of(&g[1])], &Part::of(&s)).unwrap();
-        assert_eq!((d.mld.total, d.mld.between_share), (0.0, None));
-        assert_eq!(d.atkinson_1.between_share, None);
+        assert_eq!(
+            (d.mld.unwrap().total, d.mld.unwrap().between_share),
+            (0.0, None)
+        );
+        assert_eq!(d.atkinson_1.unwrap().between_share, None);
     }
 
     #[test]
@@ -485,6 +526,45 @@ mod tests {
         // Ranges [1, 3] and [6] do not overlap.
         assert!(d.gini.overlap.unwrap().abs() < 1e-15);
         assert!(close(d.groups[0].income_share, 0.4));
+    }
+
+    /// Zero pay kept: the Gini and GE(2) are split, by hand. Groups {0, 100, 300} (mean 400/3)
+    /// and {200, 400} (mean 300) of {0, 100, 200, 300, 400} (mean 200): v = (0.6, 0.4),
+    /// λ = (2/3, 1.5), s = (0.4, 0.6).
+    #[test]
+    fn zeros_kept_split_the_gini_and_ge_2_only() {
+        let keep = |x: &[f64]| Sample::new_keeping_nonpositive(x.to_vec(), None).unwrap();
+        let (a, b) = (keep(&[0.0, 100.0, 300.0]), keep(&[200.0, 400.0]));
+        let all = keep(&[0.0, 100.0, 200.0, 300.0, 400.0]);
+        let d = decompose(&[Part::of(&a), Part::of(&b)], &Part::of(&all)).unwrap();
+        let close = |x: f64, y: f64| (x - y).abs() < 1e-15;
+        // Gini: G_A = 2 · 300 / (9 · 400/3) = 0.5, G_B = 200 / (4 · 300) = 1/6; within
+        // 0.6 · 0.4 · 0.5 + 0.4 · 0.6 / 6 = 0.16; between: means 400/3 and 300 with weights 0.6
+        // and 0.4, 2 · 0.24 · (500/3) / (2 · 200) = 0.2; total (4·400 + 2·300 − 2·100) / (25 ·
+        // 200) = 0.4; overlap 0.04.
+        assert!(close(d.gini.total, 0.4), "{:?}", d.gini);
+        assert!(close(d.gini.within, 0.16), "{:?}", d.gini);
+        assert!(close(d.gini.between, 0.2), "{:?}", d.gini);
+        assert!(close(d.gini.overlap.unwrap(), 0.04), "{:?}", d.gini);
+        // GE(2) = E[(r − 1)²] / 2: total (1 + 0.25 + 0 + 0.25 + 1) / 10 = 0.25; between
+        // (0.6 / 9 + 0.4 / 4) / 2 = 1/12; within 0.6 · 4/9 · 0.4375 + 0.4 · 2.25 / 18 = 1/6.
+        assert!(close(d.ge_2.total, 0.25), "{:?}", d.ge_2);
+        assert!(close(d.ge_2.between, 1.0 / 12.0), "{:?}", d.ge_2);
+        assert!(close(d.ge_2.within, 1.0 / 6.0), "{:?}", d.ge_2);
+        // The log-based indices and Atkinson ε ≥ 1 are not defined at a zero; Atkinson ½ is.
+        assert_eq!(
+            (d.ge_m1, d.mld, d.theil_t, d.atkinson_1, d.atkinson_2),
+            (None, None, None, None, None)
+        );
+        assert!(d.atkinson_0_5.is_some());
+        assert_eq!(d.groups[0].ge_m1, None);
+        assert!(close(d.groups[1].ge_2, 1.0 / 18.0));
+        // A negative pay in one group: Atkinson ½ (a square root) is not defined either.
+        let c = keep(&[-50.0, 100.0, 300.0]);
+        let all = keep(&[-50.0, 100.0, 200.0, 300.0, 400.0]);
+        let d = decompose(&[Part::of(&c), Part::of(&b)], &Part::of(&all)).unwrap();
+        assert_eq!(d.atkinson_0_5, None);
+        assert!(d.gini.total > 0.0 && d.ge_2.total > 0.0);
     }
 
     #[test]

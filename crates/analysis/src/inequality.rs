@@ -10,8 +10,14 @@
 //!   ([`InequalityError::NonPositivePay`]): the log-based measures (Theil, MLD, Atkinson with
 //!   ε ≥ 1) are undefined for them and ratios to the minimum are meaningless. A caller that wants
 //!   to exclude such rows must drop them itself and say so (the CLI's `--drop-nonpositive`).
-//!   [`Sample::new_keeping_nonpositive`] keeps them (`--nonpositive keep`): the summary's
-//!   measures undefined for them are then `None` (docs/analyze.md lists which).
+//!   [`Sample::new_keeping_nonpositive`] keeps them (`--nonpositive keep`): the quantiles, the
+//!   Gini (same formula, unclamped when some pay is negative: it can exceed 1), the Lorenz and
+//!   top shares, the low-pay share and the caps include them; Atkinson ½ (`1 − E[√r]²`) is
+//!   defined with zeros but not with negative pay; MLD, Theil T, Atkinson 1 and 2 and GE(−1) are
+//!   not defined, and every ratio to a zero or negative denominator neither: the summary's fields
+//!   for them are `None` (docs/analyze.md lists which). The total pay must be positive
+//!   ([`InequalityError::NonPositiveTotal`]). [`Sample::new`] stays strict, and positive pay
+//!   gives the same sample, bit for bit, through either constructor.
 //! * Weights, when given, must be finite and strictly positive, one per pay value. They are
 //!   treated as sampling (or frequency) weights: every statistic is computed on the weighted
 //!   empirical distribution that puts mass `w_i / W` on `x_i`, with `W = Σ w_i`. Multiplying all
@@ -25,8 +31,9 @@
 //!   (pay near `f64::MAX`, or pay 1e-200 with weight 1e-200). Level figures (min, quantiles,
 //!   mean, `weighted_n`, cap thresholds and `pay_above_total`) stay in the data's own units.
 //!   Two limits remain: the largest pay may be at most [`MAX_PAY_SPREAD`] (1e100) times the
-//!   smallest ([`InequalityError::PaySpread`]), and the totals `W` and `S` in the data's units
-//!   must be finite ([`InequalityError::TotalOverflow`]).
+//!   smallest ([`InequalityError::PaySpread`]; with zero or negative pay kept, the scale is the
+//!   largest `|x_i|` and the spread that of `|x_i|` over the non-zero values), and the totals
+//!   `W` and `S` in the data's units must be finite ([`InequalityError::TotalOverflow`]).
 //!
 //! # Notation
 //!
@@ -57,7 +64,8 @@
 //! `A(½) = h (2 − h)` with `h = E[(√r − 1)²] / 2`, `A(1) = −expm1(−MLD)`, and `A(2) = k / (1 + k)`
 //! with `k = E[(r − 1)² / r]`. Every term is non-negative, so nearly equal pay loses no accuracy to
 //! cancellation; results are clamped to their mathematical ranges (`[0, 1]` for Gini and
-//! Atkinson, `≥ 0` for Theil and MLD) to remove the last-bit rounding left over.
+//! Atkinson, `≥ 0` for Theil and MLD) to remove the last-bit rounding left over (not the Gini and
+//! the shares when some pay is negative: they may then leave `[0, 1]`).
 //!
 //! # Invariances
 //!
@@ -184,7 +192,8 @@ pub enum InequalityError {
     InvalidCap(f64),
 }
 
-/// A validated sample of positive pay values, optionally weighted, sorted ascending.
+/// A validated sample of pay values (positive, or with zeros and negatives kept by
+/// [`Sample::new_keeping_nonpositive`]), optionally weighted, sorted ascending.
 ///
 /// ```
 /// use wages_analysis::inequality::Sample;
@@ -1798,6 +1807,82 @@ mod nonpositive_tests {
         let m = s.summary(10.0, &[5.0]);
         assert!((m.gini - pairs / (2.0 * 16.0 * mu)).abs() < 1e-14);
         assert_eq!(m.atkinson_0_5, None);
+    }
+
+    /// Against R `laeken` 0.5.2 (its `gini` is the same formula; `ineq` is not installed here),
+    /// and by hand. The R lines, with their output:
+    ///
+    /// ```text
+    /// library(laeken); x <- c(0, 0, 900, 1200, 1500, 2200, 3100, 1800)
+    /// w <- c(1.5, 1, 1, 2, 1, 2, 1, 3); y <- c(-50, 0, 100, 400, 250)
+    /// sprintf("%.17g", gini(x)$value / 100)     # 0.4170560747663552
+    /// sprintf("%.17g", gini(x, w)$value / 100)  # 0.34779661016949165
+    /// quantile(x, c(0.1, 0.5, 0.9), type = 2)   # 0 1350 3100
+    /// sprintf("%.17g", gini(y)$value / 100)     # 0.65714285714285725 (the same double as 0.6571428571428573)
+    /// quantile(y, c(0.1, 0.5, 0.9), type = 2)   # -50 100 400
+    /// qsr(x)$value                              # Inf (wages: None, the bottom fifth holds 0)
+    /// ```
+    ///
+    /// By hand, sorted `x` has `n = 8`, `S = 10700`, `μ = 1337.5`, and the Gini is
+    /// `Σ (2i − n − 1) x_i / (n² μ) = (−3·900 − 1200 + 1500 + 3·1800 + 5·2200 + 7·3100) / (64 ·
+    /// 1337.5) = 35700 / 85600`; sorted `y` has `S = 700`, `μ = 140`:
+    /// `(4·50 + 0 + 0 + 2·250 + 4·400) / (25 · 140) = 2300 / 3500 = 23/35` (above no bound:
+    /// with negative pay the Gini may exceed 1).
+    #[test]
+    fn zeros_and_negatives_match_laeken() {
+        let x = vec![0.0, 0.0, 900.0, 1200.0, 1500.0, 2200.0, 3100.0, 1800.0];
+        let w = vec![1.5, 1.0, 1.0, 2.0, 1.0, 2.0, 1.0, 3.0];
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-15 * b.abs().max(1.0);
+        let s = Sample::new_keeping_nonpositive(x.clone(), None).unwrap();
+        assert!(close(s.gini(), 0.4170560747663552), "{}", s.gini());
+        assert!(close(s.gini(), 35700.0 / 85600.0));
+        assert_eq!(
+            [0.1, 0.5, 0.9].map(|p| s.quantile(p)),
+            [0.0, 1350.0, 3100.0]
+        );
+        assert_eq!(s.quintile_share_ratio(), None);
+        let sw = Sample::new_keeping_nonpositive(x, Some(w)).unwrap();
+        assert!(close(sw.gini(), 0.34779661016949165), "{}", sw.gini());
+        let y =
+            Sample::new_keeping_nonpositive(vec![-50.0, 0.0, 100.0, 400.0, 250.0], None).unwrap();
+        assert!(close(y.gini(), 0.6571428571428573), "{}", y.gini());
+        assert!(close(y.gini(), 23.0 / 35.0));
+        assert_eq!(
+            [0.1, 0.5, 0.9].map(|p| y.quantile(p)),
+            [-50.0, 100.0, 400.0]
+        );
+        // The summary agrees with the single statistics, and says what is not defined.
+        let m = y.summary(10.0, &[5.0]);
+        assert_eq!(m.gini, y.gini());
+        assert_eq!(
+            (m.mld, m.theil_t, m.atkinson_0_5, m.atkinson_1, m.atkinson_2),
+            (None, None, None, None, None)
+        );
+        // Caps against the given minimum 10: above 50 are 100, 250 and 400, 50 + 200 + 350 over.
+        assert_eq!((m.caps[0].rows, m.caps[0].pay_above_total), (3, 600.0));
+        // Kaitz 10 / 100; max:min not defined at a negative min.
+        assert_eq!((m.kaitz, m.max_min_ratio), (Some(0.1), None));
+    }
+
+    /// The spread check of kept pay looks at magnitudes and leaves zeros out: the largest |pay|
+    /// over the smallest non-zero |pay|.
+    #[test]
+    fn the_spread_of_kept_pay_is_of_the_nonzero_magnitudes() {
+        // |−1e-99| to 2: a spread of 2e99, accepted; zeros do not count.
+        let s = Sample::new_keeping_nonpositive(vec![0.0, -1e-99, 2.0, 0.0], None).unwrap();
+        assert_eq!(s.min(), -1e-99);
+        // The largest magnitude may be the negative end: −3e101 against 1.
+        let e = Sample::new_keeping_nonpositive(vec![-3e101, 1.0, 1e200], None).unwrap_err();
+        assert!(matches!(e, InequalityError::PaySpread { .. }), "{e}");
+        let e = Sample::new_keeping_nonpositive(vec![-3e101, 1.0, 0.0], None).unwrap_err();
+        assert!(
+            matches!(e, InequalityError::PaySpread { min, max } if min == 1.0 && max == 3e101),
+            "{e}"
+        );
+        // Pay near f64::MAX with a zero: scaled by the largest magnitude, no overflow.
+        let s = Sample::new_keeping_nonpositive(vec![0.0, f64::MAX / 4.0, f64::MAX / 4.0], None)
+            .unwrap();
+        assert!((s.gini() - 1.0 / 3.0).abs() < 1e-15, "{}", s.gini());
     }
 
     #[test]

@@ -13,8 +13,9 @@
 //! results do not depend on the number of threads: each sample is sorted, so its statistics
 //! are the same bits however its rows were gathered.
 //!
-//! The columns come from the `wages-table` crate's readers (validated there: pay and weights
-//! finite and positive), which fill the [`Payroll`] defined here.
+//! The columns come from the `wages-table` crate's readers (validated there: pay finite, and
+//! positive unless its policy kept zero and negative pay; weights finite and positive), which
+//! fill the [`Payroll`] defined here.
 
 use crate::decompose::{decompose, DecomposeError, Decomposition, Part as DecompositionPart};
 use crate::inequality::{Histogram, InequalityError, Sample, Summary, DEFAULT_POVERTY_LINE};
@@ -24,8 +25,9 @@ use crate::uncertainty::{
 };
 use rayon::prelude::*;
 
-/// The columns of a payroll, validated: pay finite and positive, weights finite and positive,
-/// all vectors aligned row by row.
+/// The columns of a payroll, validated: pay finite, and positive except in the
+/// [`Payroll::kept_nonpositive`] rows the reader's policy kept (`--nonpositive keep`); weights
+/// finite and positive; all vectors aligned row by row.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Payroll {
     /// Pay of the rows kept.
@@ -44,8 +46,12 @@ pub struct Payroll {
     pub covariates: Vec<Covariate>,
     /// Data rows in the file.
     pub rows_read: usize,
-    /// Rows excluded because their pay was zero or negative (`drop_nonpositive`).
+    /// Rows excluded because their pay was zero or negative (`--nonpositive drop`).
     pub dropped_nonpositive: usize,
+    /// Rows with zero or negative pay kept (`--nonpositive keep`). When 0, every pay is
+    /// positive: [`analyze_with`] builds its samples with the strict [`Sample::new`] and refuses
+    /// zero or negative pay it is given.
+    pub kept_nonpositive: usize,
 }
 
 /// An explanatory column of a payroll (a covariate of `wages gap --explain`), aligned row by row
@@ -121,6 +127,12 @@ pub enum AnalyzeError {
         row: usize,
         /// The weight.
         value: f64,
+    },
+    /// With zero and negative pay kept, a group whose total pay is zero or negative.
+    #[error("group {group:?}: its total pay is zero or negative, so its Gini and shares of its total pay are not defined; check the pay column, or exclude the zero and negative rows (--nonpositive drop)")]
+    GroupNonPositiveTotal {
+        /// The group's label.
+        group: String,
     },
     /// A cap whose threshold overflows.
     #[error("--caps {k}: the threshold {k} x the minimum ({minimum:e}) is not a finite number; give a smaller cap, or a --minimum")]
@@ -370,6 +382,7 @@ pub fn analyze_with(payroll: Payroll, options: &Options) -> Result<Analysis, Ana
         groups,
         rows_read,
         dropped_nonpositive,
+        kept_nonpositive,
         ..
     } = payroll;
     let weighted = weight.is_some();
@@ -394,7 +407,6 @@ pub fn analyze_with(payroll: Payroll, options: &Options) -> Result<Analysis, Ana
     }
     let grouped = groups.is_some();
     drop(groups);
-    let kept_nonpositive = pay.iter().filter(|&&x| x <= 0.0).count();
     let (minimum, minimum_source) = match minimum {
         Some(m) => (m, MinimumSource::Given),
         None => (
@@ -442,25 +454,30 @@ pub fn analyze_with(payroll: Payroll, options: &Options) -> Result<Analysis, Ana
         units: units.map(|u| u.to_vec()),
         lorenz: charts,
         histogram: charts,
-        // The decomposition's indices are log-based: not with zero or negative pay kept.
-        part: grouped && kept_nonpositive == 0,
+        // With zero or negative pay kept the decomposition splits the indices still defined.
+        part: grouped,
     });
-    if kept_nonpositive > 0 {
-        for j in &mut jobs {
-            j.part = false;
-        }
-    }
     let settings = Settings {
         minimum: summary_minimum,
         caps,
         multiples_defined,
+        keep_nonpositive: kept_nonpositive > 0,
         poverty_line: options.poverty_line.unwrap_or(DEFAULT_POVERTY_LINE),
         ci: options.ci,
         design: options.design,
         total_rows,
         weighted,
     };
-    let mut results = summarize_all(jobs, &settings)?;
+    let mut results = summarize_all(jobs, &settings).map_err(|(j, e)| match e {
+        // With zero and negative pay kept a group's total can be zero or negative while the
+        // whole table's is positive: name the group (job j < kept.len() is group kept[j]).
+        AnalyzeError::Inequality(InequalityError::NonPositiveTotal) if j < kept.len() => {
+            AnalyzeError::GroupNonPositiveTotal {
+                group: labels[kept[j]].clone(),
+            }
+        }
+        e => e,
+    })?;
     let whole = results.pop().ok_or(InequalityError::Empty)?;
     let all = whole.summary;
     let all_uncertainty = whole.uncertainty;
@@ -516,8 +533,11 @@ pub fn analyze_with(payroll: Payroll, options: &Options) -> Result<Analysis, Ana
 
 /// Sorts and summarizes every job on the pool, the largest first so the threads finish close
 /// together (the first thread starts on the largest while the others take the rest); results
-/// in the jobs' order. The first error, in job order, is returned.
-fn summarize_all(jobs: Vec<Job>, settings: &Settings) -> Result<Vec<JobOut>, AnalyzeError> {
+/// in the jobs' order. The first error, in job order, is returned with its job's index.
+fn summarize_all(
+    jobs: Vec<Job>,
+    settings: &Settings,
+) -> Result<Vec<JobOut>, (usize, AnalyzeError)> {
     let (minimum, caps) = (settings.minimum, settings.caps);
     let n = jobs.len();
     let mut order: Vec<usize> = (0..n).collect();
@@ -529,15 +549,21 @@ fn summarize_all(jobs: Vec<Job>, settings: &Settings) -> Result<Vec<JobOut>, Ana
         .with_max_len(1)
         .map(|job| {
             let (lorenz, histogram, part) = (job.lorenz, job.histogram, job.part);
-            // The table crate applied the policy for zero and negative pay: what is left is kept.
+            // The table crate applied the policy for zero and negative pay: only rows it kept
+            // (counted in `kept_nonpositive`) may be zero or negative; otherwise the strict
+            // constructors hold the payroll to positive pay.
+            let keep = settings.keep_nonpositive;
             let (s, units) = match job.units {
-                None => (Sample::new_keeping_nonpositive(job.pay, job.weight)?, None),
+                None if keep => (Sample::new_keeping_nonpositive(job.pay, job.weight)?, None),
+                None => (Sample::new(job.pay, job.weight)?, None),
                 Some(units) => {
                     let (pay, weight, units) = sort_with_units(job.pay, job.weight, units);
-                    (
-                        Sample::from_sorted_keeping_nonpositive(pay, weight)?,
-                        Some(units),
-                    )
+                    let s = if keep {
+                        Sample::from_sorted_keeping_nonpositive(pay, weight)?
+                    } else {
+                        Sample::from_sorted(pay, weight)?
+                    };
+                    (s, Some(units))
                 }
             };
             let mut summary = s.try_summary_at(minimum, caps, settings.poverty_line)?;
@@ -579,7 +605,11 @@ fn summarize_all(jobs: Vec<Job>, settings: &Settings) -> Result<Vec<JobOut>, Ana
     }
     results
         .into_iter()
-        .map(|r| r.unwrap_or(Err(InequalityError::Empty.into())))
+        .enumerate()
+        .map(|(i, r)| {
+            r.unwrap_or(Err(InequalityError::Empty.into()))
+                .map_err(|e| (i, e))
+        })
         .collect()
 }
 
@@ -588,6 +618,8 @@ struct Settings<'a> {
     minimum: f64,
     caps: &'a [f64],
     multiples_defined: bool,
+    /// Zero and negative pay kept by the reader's policy (else every pay must be positive).
+    keep_nonpositive: bool,
     poverty_line: f64,
     ci: Option<CiOptions>,
     design: Option<&'a Design>,
@@ -681,6 +713,7 @@ mod tests {
             covariates: Vec::new(),
             rows_read: 6,
             dropped_nonpositive: 0,
+            kept_nonpositive: 0,
         };
         let a = analyze(payroll, None, &[2.0], false).unwrap();
         assert!(a.charts.is_none());
@@ -715,6 +748,7 @@ mod tests {
             covariates: Vec::new(),
             rows_read: 4,
             dropped_nonpositive: 0,
+            kept_nonpositive: 0,
         };
         let a = analyze(payroll(None), None, &[2.0], false).unwrap();
         assert!(a.decomposition.is_none());
@@ -727,7 +761,7 @@ mod tests {
         assert!(a.groups[1].summary.is_none());
         let d = a.decomposition.unwrap();
         assert_eq!(d.groups.len(), 2);
-        assert_eq!(Some(d.mld.total), a.all.mld);
+        assert_eq!(d.mld.map(|p| p.total), a.all.mld);
         assert_eq!(d.gini.total, a.all.gini);
         let shares: f64 = d.groups.iter().map(|g| g.population_share).sum();
         assert!((shares - 1.0).abs() < 1e-15);
@@ -755,6 +789,7 @@ mod tests {
             covariates: Vec::new(),
             rows_read: n,
             dropped_nonpositive: 0,
+            kept_nonpositive: 0,
         };
         let a = analyze(payroll, Some(1.0), &[5.0], true).unwrap();
         let c = a.charts.unwrap();

@@ -59,6 +59,7 @@ fn read(fixture: &Value) -> Payroll {
         covariates: Vec::new(),
         rows_read: rows.len(),
         dropped_nonpositive: 0,
+        kept_nonpositive: 0,
     }
 }
 

@@ -124,6 +124,7 @@ fn payroll(fixture: &Value) -> Payroll {
         covariates,
         rows_read: rows.len(),
         dropped_nonpositive: 0,
+        kept_nonpositive: 0,
     }
 }
 

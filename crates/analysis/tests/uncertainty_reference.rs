@@ -66,6 +66,7 @@ fn run(
         covariates: Vec::new(),
         rows_read: data.pay.len(),
         dropped_nonpositive: 0,
+        kept_nonpositive: 0,
     };
     let options = Options {
         caps: &[5.0],

@@ -10,8 +10,11 @@
 //! [`Request::new`] and struct update syntax:
 //! `Request { group: Some("sex"), ..Request::new(path, "pay") }`.
 //!
-//! - **pay** (`--pay`): a finite number, positive (zero or negative pay is refused, or with
-//!   [`Request::drop_nonpositive`] the row is excluded from every column and counted).
+//! - **pay** (`--pay`): a finite number; zero or negative pay as [`Request::nonpositive`] says:
+//!   refused ([`NonPositive::Error`], the default), the row excluded from every column and
+//!   counted ([`NonPositive::Drop`]), or kept and counted ([`NonPositive::Keep`]). The check
+//!   runs once on the column read, so the three readers (the CSV fast path, the general CSV
+//!   reader, Parquet) apply the same policy.
 //! - **weight** (`--weight`): a finite number, positive.
 //! - **bonus** (`--bonus`): a finite number, zero or more (zero: no bonus paid), read with the
 //!   same number rules as pay; a negative bonus is [`TableError::NegativeBonus`].
@@ -40,7 +43,7 @@
 //! the column, its option and the rows. No column may be named for two roles, nor twice as an
 //! explanatory column ([`TableError::SameColumn`]), and each must exist
 //! ([`TableError::MissingColumn`], naming the option that asked for it). Rows dropped by
-//! [`Request::drop_nonpositive`] leave every column, explanatory ones included.
+//! [`NonPositive::Drop`] leave every column, explanatory ones included.
 //!
 //! Nothing outside this crate sees a polars type: [`read_with`] (and [`read`], with the default
 //! options) returns a [`Payroll`] of `Vec<f64>` and group codes, the type the statistics
@@ -150,6 +153,24 @@ impl InputFormat {
     }
 }
 
+/// What to do with rows whose pay is zero or negative (and finite: NaN, infinite and empty
+/// pay are errors whatever the policy).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum NonPositive {
+    /// Refuse the file, naming the rows ([`TableError::NonPositivePay`]).
+    #[default]
+    Error,
+    /// Exclude the rows from every column and count them ([`Payroll::dropped_nonpositive`]).
+    Drop,
+    /// Keep the rows and count them ([`Payroll::kept_nonpositive`]); the statistics then say
+    /// which measures they leave undefined.
+    Keep,
+}
+
+/// How [`TableError::NonPositivePay`] tells `wages analyze`'s user to proceed (the default of
+/// [`Request::nonpositive_hint`]).
+pub const ANALYZE_NONPOSITIVE_HINT: &str = "pass --nonpositive drop to exclude them (the output then says how many) or --nonpositive keep to include them where the measures allow";
+
 /// What to read.
 #[derive(Debug, Clone)]
 pub struct Request<'a> {
@@ -181,12 +202,12 @@ pub struct Request<'a> {
     /// Covariates to read as categories even if they hold numbers (`--categorical`). A name
     /// that is not among [`Request::covariates`] is ignored (the caller refuses it).
     pub categorical: &'a [&'a str],
-    /// Exclude rows with zero or negative pay (and count them) instead of rejecting the file.
-    pub drop_nonpositive: bool,
-    /// Keep rows with zero or negative (finite) pay instead of rejecting the file
-    /// (`--nonpositive keep`); the statistics then say which measures they leave undefined.
-    /// `drop_nonpositive` wins if both are set.
-    pub keep_nonpositive: bool,
+    /// Zero and negative pay: refused (the default), dropped or kept.
+    pub nonpositive: NonPositive,
+    /// The end of [`TableError::NonPositivePay`]'s message, after "fix those rows, or": the
+    /// caller's options for such rows (`wages gap` has `--drop-nonpositive` only). Default
+    /// [`ANALYZE_NONPOSITIVE_HINT`].
+    pub nonpositive_hint: &'static str,
 }
 
 impl<'a> Request<'a> {
@@ -207,8 +228,8 @@ impl<'a> Request<'a> {
             group_option: "--group",
             covariates: &[],
             categorical: &[],
-            drop_nonpositive: false,
-            keep_nonpositive: false,
+            nonpositive: NonPositive::Error,
+            nonpositive_hint: ANALYZE_NONPOSITIVE_HINT,
         }
     }
 
@@ -710,8 +731,8 @@ pub enum TableError {
         /// Where.
         rows: Rows,
     },
-    /// Zero or negative pay, without `drop_nonpositive`.
-    #[error("{}: {} rows of column {column:?} have zero or negative pay, at data {rows}; multiples of the minimum and the log-based measures need positive pay: fix those rows, or pass --drop-nonpositive to exclude them (the output then says how many) or --nonpositive keep to include them where the measures allow", shown_path(path), rows.total)]
+    /// Zero or negative pay, with [`NonPositive::Error`].
+    #[error("{}: {} rows of column {column:?} have zero or negative pay, at data {rows}; multiples of the minimum and the log-based measures need positive pay: fix those rows, or {hint}", shown_path(path), rows.total)]
     NonPositivePay {
         /// The file.
         path: PathBuf,
@@ -719,6 +740,8 @@ pub enum TableError {
         column: String,
         /// Where.
         rows: Rows,
+        /// The caller's options ([`Request::nonpositive_hint`]).
+        hint: &'static str,
     },
     /// Zero or negative weights.
     #[error("{}: {} rows of column {column:?} have zero or negative weights, at data {rows}; weights must be positive: fix or remove those rows", shown_path(path), rows.total)]
@@ -740,8 +763,8 @@ pub enum TableError {
         /// Where.
         rows: Rows,
     },
-    /// Every row was dropped by `drop_nonpositive`.
-    #[error("{}: all {dropped} rows have zero or negative pay; with --drop-nonpositive nothing is left to analyze", shown_path(path))]
+    /// Every row was dropped by [`NonPositive::Drop`].
+    #[error("{}: all {dropped} rows have zero or negative pay; with them excluded nothing is left to analyze", shown_path(path))]
     AllDropped {
         /// The file.
         path: PathBuf,
@@ -835,23 +858,29 @@ pub fn read_with(req: &Request, options: &ReadOptions) -> Result<(Payroll, Phase
         covariates,
         rows_read,
         dropped_nonpositive: 0,
+        kept_nonpositive: 0,
     };
-    let check = req.drop_nonpositive || !req.keep_nonpositive;
-    if let Some(rows) = offending(&payroll.pay, &lines, |x| x <= 0.0).filter(|_| check) {
-        if !req.drop_nonpositive {
-            return Err(TableError::NonPositivePay {
-                path: path.to_path_buf(),
-                column: req.pay.to_string(),
-                rows,
-            });
-        }
-        payroll.dropped_nonpositive = rows.total;
-        drop_nonpositive(&mut payroll);
-        if payroll.pay.is_empty() {
-            return Err(TableError::AllDropped {
-                path: path.to_path_buf(),
-                dropped: rows.total,
-            });
+    if let Some(rows) = offending(&payroll.pay, &lines, |x| x <= 0.0) {
+        match req.nonpositive {
+            NonPositive::Error => {
+                return Err(TableError::NonPositivePay {
+                    path: path.to_path_buf(),
+                    column: req.pay.to_string(),
+                    rows,
+                    hint: req.nonpositive_hint,
+                })
+            }
+            NonPositive::Keep => payroll.kept_nonpositive = rows.total,
+            NonPositive::Drop => {
+                payroll.dropped_nonpositive = rows.total;
+                drop_nonpositive(&mut payroll);
+                if payroll.pay.is_empty() {
+                    return Err(TableError::AllDropped {
+                        path: path.to_path_buf(),
+                        dropped: rows.total,
+                    });
+                }
+            }
         }
     }
     clock.lap("checks");
@@ -1854,6 +1883,7 @@ mod tests {
             ],
             rows_read: 4,
             dropped_nonpositive: 0,
+            kept_nonpositive: 0,
         };
         drop_nonpositive(&mut p);
         assert_eq!(

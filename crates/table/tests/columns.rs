@@ -5,8 +5,8 @@
 use polars::prelude::*;
 use std::path::PathBuf;
 use wages_table::{
-    read_with, CovariateValues, CsvReader, Groups, Payroll, ReadOptions, Request, Role, TableError,
-    MISSING_CODE,
+    read_with, CovariateValues, CsvReader, Groups, NonPositive, Payroll, ReadOptions, Request,
+    Role, TableError, MISSING_CODE,
 };
 
 /// A scratch file of this test process.
@@ -362,7 +362,7 @@ fn dropping_nonpositive_pay_keeps_bonus_and_within_aligned() {
         group: Some("sex"),
         bonus: Some("bonus"),
         within: Some("grade"),
-        drop_nonpositive: true,
+        nonpositive: NonPositive::Drop,
         ..Request::new(&path, "pay")
     };
     assert!(fast_path_reads(&req));
@@ -708,7 +708,7 @@ fn dropping_nonpositive_pay_keeps_covariates_aligned() {
     let path = scratch("drop-explain.csv", text.as_bytes());
     let req = Request {
         covariates: &["age", "edu"],
-        drop_nonpositive: true,
+        nonpositive: NonPositive::Drop,
         ..Request::new(&path, "pay")
     };
     assert!(fast_path_reads(&req));
@@ -765,7 +765,7 @@ fn parquet_covariates_are_numeric_or_categorical_by_type() {
     let (p, _) = read_with(
         &Request {
             covariates: &["age"],
-            drop_nonpositive: true,
+            nonpositive: NonPositive::Drop,
             ..Request::new(&path, "pay")
         },
         &ReadOptions::default(),
@@ -826,6 +826,118 @@ fn parquet_covariates_refuse_nan_and_types_that_are_not_values() {
             "column \"skills\" (explanatory column) has type list[i32]; an explanatory column \
              must hold text"
         ),
+        "{e}"
+    );
+}
+
+/// `NonPositive::Keep` (`--nonpositive keep`): zero and negative pay stay, counted, through the
+/// CSV fast path, the general CSV reader and Parquet alike; NaN, infinite and empty pay are
+/// still refused.
+#[test]
+fn keeping_nonpositive_pay_counts_the_rows_on_every_reader() {
+    // Plain CSV: the fast path reads it (and the general reader agrees, `read_csv`).
+    let text = "pay,sex\n100,F\n0,M\n-3.5,F\n120,M\n0,F\n";
+    let path = scratch("keep.csv", text.as_bytes());
+    let req = Request {
+        group: Some("sex"),
+        nonpositive: NonPositive::Keep,
+        ..Request::new(&path, "pay")
+    };
+    assert!(fast_path_reads(&req));
+    let p = read_csv(&req).unwrap();
+    assert_eq!(p.pay, [100.0, 0.0, -3.5, 120.0, 0.0]);
+    assert_eq!(p.groups, Some(groups(&["F", "M"], &[0, 1, 0, 1, 0])));
+    assert_eq!(
+        (p.rows_read, p.dropped_nonpositive, p.kept_nonpositive),
+        (5, 0, 3)
+    );
+
+    // A quoted line break sends the file to the general reader only.
+    let text = "pay,note\n100,\"two\nlines\"\n\"0\",x\n-7,y\n";
+    let path = scratch("keep-general.csv", text.as_bytes());
+    let req = Request {
+        nonpositive: NonPositive::Keep,
+        ..Request::new(&path, "pay")
+    };
+    assert!(!fast_path_reads(&req));
+    let p = read_csv(&req).unwrap();
+    assert_eq!(p.pay, [100.0, 0.0, -7.0]);
+    assert_eq!((p.rows_read, p.kept_nonpositive), (3, 2));
+
+    // Parquet: floats and integers.
+    for (name, df) in [
+        (
+            "keep-f64.parquet",
+            df!["pay" => [0.0, 250.0, -1.25]].unwrap(),
+        ),
+        ("keep-i32.parquet", df!["pay" => [0i32, 250, -1]].unwrap()),
+    ] {
+        let path = parquet(name, df);
+        let req = Request {
+            nonpositive: NonPositive::Keep,
+            ..Request::new(&path, "pay")
+        };
+        let (p, _) = read_with(&req, &ReadOptions::default()).unwrap();
+        assert_eq!(p.pay.len(), 3, "{name}");
+        assert_eq!((p.pay[0], p.pay[1]), (0.0, 250.0), "{name}");
+        assert!(p.pay[2] < 0.0, "{name}");
+        assert_eq!(
+            (p.kept_nonpositive, p.dropped_nonpositive),
+            (2, 0),
+            "{name}"
+        );
+        // The default policy refuses the same file, naming the rows and the options.
+        let e = read_with(&Request::new(&path, "pay"), &ReadOptions::default()).unwrap_err();
+        let e = e.to_string();
+        assert!(
+            e.contains("2 rows of column \"pay\" have zero or negative pay"),
+            "{e}"
+        );
+        assert!(
+            e.contains("--nonpositive drop") && e.contains("--nonpositive keep"),
+            "{e}"
+        );
+    }
+
+    // Keep is no licence for NaN, infinite or empty pay, on either CSV reader.
+    for (name, text, message) in [
+        ("keep-nan.csv", "pay\n0\nNaN\n", "NaN or infinite"),
+        ("keep-inf.csv", "pay\n-1\ninf\n", "NaN or infinite"),
+        ("keep-empty.csv", "pay\n0\n\"\"\n5\n", "is empty at data"),
+    ] {
+        let path = scratch(name, text.as_bytes());
+        let req = Request {
+            nonpositive: NonPositive::Keep,
+            ..Request::new(&path, "pay")
+        };
+        let e = read_csv(&req).unwrap_err();
+        assert!(e.contains(message), "{name}: {e}");
+    }
+}
+
+/// The message for zero or negative pay ends with the caller's options
+/// ([`Request::nonpositive_hint`]): `wages gap` offers `--drop-nonpositive` only. One line,
+/// with the file, the data row and the CSV line.
+#[test]
+fn the_nonpositive_error_names_the_callers_options() {
+    let path = scratch("hint.csv", b"pay\n100\n0\n");
+    let e = read_csv(&Request::new(&path, "pay")).unwrap_err();
+    assert!(
+        e.ends_with("fix those rows, or pass --nonpositive drop to exclude them (the output then says how many) or --nonpositive keep to include them where the measures allow"),
+        "{e}"
+    );
+    assert!(
+        e.contains("hint.csv") && e.contains("row 2 (line 3)"),
+        "{e}"
+    );
+    assert!(!e.contains('\n'), "{e}");
+    let req = Request {
+        nonpositive_hint: "pass --drop-nonpositive to exclude them",
+        ..Request::new(&path, "pay")
+    };
+    let e = read_csv(&req).unwrap_err();
+    assert!(
+        e.ends_with("fix those rows, or pass --drop-nonpositive to exclude them"),
         "{e}"
     );
 }

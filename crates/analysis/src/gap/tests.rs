@@ -13,6 +13,7 @@ fn payroll(rows: &[(&str, f64)], weight: Option<Vec<f64>>) -> Payroll {
         covariates: Vec::new(),
         rows_read: rows.len(),
         dropped_nonpositive: 0,
+        kept_nonpositive: 0,
     }
 }
 
@@ -291,6 +292,7 @@ mod properties {
             covariates: Vec::new(),
             rows_read: rows.len(),
             dropped_nonpositive: 0,
+            kept_nonpositive: 0,
         }
     }
 

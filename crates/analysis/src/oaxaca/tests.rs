@@ -57,6 +57,7 @@ fn payroll(n: usize, educ_labels: [&str; 3], weighted: bool, seed: u64) -> Payro
         ],
         rows_read: n,
         dropped_nonpositive: 0,
+        kept_nonpositive: 0,
     }
 }
 
@@ -209,6 +210,7 @@ fn worked_by_hand() {
         }],
         rows_read: 8,
         dropped_nonpositive: 0,
+        kept_nonpositive: 0,
     };
     let o = ExplainOptions {
         outcome: Outcome::Level,

@@ -15,6 +15,13 @@ pub enum BootstrapError {
     /// From the statistics of a replicate.
     #[error(transparent)]
     Inequality(#[from] InequalityError),
+    /// With negative pay kept, a replicate whose total pay is zero or negative: its Gini and
+    /// shares are not defined, so neither is their bootstrap distribution.
+    #[error("bootstrap replicate {replicate} has a total pay of zero or less (negative pay kept): the Gini and the shares have no bootstrap distribution; use the linearisation (--ci without --bootstrap)")]
+    NonPositiveReplicate {
+        /// 0-based replicate.
+        replicate: usize,
+    },
     /// Frequency weights that sum to more observations than the bootstrap draws.
     #[error("the frequency weights sum to {0:e} observations, more than the bootstrap draws ({MAX_FREQUENCY_DRAWS:e}); use the linearisation (--ci without --bootstrap)")]
     TooManyObservations(f64),
@@ -62,7 +69,7 @@ pub fn bootstrap(
         }
         None => n,
     };
-    let one = |r: usize| -> Result<Vec<Option<f64>>, InequalityError> {
+    let one = |r: usize| -> Result<Vec<Option<f64>>, BootstrapError> {
         let mut state = replicate_state(seed, r);
         let mut times = vec![0u32; n];
         match &cumulative {
@@ -91,7 +98,14 @@ pub fn bootstrap(
                 });
             }
         }
-        let rep = Sample::from_sorted_keeping_nonpositive(p, Some(w))?;
+        let rep = match Sample::from_sorted_keeping_nonpositive(p, Some(w)) {
+            // The sample's own total is positive (or it would not exist), a replicate's need
+            // not be when negative pay is kept: say so rather than blame the data.
+            Err(InequalityError::NonPositiveTotal) => {
+                return Err(BootstrapError::NonPositiveReplicate { replicate: r })
+            }
+            rep => rep?,
+        };
         let mut s = rep.try_summary_at(minimum, caps, summary.poverty_line)?;
         // Replicate weights of a frequency sample are counts of observations.
         apply_weight_kind(&mut s, options.weight_kind, frequency);

@@ -382,3 +382,29 @@ fn threads_do_not_change_the_standard_errors() {
         }
     }
 }
+
+/// With negative pay kept a replicate's total can be zero or less though the sample's is
+/// positive: {−1000, 10, 20, 1000} totals 30, and a replicate drawing −1000 more often than 1000
+/// totals less than 0 (one in four draws is each; 200 replicates draw such a one). The
+/// bootstrap says so instead of failing on "the total pay" of the data.
+#[test]
+fn a_replicate_with_a_nonpositive_total_is_named() {
+    let sample = Sample::new_keeping_nonpositive(vec![-1000.0, 10.0, 20.0, 1000.0], None).unwrap();
+    let summary = sample.summary(10.0, &CAPS);
+    let o = options(WeightKind::Sampling);
+    let e = bootstrap(&sample, &summary, 10.0, &CAPS, &o, 200, 1).unwrap_err();
+    assert!(
+        matches!(e, BootstrapError::NonPositiveReplicate { .. }),
+        "{e}"
+    );
+    assert!(e.to_string().contains("--ci without --bootstrap"), "{e}");
+    // Zeros but no negative pay: a replicate's total is positive unless it drew zeros only
+    // (probability (2/6)^6 each); with this seed none does, and the Gini gets its interval.
+    let zeros =
+        Sample::new_keeping_nonpositive(vec![0.0, 0.0, 10.0, 20.0, 30.0, 40.0], None).unwrap();
+    let summary = zeros.summary(10.0, &CAPS);
+    let entries = bootstrap(&zeros, &summary, 10.0, &CAPS, &o, 50, 1).unwrap();
+    assert!(entries
+        .iter()
+        .any(|e| e.statistic == "gini" && e.interval.is_some()));
+}

@@ -212,7 +212,7 @@ fn multiples_chart(args: &AnalyzeArgs, a: &Analysis, h: &Histogram) -> (Frame, M
             fmt_tick(&a.minimum)
         ),
     };
-    let frame = Frame::new("Pay as a multiple of the minimum")
+    let mut frame = Frame::new("Pay as a multiple of the minimum")
         .subtitle(format!(
             "{} per bin of pay / minimum (log scale, {} bins per decade)",
             if a.weighted {
@@ -224,6 +224,13 @@ fn multiples_chart(args: &AnalyzeArgs, a: &Analysis, h: &Histogram) -> (Frame, M
         ))
         .source(source_line(args, a))
         .note(minimum);
+    if a.kept_nonpositive > 0 {
+        // `Sample::histogram` bins the positive rows only: a log scale has no place for the rest.
+        frame = frame.note(format!(
+            "{} rows with zero or negative pay (--nonpositive keep) are not drawn: a log scale has no place for them",
+            a.kept_nonpositive
+        ));
+    }
     (
         frame,
         Multiples {

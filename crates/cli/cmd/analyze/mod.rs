@@ -136,6 +136,19 @@ pub enum NonPositiveArg {
     Keep,
 }
 
+/// The policy for zero and negative pay: `--nonpositive`, or `drop` for `--drop-nonpositive`
+/// (that both are not given with different policies is [`check_usage`]'s), `error` without
+/// either.
+#[cfg(feature = "table")]
+pub fn nonpositive_policy(args: &AnalyzeArgs) -> wages_table::NonPositive {
+    use wages_table::NonPositive;
+    match (args.nonpositive, args.drop_nonpositive) {
+        (Some(NonPositiveArg::Keep), _) => NonPositive::Keep,
+        (Some(NonPositiveArg::Drop), _) | (_, true) => NonPositive::Drop,
+        (Some(NonPositiveArg::Error) | None, false) => NonPositive::Error,
+    }
+}
+
 /// Checks `--ci` and its companions.
 fn check_ci(args: &AnalyzeArgs) -> Result<()> {
     super::payroll_file::check_ci(
@@ -238,8 +251,7 @@ pub fn run(_ctx: &Context, args: AnalyzeArgs) -> Result<()> {
         format: input_format(&args.file, args.input_format)?,
         group: args.group.as_deref(),
         weight: args.weight.as_deref(),
-        drop_nonpositive: args.drop_nonpositive || args.nonpositive == Some(NonPositiveArg::Drop),
-        keep_nonpositive: args.nonpositive == Some(NonPositiveArg::Keep),
+        nonpositive: nonpositive_policy(&args),
         covariates: &design_columns,
         categorical: &design_columns,
         ..wages_table::Request::new(&args.file, &args.pay)

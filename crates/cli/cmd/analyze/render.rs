@@ -91,9 +91,14 @@ pub fn notes(args: &AnalyzeArgs, a: &Analysis) -> Vec<String> {
     if a.kept_nonpositive > 0 {
         let negative = a.all.min < 0.0;
         n.push(format!(
-            "{} rows with zero or negative pay kept (--nonpositive keep): MLD, Theil T and Atkinson 1 and 2 are not defined with non-positive pay{}; a ratio to a zero or negative quantile or share shows n/a; no subgroup decomposition",
+            "{} rows with zero or negative pay kept (--nonpositive keep): MLD, Theil T and Atkinson 1 and 2 are not defined with non-positive pay{}; a ratio to a zero or negative quantile or share shows n/a{}",
             a.kept_nonpositive,
-            if negative { ", nor Atkinson 0.5 with negative pay" } else { "" }
+            if negative { ", nor Atkinson 0.5 with negative pay" } else { "" },
+            if a.decomposition.is_some() {
+                "; the decomposition splits only the Gini, GE(2) and (without negative pay) Atkinson 0.5"
+            } else {
+                ""
+            }
         ));
     }
     if let Some(ci) = &a.ci {
@@ -285,17 +290,18 @@ fn tables(a: &Analysis, format: Format) -> Vec<(&'static str, String)> {
     out
 }
 
-/// The indices of the decomposition, in table order: (label, JSON key, parts).
-fn measures(d: &Decomposition) -> [(&'static str, &'static str, &Parts); 8] {
+/// The indices of the decomposition, in table order: (label, JSON key, parts; `None` where
+/// not defined, with zero or negative pay kept).
+fn measures(d: &Decomposition) -> [(&'static str, &'static str, Option<&Parts>); 8] {
     [
-        ("GE(-1)", "ge_m1", &d.ge_m1),
-        ("MLD, GE(0)", "mld", &d.mld),
-        ("Theil T, GE(1)", "theil_t", &d.theil_t),
-        ("GE(2)", "ge_2", &d.ge_2),
-        ("Atkinson 0.5", "atkinson_0_5", &d.atkinson_0_5),
-        ("Atkinson 1", "atkinson_1", &d.atkinson_1),
-        ("Atkinson 2", "atkinson_2", &d.atkinson_2),
-        ("Gini", "gini", &d.gini),
+        ("GE(-1)", "ge_m1", d.ge_m1.as_ref()),
+        ("MLD, GE(0)", "mld", d.mld.as_ref()),
+        ("Theil T, GE(1)", "theil_t", d.theil_t.as_ref()),
+        ("GE(2)", "ge_2", Some(&d.ge_2)),
+        ("Atkinson 0.5", "atkinson_0_5", d.atkinson_0_5.as_ref()),
+        ("Atkinson 1", "atkinson_1", d.atkinson_1.as_ref()),
+        ("Atkinson 2", "atkinson_2", d.atkinson_2.as_ref()),
+        ("Gini", "gini", Some(&d.gini)),
     ]
 }
 
@@ -316,18 +322,20 @@ fn decomposition_tables(
     d: &Decomposition,
     format: Format,
 ) -> [(&'static str, String); 2] {
-    type Row<'a> = (&'static str, &'a Parts);
+    type Row<'a> = (&'static str, Option<&'a Parts>);
     let rows: Vec<Row> = measures(d).iter().map(|&(l, _, p)| (l, p)).collect();
+    // An index not defined (zero or negative pay kept) is `n/a` across its row.
+    let cell = |p: &Option<&Parts>, f: &dyn Fn(&Parts) -> String| p.map_or_else(|| "n/a".into(), f);
     let parts: Vec<DynColumn<Row>> = vec![
         DynColumn::new("index", |(l, _): &Row| l.to_string()),
-        DynColumn::new("total", |(_, p): &Row| part(p.total)),
-        DynColumn::new("within", |(_, p): &Row| part(p.within)),
-        DynColumn::new("between", |(_, p): &Row| part(p.between)),
-        DynColumn::new("overlap", |(_, p): &Row| {
-            p.overlap.map_or_else(|| "-".to_string(), part)
+        DynColumn::new("total", move |(_, p): &Row| cell(p, &|p| part(p.total))),
+        DynColumn::new("within", move |(_, p): &Row| cell(p, &|p| part(p.within))),
+        DynColumn::new("between", move |(_, p): &Row| cell(p, &|p| part(p.between))),
+        DynColumn::new("overlap", move |(_, p): &Row| {
+            cell(p, &|p| p.overlap.map_or_else(|| "-".to_string(), part))
         }),
-        DynColumn::new("between share", |(_, p): &Row| {
-            p.between_share.map_or_else(|| "-".to_string(), pct)
+        DynColumn::new("between share", move |(_, p): &Row| {
+            cell(p, &|p| p.between_share.map_or_else(|| "-".to_string(), pct))
         }),
     ];
     type GroupRow<'a> = (String, &'a GroupShare);
@@ -461,7 +469,9 @@ fn json_text(args: &AnalyzeArgs, a: &Analysis) -> Result<String> {
                     seq.end()
                 }
             }
-            let mut keyed: Vec<(&str, Option<&Parts>)> = measures(self.1)
+            // `Some(p)`: an index (`p` is `None`, JSON `null`, where not defined); `None`: the
+            // groups.
+            let mut keyed: Vec<(&str, Option<Option<&Parts>>)> = measures(self.1)
                 .iter()
                 .map(|&(_, k, p)| (k, Some(p)))
                 .collect();
@@ -491,7 +501,11 @@ fn json_text(args: &AnalyzeArgs, a: &Analysis) -> Result<String> {
         file: String,
         group_column: &'a Option<String>,
         groups: Groups<'a>,
-        minimum: f64,
+        /// Only with `--nonpositive keep` (so that other runs print what they always did).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        kept_nonpositive: Option<usize>,
+        /// `null` when there is no reference minimum (the smallest pay is 0 or less).
+        minimum: Option<f64>,
         minimum_source: &'static str,
         pay_column: &'a str,
         rows_analyzed: usize,
@@ -508,7 +522,9 @@ fn json_text(args: &AnalyzeArgs, a: &Analysis) -> Result<String> {
         file: args.file.display().to_string(),
         group_column: &args.group,
         groups: Groups(&a.groups),
-        minimum: a.minimum,
+        kept_nonpositive: (super::nonpositive_policy(args) == wages_table::NonPositive::Keep)
+            .then_some(a.kept_nonpositive),
+        minimum: a.multiples_defined.then_some(a.minimum),
         minimum_source: match a.minimum_source {
             MinimumSource::Given => "given",
             MinimumSource::SmallestPay => "smallest_pay",
@@ -570,7 +586,14 @@ fn csv(args: &AnalyzeArgs, a: &Analysis) -> String {
         csv_stat("p90_p10", |s| s.p90_p10.map(full).unwrap_or_default()),
         csv_stat("p50_p10", |s| s.p50_p10.map(full).unwrap_or_default()),
         csv_stat("p90_p50", |s| s.p90_p50.map(full).unwrap_or_default()),
-        csv_stat("minimum", |s| full(s.minimum)),
+        // Empty when there is no reference minimum (the smallest pay is 0 or less).
+        csv_stat("minimum", |s| {
+            if s.minimum.is_nan() {
+                String::new()
+            } else {
+                full(s.minimum)
+            }
+        }),
         csv_stat("minimum_source", move |_| source.to_string()),
         // The rows excluded by --drop-nonpositive are counted once, on the whole table.
         DynColumn::new("dropped_nonpositive", move |(scope, _, s, _): &CsvScope| {

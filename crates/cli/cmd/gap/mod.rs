@@ -20,6 +20,10 @@ use crate::error::{CliError, Result};
 use crate::output::Format;
 use std::path::PathBuf;
 
+/// How the error for zero or negative pay ends for `wages gap` (after "fix those rows, or").
+const GAP_NONPOSITIVE_HINT: &str =
+    "pass --drop-nonpositive to exclude them (the output then says how many)";
+
 #[derive(clap::Args)]
 #[command(
     after_help = "Gap = (reference - group) / reference x 100, positive when the group is paid less. Measures, the rules they follow, the quantile and tie rules, JSON keys: docs/gap.md."
@@ -229,7 +233,13 @@ pub fn run(_ctx: &Context, args: GapArgs) -> Result<()> {
         group_option: "--by",
         covariates: &covariates,
         categorical: &categorical,
-        drop_nonpositive: args.drop_nonpositive,
+        nonpositive: if args.drop_nonpositive {
+            wages_table::NonPositive::Drop
+        } else {
+            wages_table::NonPositive::Error
+        },
+        // `wages gap` has no --nonpositive keep: the message offers what it has.
+        nonpositive_hint: GAP_NONPOSITIVE_HINT,
         ..wages_table::Request::new(&args.file, &args.pay)
     };
     let (mut payroll, progress, timings) = read(&request)?;
