@@ -21,6 +21,7 @@ use crate::output::Format;
 use std::path::PathBuf;
 
 /// How the error for zero or negative pay ends for `wages gap` (after "fix those rows, or").
+#[cfg(feature = "table")]
 const GAP_NONPOSITIVE_HINT: &str =
     "pass --drop-nonpositive to exclude them (the output then says how many)";
 
