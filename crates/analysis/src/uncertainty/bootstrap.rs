@@ -115,7 +115,6 @@ pub fn bootstrap(
         .into_par_iter()
         .map(one)
         .collect::<Result<_, _>>()?;
-    let (lo, hi) = ((1.0 - options.level) / 2.0, (1.0 + options.level) / 2.0);
     Ok(keys(summary)
         .into_iter()
         .zip(point_values(summary))
@@ -126,17 +125,7 @@ pub fn bootstrap(
                 .map(|v| v[j].filter(|x| x.is_finite()))
                 .collect();
             let interval = match (estimate, reps) {
-                (Some(_), Some(mut reps)) if reps.len() >= 2 && n >= 2 => {
-                    reps.sort_by(f64::total_cmp);
-                    let m = reps.len() as f64;
-                    let mean = reps.iter().sum::<f64>() / m;
-                    let ss: f64 = reps.iter().map(|x| (x - mean) * (x - mean)).sum();
-                    Some(Interval {
-                        se: (ss / (m - 1.0)).sqrt(),
-                        lower: type7(&reps, lo),
-                        upper: type7(&reps, hi),
-                    })
-                }
+                (Some(_), Some(reps)) if n >= 2 => replicate_interval(reps, options.level),
                 _ => None,
             };
             Entry {
@@ -146,6 +135,24 @@ pub fn bootstrap(
             }
         })
         .collect())
+}
+
+/// The standard error (standard deviation, divisor `R − 1`) and percentile interval at `level`
+/// (R `quantile(type = 7)`) of a statistic's replicates; `None` for fewer than two or a value
+/// that is not finite.
+pub(crate) fn replicate_interval(mut reps: Vec<f64>, level: f64) -> Option<Interval> {
+    if reps.len() < 2 || reps.iter().any(|x| !x.is_finite()) {
+        return None;
+    }
+    reps.sort_by(f64::total_cmp);
+    let m = reps.len() as f64;
+    let mean = reps.iter().sum::<f64>() / m;
+    let ss: f64 = reps.iter().map(|x| (x - mean) * (x - mean)).sum();
+    Some(Interval {
+        se: (ss / (m - 1.0)).sqrt(),
+        lower: type7(&reps, (1.0 - level) / 2.0),
+        upper: type7(&reps, (1.0 + level) / 2.0),
+    })
 }
 
 /// R's `quantile(type = 7)` of sorted `v` (at least one value) at `p`.

@@ -214,20 +214,8 @@ pub fn gap_intervals_within(
                     })
                     .collect::<Result<_, InequalityError>>()?;
                 let of = |j: usize| {
-                    let mut v: Vec<f64> = reps.iter().map(|r| r[j]).collect();
-                    if v.len() < 2 || v.iter().any(|x| !x.is_finite()) {
-                        return None;
-                    }
-                    v.sort_by(f64::total_cmp);
-                    let m = v.len() as f64;
-                    let mean = v.iter().sum::<f64>() / m;
-                    let ss: f64 = v.iter().map(|x| (x - mean) * (x - mean)).sum();
-                    let q = |p: f64| super::bootstrap::type7(&v, p);
-                    Some(Interval {
-                        se: (ss / (m - 1.0)).sqrt(),
-                        lower: q((1.0 - options.level) / 2.0),
-                        upper: q((1.0 + options.level) / 2.0),
-                    })
+                    let v: Vec<f64> = reps.iter().map(|r| r[j]).collect();
+                    super::bootstrap::replicate_interval(v, options.level)
                 };
                 (of(0), of(1))
             }
