@@ -8,7 +8,7 @@
 //! back at the end.
 
 use super::{keys, normal_quantile, point_values, Accumulator, CiOptions, Domain, Entry, Interval};
-use super::{WeightKind, STATISTICS};
+use super::{pairwise, WeightKind, PARTIAL_SUMS, STATISTICS};
 use crate::inequality::{Sample, Summary};
 use rayon::prelude::*;
 
@@ -32,6 +32,29 @@ const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
 /// below `1e-15` of `φ(0)`.
 pub(crate) const KERNEL_REACH: f64 = 8.5;
 
+/// `Σ c_i x^i`, `i < 14` (missing coefficients are 0), by Estrin's scheme: pairs
+/// `c_i + c_{i+1} x`, then pairs of those with `x²`, `x⁴`, `x⁸` (a chain of four steps instead
+/// of Horner's thirteen, so successive lanes' work overlaps).
+#[inline(always)]
+fn estrin(x: f64, c: &[f64; 14]) -> f64 {
+    let x2 = x * x;
+    let x4 = x2 * x2;
+    let x8 = x4 * x4;
+    let a0 = c[0] + c[1] * x;
+    let a1 = c[2] + c[3] * x;
+    let a2 = c[4] + c[5] * x;
+    let a3 = c[6] + c[7] * x;
+    let a4 = c[8] + c[9] * x;
+    let a5 = c[10] + c[11] * x;
+    let a6 = c[12] + c[13] * x;
+    let b0 = a0 + a1 * x2;
+    let b1 = a2 + a3 * x2;
+    let b2 = a4 + a5 * x2;
+    let d0 = b0 + b1 * x4;
+    let d1 = b2 + a6 * x4;
+    d0 + d1 * x8
+}
+
 /// `e^x` for `x` in `[−700, 0]` (the kernel's `−u²/2`), within 2 ulp of `f64::exp` (tested),
 /// in plain arithmetic the compiler vectorises: the kernel sums are most of the densities'
 /// cost, and the C library's `exp` is one call per value. Cody-Waite reduction
@@ -46,39 +69,40 @@ pub(crate) fn exp_nonpositive(x: f64) -> f64 {
     let shifted = x * std::f64::consts::LOG2_E + SHIFTER;
     let k = shifted - SHIFTER;
     let r = (x - k * LN2_HI) - k * LN2_LO;
-    let mut p = 1.0 / 6_227_020_800.0;
-    for c in [
-        1.0 / 479_001_600.0,
-        1.0 / 39_916_800.0,
-        1.0 / 3_628_800.0,
-        1.0 / 362_880.0,
-        1.0 / 40_320.0,
-        1.0 / 5_040.0,
-        1.0 / 720.0,
-        1.0 / 120.0,
-        1.0 / 24.0,
-        1.0 / 6.0,
+    // Σ r^i / i!, i = 0 … 13, by Estrin's scheme: the Horner chain's 13 dependent steps would
+    // leave the vector units waiting on each other.
+    const C: [f64; 14] = [
+        1.0,
+        1.0,
         0.5,
-        1.0,
-        1.0,
-    ] {
-        p = p * r + c;
-    }
+        1.0 / 6.0,
+        1.0 / 24.0,
+        1.0 / 120.0,
+        1.0 / 720.0,
+        1.0 / 5_040.0,
+        1.0 / 40_320.0,
+        1.0 / 362_880.0,
+        1.0 / 3_628_800.0,
+        1.0 / 39_916_800.0,
+        1.0 / 479_001_600.0,
+        1.0 / 6_227_020_800.0,
+    ];
+    let p = estrin(r, &C);
     // The integer k sits in the low bits of `shifted`; 2^k has exponent field k + 1023.
     let k_bits = shifted.to_bits().wrapping_sub(SHIFTER.to_bits());
     let scale = f64::from_bits(k_bits.wrapping_add(1023) << 52);
     p * scale
 }
 
-/// `Σ φ((t − x_k) / h)` (times `w_k` with weights) over `pay`, in four interleaved sums so the
-/// loop vectorises.
+/// `Σ φ((t − x_k) / h)` (times `w_k` with weights) over `pay`, in interleaved sums so the loop
+/// vectorises.
 #[inline(always)]
 fn kernel_lanes(pay: &[f64], weights: Option<&[f64]>, t: f64, inv_h: f64) -> f64 {
     const CHUNK: usize = 64;
     let mut values = [0.0f64; CHUNK];
-    let mut acc = [0.0f64; 4];
+    let mut acc = [0.0f64; PARTIAL_SUMS];
     for (i, chunk) in pay.chunks(CHUNK).enumerate() {
-        // A plain map over the chunk (it vectorises), then the interleaved sums.
+        // A plain map over the chunk (it vectorises), then interleaved sums.
         for (v, &x) in values.iter_mut().zip(chunk) {
             let u = (t - x) * inv_h;
             *v = exp_nonpositive(-0.5 * u * u);
@@ -88,12 +112,17 @@ fn kernel_lanes(pay: &[f64], weights: Option<&[f64]>, t: f64, inv_h: f64) -> f64
                 *v *= w;
             }
         }
-        let used = &mut values[..chunk.len()];
-        for (j, v) in used.iter_mut().enumerate() {
-            acc[j % 4] += *v;
+        // A last, partial chunk adds zeros in its unused lanes.
+        for v in &mut values[chunk.len()..] {
+            *v = 0.0;
+        }
+        for c in values.chunks_exact(PARTIAL_SUMS) {
+            for (a, &v) in acc.iter_mut().zip(c) {
+                *a += v;
+            }
         }
     }
-    ((acc[0] + acc[1]) + (acc[2] + acc[3])) * FRAC_1_SQRT_2PI
+    pairwise(&acc) * FRAC_1_SQRT_2PI
 }
 
 /// The bandwidth of the kernel density at the quantiles, in pay units: R's `bw.nrd0` on the
@@ -143,6 +172,7 @@ pub fn linearise(
     // pass over the runs is most of what `--ci` costs.
     let (inv_n, inv_total, inv_mu) = (1.0 / n as f64, 1.0 / total, 1.0 / mu);
     let p = |i: usize| weights.map_or(inv_n, |w| w[i] * inv_total);
+    let unweighted = weights.is_none().then_some(inv_n);
     // Large samples are cut into pieces at run boundaries, one per thread; each piece's pass
     // over the runs starts from the weight and pay shares of the rows before it.
     let pieces = if n < PARALLEL_ROWS {
@@ -242,6 +272,18 @@ pub fn linearise(
     let caps: Vec<(f64, f64)> = s.caps.iter().map(|c| (c.threshold, c.share)).collect();
 
     let k = STATISTICS.len() + caps.len();
+    // Statistics whose influence values are a multiple of another's are not summed: their
+    // variance is the multiple squared times the other's (every variance here is a quadratic
+    // form in the influence values, under any design).
+    let multiples = [
+        (MULTIPLES[0], -kaitz / q50),
+        (MULTIPLES[1], gini_factor),
+        (MULTIPLES[2], (-mld).exp()),
+        (MULTIPLES[3], lambda),
+    ];
+    let summed: Vec<usize> = (0..k)
+        .filter(|j| !MULTIPLES.iter().any(|&(m, _)| m == *j))
+        .collect();
     let influence = Influence {
         inv_mu,
         total_r,
@@ -256,17 +298,14 @@ pub fn linearise(
         p90_p50,
         inv_q10: 1.0 / q10,
         inv_q50: 1.0 / q50,
-        kaitz,
         t_low,
         low_pay_share: s.low_pay_share,
         low_line,
         f_low,
         gini: s.gini,
-        gini_factor,
         theil_t,
         mld,
         m_half,
-        exp_minus_mld: (-mld).exp(),
         m_inv,
         atkinson_2_factor: 1.0 / (m_inv * m_inv),
         q_top10,
@@ -319,7 +358,9 @@ pub fn linearise(
             };
             runs.push(x, run_p, run_p2, cum_p, cum_s, start..end);
             if runs.len == BLOCK {
-                add_block(&influence, &runs, &mut out, &mut acc, &p);
+                add_block(
+                    &influence, &runs, &mut out, &mut acc, &summed, &p, unweighted,
+                );
                 runs.len = 0;
             }
             cum_p += run_p;
@@ -328,7 +369,9 @@ pub fn linearise(
         }
         if runs.len > 0 {
             runs.pad();
-            add_block(&influence, &runs, &mut out, &mut acc, &p);
+            add_block(
+                &influence, &runs, &mut out, &mut acc, &summed, &p, unweighted,
+            );
         }
         acc
     };
@@ -345,7 +388,11 @@ pub fn linearise(
     let variances = if n < 2 {
         vec![None; k]
     } else {
-        acc.variances(total)
+        let mut v = acc.variances(total);
+        for ((multiple, of), factor) in multiples {
+            v[multiple] = v[of].map(|v| factor * factor * v);
+        }
+        v
     };
     let z = normal_quantile(0.5 + options.level / 2.0);
     // Level statistics' influence values are in units of μ.
@@ -378,6 +425,11 @@ pub fn linearise(
         })
         .collect()
 }
+
+/// `(statistic, other)`: the statistics (indexes of [`STATISTICS`]) whose influence values are
+/// a constant multiple of another's: Kaitz `= P50 / minimum` and the poverty threshold `= λ P50`
+/// of the median's, the corrected Gini of the Gini's, Atkinson(1) `= 1 − e^(−MLD)` of the MLD's.
+const MULTIPLES: [(usize, usize); 4] = [(7, 2), (10, 9), (14, 12), (20, 2)];
 
 /// Runs of equal pay gathered for one [`Influence::block`]: the lanes of the block.
 pub(crate) const BLOCK: usize = 64;
@@ -477,7 +529,9 @@ with_wide_vectors! {
         runs: &Runs,
         out: &mut [[f64; BLOCK]],
         acc: &mut Accumulator,
-        p: &dyn Fn(usize) -> f64
+        summed: &[usize],
+        p: &dyn Fn(usize) -> f64,
+        unweighted: Option<f64>
     ) -> ()
 }
 
@@ -487,10 +541,20 @@ fn add_block_lanes(
     runs: &Runs,
     out: &mut [[f64; BLOCK]],
     acc: &mut Accumulator,
+    summed: &[usize],
     p: &dyn Fn(usize) -> f64,
+    unweighted: Option<f64>,
 ) {
     influence.block(runs, out);
-    acc.add_block(&runs.rows[..runs.len], &runs.p, &runs.p2, out, p);
+    acc.add_block(
+        &runs.rows[..runs.len],
+        &runs.p,
+        &runs.p2,
+        out,
+        summed,
+        p,
+        unweighted,
+    );
 }
 
 /// What the influence values of every statistic need: point values, quantiles in pay units
@@ -509,17 +573,14 @@ struct Influence {
     p90_p50: f64,
     inv_q10: f64,
     inv_q50: f64,
-    kaitz: f64,
     t_low: f64,
     low_pay_share: f64,
     low_line: f64,
     f_low: f64,
     gini: f64,
-    gini_factor: f64,
     theil_t: f64,
     mld: f64,
     m_half: f64,
-    exp_minus_mld: f64,
     m_inv: f64,
     atkinson_2_factor: f64,
     q_top10: (f64, f64),
@@ -601,21 +662,17 @@ impl Influence {
             o[4][b] = (if90 - self.p90_p10 * if10) * self.inv_q10;
             o[5][b] = (if50 - self.p50_p10 * if10) * self.inv_q10;
             o[6][b] = (if90 - self.p90_p50 * if50) * self.inv_q50;
-            o[7][b] = -self.kaitz * if50 * self.inv_q50;
             o[8][b] = ind(x < self.t_low) - self.low_pay_share + self.low_line * self.f_low * if50;
             o[9][b] = if_gini;
-            o[10][b] = self.gini_factor * if_gini;
             o[11][b] = r * ln_r - theil - (theil + 1.0) * (r - 1.0);
             o[12][b] = if_mld;
             // Atkinson(ε) with β = 1 − ε: −(M^(1/β − 1)/β) [r^β − M − β M (r − 1)].
             o[13][b] = -(m_half / 0.5) * (r.sqrt() - m_half - 0.5 * m_half * (r - 1.0));
-            o[14][b] = self.exp_minus_mld * if_mld;
             o[15][b] = self.atkinson_2_factor * (1.0 / r - self.m_inv + self.m_inv * (r - 1.0));
             o[16][b] = if_top10;
             o[17][b] = -lorenz_if(x, r, 0.99, self.q_top1, self.l_top1);
             o[18][b] = (if_top10 - self.palma * if_l40) * self.inv_l40;
             o[19][b] = (if_top - self.s80_s20 * if_bottom) * self.inv_bottom;
-            o[20][b] = if_t;
             o[21][b] = if_rate;
             o[22][b] = (self.mp * if_t * self.inv_t_pov - if_mp) * self.inv_t_pov;
         }
@@ -648,21 +705,24 @@ pub(crate) fn ln_positive(x: f64) -> f64 {
     let e = (exponent + i64::from(big)) as f64;
     let s = (m - 1.0) / (m + 1.0);
     let s2 = s * s;
-    let mut series = 1.0 / 21.0;
-    for c in [
-        1.0 / 19.0,
-        1.0 / 17.0,
-        1.0 / 15.0,
-        1.0 / 13.0,
-        1.0 / 11.0,
-        1.0 / 9.0,
-        1.0 / 7.0,
-        1.0 / 5.0,
-        1.0 / 3.0,
+    // Σ s^(2i) / (2i + 1), i = 0 … 10, by Estrin's scheme in s².
+    const C: [f64; 14] = [
         1.0,
-    ] {
-        series = series * s2 + c;
-    }
+        1.0 / 3.0,
+        1.0 / 5.0,
+        1.0 / 7.0,
+        1.0 / 9.0,
+        1.0 / 11.0,
+        1.0 / 13.0,
+        1.0 / 15.0,
+        1.0 / 17.0,
+        1.0 / 19.0,
+        1.0 / 21.0,
+        0.0,
+        0.0,
+        0.0,
+    ];
+    let series = estrin(s2, &C);
     let ln = e * LN2_HI + (e * LN2_LO + 2.0 * s * series);
     if x > 0.0 {
         ln
