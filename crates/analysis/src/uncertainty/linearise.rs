@@ -7,8 +7,9 @@
 //! poverty threshold) have influence values in units of `μ`: their standard errors are scaled
 //! back at the end.
 
-use super::{keys, normal_quantile, point_values, Accumulator, CiOptions, Domain, Entry, Interval};
+use super::{keys, normal_quantile, point_values, Accumulator, BlockRuns, CiOptions, Domain};
 use super::{pairwise, WeightKind, PARTIAL_SUMS, STATISTICS};
+use super::{Entry, Interval};
 use crate::inequality::{Sample, Summary};
 use rayon::prelude::*;
 
@@ -546,15 +547,12 @@ fn add_block_lanes(
     unweighted: Option<f64>,
 ) {
     influence.block(runs, out);
-    acc.add_block(
-        &runs.rows[..runs.len],
-        &runs.p,
-        &runs.p2,
-        out,
-        summed,
-        p,
-        unweighted,
-    );
+    let block = BlockRuns {
+        rows: &runs.rows[..runs.len],
+        p: &runs.p,
+        p2: &runs.p2,
+    };
+    acc.add_block(block, out, summed, p, unweighted);
 }
 
 /// What the influence values of every statistic need: point values, quantiles in pay units

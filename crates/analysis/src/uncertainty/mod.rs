@@ -447,8 +447,7 @@ impl<'a> Accumulator<'a> {
         }
     }
 
-    /// Adds a block of runs: `rows[b]` are run `b`'s rows, `run_p[b]` and `run_p2[b]` its
-    /// `Σ p` and `Σ p²`, and `inf[j][b]` its influence value of statistic `j`, for the statistics
+    /// Adds a block of runs ([`BlockRuns`]), with `inf[j][b]` its influence value of statistic `j`, for the statistics
     /// `columns` (the others' sums stay as they are). Without a design
     /// the sums are taken over the block's lanes in four interleaved sums (they vectorise);
     /// lanes past `rows.len()` must have zero weight. `unweighted` is `Some(1/n)` for a sample
@@ -456,14 +455,17 @@ impl<'a> Accumulator<'a> {
     #[inline(always)]
     pub(crate) fn add_block<const B: usize>(
         &mut self,
-        rows: &[std::ops::Range<usize>],
-        run_p: &[f64; B],
-        run_p2: &[f64; B],
+        runs: BlockRuns<B>,
         inf: &[[f64; B]],
         columns: &[usize],
         p: impl Fn(usize) -> f64,
         unweighted: Option<f64>,
     ) {
+        let BlockRuns {
+            rows,
+            p: run_p,
+            p2: run_p2,
+        } = runs;
         let k = self.k;
         match (self.domain.design.map(|d| &d.units), self.domain.units) {
             (Some(_), Some(_)) => {
@@ -559,6 +561,15 @@ impl<'a> Accumulator<'a> {
         }
         v.into_iter().map(|x| x.is_finite().then_some(x)).collect()
     }
+}
+
+/// The runs of a block: `rows[b]` are run `b`'s rows (sorted-order indexes), `p[b]` and
+/// `p2[b]` their `Σ p` and `Σ p²`.
+#[derive(Clone, Copy)]
+pub(crate) struct BlockRuns<'a, const B: usize> {
+    pub(crate) rows: &'a [std::ops::Range<usize>],
+    pub(crate) p: &'a [f64; B],
+    pub(crate) p2: &'a [f64; B],
 }
 
 /// Interleaved partial sums of a block's lanes: enough of them that the additions of
