@@ -14,6 +14,7 @@
 mod chart;
 mod cmd;
 mod error;
+mod html;
 mod output;
 mod report;
 

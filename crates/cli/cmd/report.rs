@@ -20,6 +20,9 @@ pub struct ReportArgs {
     /// sources and formulas. Terminal table only.
     #[arg(long)]
     pub brief: bool,
+    /// Write the output to FILE (atomically: whole or not at all) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<std::path::PathBuf>,
 }
 
 pub fn run(ctx: &Context, args: ReportArgs) -> Result<()> {
@@ -28,7 +31,8 @@ pub fn run(ctx: &Context, args: ReportArgs) -> Result<()> {
             "--brief is for the terminal table; Markdown, JSON and CSV always carry every column",
         ));
     }
-    let mut r = report::build(&ctx.dataset()?)?;
+    let ds = ctx.dataset()?;
+    let mut r = report::build(&ds)?;
     if !args.section.is_empty() {
         let known: Vec<String> = r.sections.iter().map(|s| s.id.clone()).collect();
         if let Some(bad) = args.section.iter().find(|s| !known.contains(s)) {
@@ -44,6 +48,7 @@ pub fn run(ctx: &Context, args: ReportArgs) -> Result<()> {
         Format::Table => render::table(&r),
         Format::Markdown => render::markdown(&r),
         Format::Csv => render::csv(&r),
+        Format::Html => crate::html::report::page(&r, &ds, args.section.is_empty()),
         Format::Json => {
             let mut s = serde_json::to_string_pretty(&r)
                 .map_err(|e| CliError::Output(format!("cannot write the report as JSON: {e}")))?;
@@ -51,5 +56,5 @@ pub fn run(ctx: &Context, args: ReportArgs) -> Result<()> {
             s
         }
     };
-    output::print(&text)
+    output::emit(&text, args.out.as_deref())
 }
