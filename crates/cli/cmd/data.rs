@@ -121,7 +121,17 @@ fn list(d: &Dataset, format: Format, out: Option<PathBuf>) -> Result<()> {
                 .figures
                 .iter()
                 .map(|f| {
-                    let pairs = figure_pairs(f);
+                    // The page also names the record's keys (as its JSON does).
+                    let mut pairs = figure_pairs(f);
+                    pairs.push(("group".into(), f.group.clone()));
+                    let mut keys = vec![format!("unit {}", f.unit.key())];
+                    if let Some(k) = f.ruble_kind {
+                        keys.push(format!("ruble_kind {}", k.key()));
+                    }
+                    if let Some(p) = &f.period {
+                        keys.push(format!("period {p}"));
+                    }
+                    pairs.push(("keys".into(), keys.join("; ")));
                     (f, output::export(format, SHOW_COLUMNS, &pairs, |_| {}))
                 })
                 .collect();

@@ -6,7 +6,33 @@
 use super::command::Doc;
 use super::{Chart, Made};
 use crate::cmd::analyze::AnalyzeArgs;
+use crate::output::{export_dyn, DynColumn, Format};
+use wages_analysis::decompose::GroupShare;
 use wages_analysis::payroll::Analysis;
+
+/// The table the page adds to the terminal's, from the same result: each group's GE(-1) and
+/// GE(2), the indices of the decomposition the inequality table has no column for.
+fn decomposition_indices(a: &Analysis) -> Option<String> {
+    let d = a.decomposition.as_ref()?;
+    type Row<'a> = (String, &'a GroupShare);
+    let rows: Vec<Row> = a
+        .groups
+        .iter()
+        // The decomposition's groups are the groups with rows, in order.
+        .filter(|g| g.summary.is_some())
+        .zip(&d.groups)
+        .map(|(g, s)| (super::text(&g.label), s))
+        .collect();
+    let index = |x: f64| format!("{:.4}", crate::output::numbers::unsigned_zero(x));
+    let cols: Vec<DynColumn<Row>> = vec![
+        DynColumn::new("group", |(l, _): &Row| l.clone()),
+        DynColumn::new("GE(-1)", move |(_, s): &Row| {
+            s.ge_m1.map_or_else(|| "n/a".into(), index)
+        }),
+        DynColumn::new("GE(2)", move |(_, s): &Row| index(s.ge_2)),
+    ];
+    Some(export_dyn(Format::Html, &cols, &rows))
+}
 
 pub fn page(
     args: &AnalyzeArgs,
@@ -57,6 +83,13 @@ pub fn page(
         let short = title.split(" (").next().unwrap_or(title);
         d.heading(short);
         d.table(title, table);
+    }
+    if let Some(t) = decomposition_indices(a) {
+        d.heading("Group indices in the decomposition");
+        d.table(
+            "GE(-1) and GE(2) of each group (the within part weights them)",
+            t,
+        );
     }
     if !charts.is_empty() {
         d.heading("Charts");

@@ -572,7 +572,25 @@ fn html_out(r: &TabulateOutput) -> Result<String> {
         .map(|g| crate::html::tabulate::Group {
             name: g.group.clone(),
             table: output::export(Format::Html, BRACKET_COLUMNS, &bracket_rows(g), |_| {}),
-            lines: summary_lines(g),
+            lines: {
+                // The bracket means (given, or the total's), which the table has no column for.
+                let mut lines = summary_lines(g);
+                let means: Vec<String> = g
+                    .brackets
+                    .iter()
+                    .filter_map(|b| {
+                        b.mean
+                            .map(|m| format!("{}: {}", bracket_label(b.lower, b.upper), num(m)))
+                    })
+                    .collect();
+                if !means.is_empty() {
+                    lines.push(format!(
+                        "bracket means (x the minimum): {}",
+                        means.join("; ")
+                    ));
+                }
+                lines
+            },
         })
         .collect();
     Ok(crate::html::tabulate::page(
