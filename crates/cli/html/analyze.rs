@@ -69,7 +69,7 @@ pub fn page(
         );
     }
     let mut d = Doc::new(
-        format!("Payroll: {}", super::text(&file)),
+        format!("Payroll: {}", super::text(&super::file_name(&args.file))),
         "Pay levels, ratios, inequality, caps and Eurostat indicators (docs/analyze.md)",
         made,
     );

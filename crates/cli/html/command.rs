@@ -77,7 +77,7 @@ impl Doc {
                 @if h.is_some() || !parts.is_empty() {
                     section id={ "part-" (i) } {
                         @if let Some(h) = h { h2 { (super::text(h)) } }
-                        @for p in parts { (part(p)) }
+                        @for p in parts { (part(p, *h)) }
                     }
                 }
             }
@@ -86,12 +86,17 @@ impl Doc {
     }
 }
 
-fn part(p: &Part) -> Markup {
+/// A part under `heading`: a table whose caption repeats the heading keeps it for screen
+/// readers and print, hidden on screen.
+fn part(p: &Part, heading: Option<&str>) -> Markup {
     match p {
         Part::Heading(h) => html! { h2 { (super::text(h)) } },
         Part::Notes(lines) => html! {
             ul class="notes" { @for l in lines { li { (super::text(l)) } } }
         },
+        Part::Table { caption, html } if heading == Some(caption.as_str()) => {
+            super::captioned_hidden(&super::text(caption), html)
+        }
         Part::Table { caption, html } => captioned(&super::text(caption), html),
         Part::Charts(charts) => html! {
             div class="charts" { @for c in charts { (chart(c)) } }

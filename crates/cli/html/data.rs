@@ -18,7 +18,7 @@ pub fn list_page(d: &Dataset, table: &str, records: &[(&Figure, String)]) -> Str
         section {
             p {
                 (d.figures.len()) " figures, " (d.rules.len()) " grade rules, " (d.scales.len())
-                " pay scales (" (d.scales.iter().filter(|s| s.is_assumption()).count())
+                @if d.scales.len() == 1 { " pay scale (" } @else { " pay scales (" } (d.scales.iter().filter(|s| s.is_assumption()).count())
                 " of them assumptions) from the " (origin) " dataset."
             }
             (captioned("Figures of the dataset: value with qualifier and unit, date, status, source", table))

@@ -88,7 +88,7 @@ pub fn page(args: &GapArgs, g: &Gaps, parts: Vec<Part>, charts: Vec<Chart>) -> S
         );
     }
     let mut d = Doc::new(
-        format!("Pay gaps: {}", super::text(&file)),
+        format!("Pay gaps: {}", super::text(&super::file_name(&args.file))),
         "Gaps between groups as the UK SI 2017/172 (regs 8-13) and the EU Directive 2023/970 (Art. 9-10) define them (docs/gap.md)",
         made,
     );

@@ -113,6 +113,17 @@ impl Made {
     }
 }
 
+/// The last part of an input's path for a page's title (`-` is standard input); the full path
+/// is in the notes and in "How this page was made".
+pub fn file_name(path: &std::path::Path) -> String {
+    if path.as_os_str() == "-" {
+        return "standard input".into();
+    }
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
 /// `s` as one POSIX shell word: unchanged when it holds only safe characters, else in single
 /// quotes (a quote inside written `'\''`).
 pub fn shell_quote(s: &str) -> String {
@@ -142,17 +153,50 @@ fn numeric(s: &str) -> bool {
             .all(|c| c.is_ascii_digit() || " .,-+−%x×[]()∞eE≈".contains(c) || c == '\u{2009}')
 }
 
+/// Whether a cell stands for no value ("-", "n/a", empty): it does not decide a column's kind.
+fn blank(s: &str) -> bool {
+    matches!(s.trim(), "" | "-" | "n/a" | "not stated")
+}
+
+/// A numeric cell: a number, then (after a space) an interval or a note in brackets, which may
+/// go to the next line but never breaks inside ("10.88 [10.82, 11.28]").
+fn num_cell(c: &str) -> Markup {
+    match c.find(" [").or_else(|| c.find(" (")) {
+        Some(i) => html! {
+            span class="nw" { (&c[..i]) } " " span class="nw" { (&c[i + 1..]) }
+        },
+        None => html! { span class="nw" { (c) } },
+    }
+}
+
 /// The table exporter behind `output::export` for `Format::Html`: a `<table>` in a wrapper that
 /// scrolls sideways on a narrow screen, header cells `<th scope="col">`, the first cell of each
-/// row `<th scope="row">`, numbers right-aligned. Cells are escaped by maud. A caption is
-/// added by [`captioned`].
+/// row `<th scope="row">`, and a column whose cells are all numbers (blanks aside) right-aligned
+/// in tabular figures. Cells are escaped by maud. A caption is added by [`captioned`].
 pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let numeric_col: Vec<bool> = (0..header.len())
+        .map(|i| {
+            let mut cells = rows.iter().filter_map(|r| r.get(i)).filter(|c| !blank(c));
+            let mut any = false;
+            let all = cells.all(|c| {
+                any = true;
+                numeric(c)
+            });
+            any && all
+        })
+        .collect();
     html! {
         div class="scroll" {
             table {
                 thead {
                     tr {
-                        @for h in header { th scope="col" { (h) } }
+                        @for (i, h) in header.iter().enumerate() {
+                            @if numeric_col[i] && i > 0 {
+                                th scope="col" class="num" { (h) }
+                            } @else {
+                                th scope="col" { (h) }
+                            }
+                        }
                     }
                 }
                 tbody {
@@ -161,8 +205,10 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
                             @for (i, c) in r.iter().enumerate() {
                                 @if i == 0 {
                                     th scope="row" { (c) }
-                                } @else if numeric(c) {
-                                    td class="num" { (c) }
+                                } @else if numeric_col.get(i).copied().unwrap_or(false) {
+                                    td class="num" { (num_cell(c)) }
+                                } @else if c.chars().count() > 40 {
+                                    td class="long" { (c) }
                                 } @else {
                                     td { (c) }
                                 }
@@ -179,6 +225,13 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
 /// A table made by [`table`] with `caption` as its `<caption>`.
 pub fn captioned(caption: &str, table_html: &str) -> Markup {
     let cap = html! { caption { (caption) } }.into_string();
+    PreEscaped(table_html.replacen("<table>", &format!("<table>{cap}"), 1))
+}
+
+/// A table made by [`table`] with `caption` as its `<caption>`, shown only to screen readers
+/// and in print (the heading above says the same on screen).
+pub fn captioned_hidden(caption: &str, table_html: &str) -> Markup {
+    let cap = html! { caption class="same" { (caption) } }.into_string();
     PreEscaped(table_html.replacen("<table>", &format!("<table>{cap}"), 1))
 }
 
@@ -256,7 +309,7 @@ pub fn chart(c: &Chart) -> Markup {
     );
     let body = format!("{opening}{rest}");
     html! {
-        figure class="chart" id={ "chart-" (c.id) } {
+        figure class="chart" id={ "chart-" (c.id) } aria-labelledby=(desc_id) {
             (PreEscaped(body))
             figcaption id=(desc_id) {
                 strong { (c.title) }
@@ -307,7 +360,7 @@ mod tests {
         let t = table(&["group", "mean"], &[vec!["<b>&\"".into(), "1.50".into()]]);
         assert!(t.contains("<th scope=\"col\">group</th>"));
         assert!(t.contains("<th scope=\"row\">&lt;b&gt;&amp;&quot;</th>"));
-        assert!(t.contains("<td class=\"num\">1.50</td>"));
+        assert!(t.contains("<td class=\"num\"><span class=\"nw\">1.50</span></td>"));
         let c = captioned("A & B", &t).into_string();
         assert!(c.contains("<table><caption>A &amp; B</caption>"));
     }

@@ -51,7 +51,7 @@ pub fn page(r: &Report, ds: &Dataset, whole: bool) -> String {
                 @for s in &r.sections {
                     li {
                         a href={ "#section-" (s.id) } { (super::text(&s.title)) }
-                        " (" (s.lines.len()) " lines"
+                        " (" (s.lines.len()) @if s.lines.len() == 1 { " line" } @else { " lines" }
                         @let n = placed.iter().filter(|(sec, _)| *sec == s.id).count();
                         @if n > 0 { ", " (n) " chart" @if n > 1 { "s" } }
                         ")"
@@ -67,7 +67,7 @@ pub fn page(r: &Report, ds: &Dataset, whole: bool) -> String {
                 } @else {
                     div class="scroll" {
                         table class="lines" {
-                            caption { (super::text(&s.title)) ": " (s.lines.len()) " lines" }
+                            caption { (super::text(&s.title)) ": " (s.lines.len()) @if s.lines.len() == 1 { " line" } @else { " lines" } }
                             thead {
                                 tr {
                                     th scope="col" { "Figure" }

@@ -29,7 +29,10 @@ pub fn page(
         "Head-counts with rounding intervals, Pareto exponents, fitted distributions and Gini bounds (docs/tabulate.md)",
         made,
     );
-    d.notes(input_notes.iter().map(|n| format!("# {n}")).collect());
+    if !input_notes.is_empty() {
+        d.heading("Notes in the input (its # lines)");
+        d.notes(input_notes.to_vec());
+    }
     let mut charts: Vec<Option<(String, Chart)>> = charts.into_iter().map(Some).collect();
     for g in groups {
         d.heading(format!("Group \"{}\"", g.name));
