@@ -934,6 +934,82 @@ fn net_log_detects_a_page_request() {
     );
 }
 
+/// `pdftotext` (Debian's poppler-utils, installed by .ci/run); missing, the print test fails.
+fn pdftotext() -> PathBuf {
+    let p = PathBuf::from("/usr/bin/pdftotext");
+    if p.is_file() {
+        return p;
+    }
+    std::env::var_os("PATH")
+        .and_then(|dir| {
+            std::env::split_paths(&dir)
+                .map(|d| d.join("pdftotext"))
+                .find(|p| p.is_file())
+        })
+        .unwrap_or_else(|| {
+            panic!("pdftotext is not installed, so the printed page cannot be read: apt-get install -y poppler-utils (.ci/run does)")
+        })
+}
+
+/// Printed (chromium's print to PDF, the print stylesheet), the report holds every line's
+/// provenance expanded (each quote, source, formula and assumption), and not the on-screen
+/// "Provenance of" toggles.
+#[test]
+fn report_prints_with_provenance_expanded() {
+    let (page, json) = page_and_json(&["report"]);
+    let work = tempfile::tempdir().unwrap();
+    let file = work.path().join("report.html");
+    std::fs::write(&file, &page).unwrap();
+    let pdf = work.path().join("report.pdf");
+    browse(
+        &format!("file://{}", file.display()),
+        &[
+            "--no-pdf-header-footer",
+            &format!("--print-to-pdf={}", pdf.display()),
+        ],
+        &work.path().join("print-net.json"),
+    );
+    let out = std::process::Command::new(pdftotext())
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = normalise(&String::from_utf8_lossy(&out.stdout));
+    assert!(
+        !text.contains("Provenance of"),
+        "the on-screen toggles are printed"
+    );
+    let mut looked = 0;
+    for l in json["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["lines"].as_array().unwrap())
+    {
+        let mut wanted: Vec<&str> = Vec::new();
+        for k in ["quote", "source", "formula", "detail"] {
+            if let Some(s) = l[k].as_str() {
+                wanted.push(s);
+            }
+        }
+        for a in l["assumed"].as_array().into_iter().flatten() {
+            wanted.extend(a["statement"].as_str());
+        }
+        for w in wanted {
+            // The first words: enough to tell the text is there, short of a page break.
+            let head: String = normalise(w).chars().take(40).collect();
+            assert!(
+                text.contains(head.trim()),
+                "{}: not in the printed page: {head}",
+                l["id"]
+            );
+            looked += 1;
+        }
+    }
+    assert!(looked > 100, "{looked} provenance texts looked for");
+}
+
 #[test]
 fn report_page_in_a_browser() {
     let (page, json) = page_and_json(&["report"]);
