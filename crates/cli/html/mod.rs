@@ -115,6 +115,7 @@ impl Made {
 
 /// The last part of an input's path for a page's title (`-` is standard input); the full path
 /// is in the notes and in "How this page was made".
+#[cfg_attr(not(feature = "table"), allow(dead_code))]
 pub fn file_name(path: &std::path::Path) -> String {
     if path.as_os_str() == "-" {
         return "standard input".into();
@@ -309,7 +310,7 @@ pub fn chart(c: &Chart) -> Markup {
     );
     let body = format!("{opening}{rest}");
     html! {
-        figure class="chart" id={ "chart-" (c.id) } aria-labelledby=(desc_id) {
+        figure class="chart" id={ "chart-" (c.id) } {
             (PreEscaped(body))
             figcaption id=(desc_id) {
                 strong { (c.title) }

@@ -38,7 +38,8 @@ pub fn page(r: &Report, ds: &Dataset, whole: bool) -> String {
         .fact("lines", lines.to_string());
     let body = html! {
         section class="legend" aria-label="How to read this report" {
-            @for l in legend(r) { p { (super::text(&l)) } }
+            // The first line of the legend names the dataset: the subtitle does.
+            @for l in legend(r).iter().skip(1) { p { (super::text(l)) } }
             p {
                 "Each line's provenance (source and quote, or formula with its inputs, and every assumption) opens in place under it; "
                 "the bar under an interval shows it on a log scale from half to twice the value (an arrow: the interval goes on). "
