@@ -174,7 +174,9 @@ fn numbers_in(text: &str) -> Vec<(f64, i32)> {
 ///    bounds), provided `10^-d <= |x| / 2` (the page shows at least the leading digit of it, so
 ///    a stray `0` or `1` cannot stand for 0.4); or
 /// 3. the same as a percentage: `100 x` rounded (shares shown as `12.5%`); or
-/// 4. for float noise (`|x| < 1e-12`, such as a standard error of 1.8e-15), a `0` shown.
+/// 4. a value that rounds to zero where the page shows it: a `0` with `d >= 2` decimals and
+///    `|x| <= 10^-d / 2` (a between-group part of 7.2e-6 shown `0.0000`, as in the terminal
+///    table); float noise (`|x| < 1e-12`, such as a standard error of 1.8e-15) matches any `0`.
 fn number_shown(x: f64, numbers: &[(f64, i32)]) -> bool {
     let close = |x: f64| {
         numbers.iter().any(|&(t, d)| {
@@ -187,6 +189,12 @@ fn number_shown(x: f64, numbers: &[(f64, i32)]) -> bool {
     };
     if x.abs() < 1e-12 {
         return numbers.iter().any(|&(t, _)| t == 0.0);
+    }
+    if numbers
+        .iter()
+        .any(|&(t, d)| t == 0.0 && d >= 2 && x.abs() <= 10f64.powi(-d) / 2.0)
+    {
+        return true;
     }
     // The page writes a negative number with '-' and its absolute value: compare both.
     close(x) || close(x.abs()) || close(100.0 * x) || close(100.0 * x.abs())
@@ -908,6 +916,118 @@ fn gap_page_holds_every_json_value_and_charts() {
         "percentiles and bands"
     );
     assert_json_in_page(&json, &doc, GAP_SKIP);
+}
+
+/// A payroll of 300 people with a sex, two covariates, a department, a bonus and a weight,
+/// made by a fixed arithmetic rule (no randomness), for `gap --explain --within --bonus`.
+#[cfg(feature = "table")]
+fn rich_payroll(dir: &Path) -> String {
+    let p = dir.join("rich.csv");
+    let mut s = String::from("id,sex,edu,exp,dept,pay,bonus,w\n");
+    for i in 0..300u32 {
+        let sex = if i % 2 == 0 { "F" } else { "M" };
+        let edu = 8 + (i * 7) % 13;
+        let exp = (i * 11) % 31;
+        let dept = ["A", "B", "C"][(i % 3) as usize];
+        let noise = ((i * 37) % 101) as f64 * 4.0 - 200.0;
+        let pay = 800.0
+            + 60.0 * edu as f64
+            + 25.0 * exp as f64
+            + if sex == "M" { 150.0 } else { 0.0 }
+            + noise;
+        let bonus = [0, 0, 100, 250][(i % 4) as usize];
+        let w = 1 + i % 3;
+        s.push_str(&format!("{i},{sex},{edu},{exp},{dept},{pay},{bonus},{w}\n"));
+    }
+    std::fs::write(&p, s).unwrap();
+    p.display().to_string()
+}
+
+/// Every option that adds a table or a chart to `gap`: the categories (`--within`), the
+/// bonus gaps, weights, intervals and the decomposition (`--explain`).
+#[cfg(feature = "table")]
+#[test]
+fn gap_page_with_every_part_holds_every_json_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = rich_payroll(dir.path());
+    let (page, json) = page_and_json(&[
+        "gap",
+        &f,
+        "--by",
+        "sex",
+        "--explain",
+        "edu,exp",
+        "--within",
+        "dept",
+        "--bonus",
+        "bonus",
+        "--weight",
+        "w",
+        "--ci",
+        "95",
+    ]);
+    let doc = parse(&page);
+    assert_self_contained(&doc);
+    assert_eq!(
+        assert_accessible_charts(&doc, 4),
+        4,
+        "percentiles, bands, categories, decomposition"
+    );
+    assert_json_in_page(&json, &doc, GAP_SKIP);
+}
+
+/// `analyze` with a bootstrap: the intervals' table and its note.
+#[cfg(feature = "table")]
+#[test]
+fn analyze_page_with_a_bootstrap_holds_every_json_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = rich_payroll(dir.path());
+    let (page, json) = page_and_json(&[
+        "analyze",
+        &f,
+        "--group",
+        "dept",
+        "--weight",
+        "w",
+        "--ci",
+        "95",
+        "--bootstrap",
+        "40",
+    ]);
+    let doc = parse(&page);
+    assert_json_in_page(&json, &doc, ANALYZE_SKIP);
+}
+
+/// Bad input with `--format html --out FILE`: one line, exit 1, and no file.
+#[test]
+fn bad_input_writes_no_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("t.csv");
+    std::fs::write(
+        &bad,
+        "group,membership,lower,upper,share_percent\nA,1000,8,15,abc\n",
+    )
+    .unwrap();
+    let out = dir.path().join("page.html");
+    let o = wages()
+        .args([
+            "tabulate",
+            bad.to_str().unwrap(),
+            "--format",
+            "html",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&o.stderr).lines().count(), 1);
+    assert!(!out.exists());
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no temp file left"
+    );
 }
 
 // --- in the browser ---------------------------------------------------------------------

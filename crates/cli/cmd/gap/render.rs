@@ -946,5 +946,5 @@ fn html(args: &GapArgs, g: &Gaps, e: Option<&Explained>, ci: Ci) -> Result<Strin
         )]));
     }
     let charts = super::charts::svgs(args, g, e)?;
-    Ok(crate::html::gap::page(args, g, parts, charts))
+    Ok(crate::html::gap::page(args, g, e, parts, charts))
 }
