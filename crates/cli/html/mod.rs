@@ -204,7 +204,10 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
                     @for r in rows {
                         tr {
                             @for (i, c) in r.iter().enumerate() {
-                                @if i == 0 {
+                                @if i == 0 && !c.contains(char::is_whitespace) && c.chars().count() <= 32 {
+                                    // An id or a short key: never broken at its hyphens.
+                                    th scope="row" class="key" { (c) }
+                                } @else if i == 0 {
                                     th scope="row" { (c) }
                                 } @else if numeric_col.get(i).copied().unwrap_or(false) {
                                     td class="num" { (num_cell(c)) }
@@ -360,7 +363,7 @@ mod tests {
     fn tables_escape_cells_and_mark_headers() {
         let t = table(&["group", "mean"], &[vec!["<b>&\"".into(), "1.50".into()]]);
         assert!(t.contains("<th scope=\"col\">group</th>"));
-        assert!(t.contains("<th scope=\"row\">&lt;b&gt;&amp;&quot;</th>"));
+        assert!(t.contains("<th scope=\"row\" class=\"key\">&lt;b&gt;&amp;&quot;</th>"));
         assert!(t.contains("<td class=\"num\"><span class=\"nw\">1.50</span></td>"));
         let c = captioned("A & B", &t).into_string();
         assert!(c.contains("<table><caption>A &amp; B</caption>"));
