@@ -1,5 +1,5 @@
-//! `wages report [--format table|markdown|json|csv] [--section ID] [--brief]`: every pay figure of the
-//! dataset, what follows from it, and on what assumption. The model is built by
+//! `wages report [--format table|markdown|json|csv|html] [--section ID] [--brief] [--out FILE]`:
+//! every pay figure of the dataset, what follows from it, and on what assumption. The model is built by
 //! [`crate::report::build`]; this module only picks the sections and the format.
 
 use super::Context;
@@ -9,7 +9,7 @@ use crate::report::{self, render};
 
 #[derive(clap::Args)]
 pub struct ReportArgs {
-    /// Output format. JSON is documented in docs/report-json.md.
+    /// Output format. JSON is documented in docs/report-json.md, HTML in docs/html.md.
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
     /// Only this section (repeatable): official-ratios, andreev, vovsi, party-pay, bromlei,
@@ -28,7 +28,7 @@ pub struct ReportArgs {
 pub fn run(ctx: &Context, args: ReportArgs) -> Result<()> {
     if args.brief && args.format != Format::Table {
         return Err(CliError::usage(
-            "--brief is for the terminal table; Markdown, JSON and CSV always carry every column",
+            "--brief is for the terminal table; Markdown, JSON, CSV and HTML always carry every column",
         ));
     }
     let ds = ctx.dataset()?;

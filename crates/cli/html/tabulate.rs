@@ -23,7 +23,7 @@ pub fn page(
 ) -> String {
     let made = Made::new()
         .fact("input", super::text(input))
-        .fact("groups", groups.len().to_string());
+        .fact("groups (with the total, if any)", groups.len().to_string());
     let mut d = Doc::new(
         format!("Bracket table: {}", super::text(input)),
         "Head-counts with rounding intervals, Pareto exponents, fitted distributions and Gini bounds (docs/tabulate.md)",
