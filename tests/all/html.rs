@@ -737,6 +737,39 @@ fn report_page_escapes_markup_in_descriptions_sources_and_quotes() {
     assert_accessible_charts(&doc, 6);
 }
 
+/// A declared chart that cannot be drawn (it draws a line the ledger cannot evaluate) is listed
+/// with its reason; the page is still written, with every other chart.
+#[test]
+fn report_page_lists_a_chart_it_cannot_draw() {
+    let ds = tempfile::tempdir().unwrap();
+    crate::util::copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("data"),
+        ds.path(),
+    );
+    let charts = ds.path().join("derivations/pirani-2006-charts.toml");
+    let mut text = std::fs::read_to_string(&charts).unwrap();
+    text.push_str("\n[[chart]]\nid = \"grade-12\"\nkind = \"bars\"\ntitle = \"Bottom rate\"\n\n[[chart.series]]\nitems = [\"conf12-bottom-rate-multiple\"]\n");
+    std::fs::write(&charts, text).unwrap();
+    let page = run(&[
+        "--data",
+        ds.path().to_str().unwrap(),
+        "report",
+        "--format",
+        "html",
+    ]);
+    let doc = parse(&page);
+    assert_eq!(doc.select(&sel("figure.chart")).count(), 6);
+    let missing: String = doc
+        .select(&sel("#charts-not-drawn li"))
+        .map(|l| l.text().collect::<String>())
+        .collect();
+    assert!(
+        missing.contains("chart `grade-12`")
+            && missing.contains("`conf12-bottom-rate-multiple` is not available"),
+        "{missing}"
+    );
+}
+
 #[test]
 fn report_section_page_has_only_that_section_and_its_charts() {
     let page = run(&["report", "--section", "vovsi", "--format", "html"]);

@@ -152,7 +152,7 @@ fn charts(r: &Report, ds: &Dataset, whole: bool) -> (Vec<(String, Chart)>, Vec<S
                 c.summary
                     .insert(0, kinds::description(ds, &ev, decl).replace('\n', " "));
                 c.summary.push(format!(
-                    "The values drawn are lines of this report; `wages chart {}` draws the same chart as PNG or SVG.",
+                    "The values drawn are figures and derived lines of the dataset, as the tables give them; `wages chart {}` draws the same chart as PNG or SVG.",
                     decl.id
                 ));
                 placed.push((section.to_string(), c));
