@@ -15,6 +15,9 @@ use wages_analysis::gap::{
 use wages_analysis::oaxaca::Explained;
 use wages_analysis::uncertainty::{CiOptions, GapIntervals, Interval, Method};
 
+// `--format html`: the page's parts, from the same pieces as the terminal output.
+mod html;
+
 /// The intervals of `--ci`: each group's gaps over the whole table, and within each category
 /// of workers (`--within`; empty without), by label.
 pub struct GapCi {
@@ -33,7 +36,7 @@ pub fn render(args: &GapArgs, g: &Gaps, e: Option<&Explained>, ci: Ci) -> Result
         Format::Json => json_text(args, g, e, ci),
         Format::Csv => Ok(csv(g, e, ci)),
         Format::Table | Format::Markdown => Ok(human(args, g, e, ci)),
-        Format::Html => html(args, g, e, ci),
+        Format::Html => html::page(args, g, e, ci),
     }
 }
 
@@ -896,55 +899,4 @@ fn csv(g: &Gaps, e: Option<&Explained>, ci: Ci) -> String {
         DynColumn::new("value", |r: &CsvRow| r.value.clone()),
     ];
     output::export_dyn(Format::Csv, &columns, &rows)
-}
-
-/// `--format html` (crates/cli/html/gap.rs): the parts of the human output, in its order, with
-/// the tables through the shared exporter and the charts of `--chart` inline.
-fn html(args: &GapArgs, g: &Gaps, e: Option<&Explained>, ci: Ci) -> Result<String> {
-    use crate::html::command::Part;
-    let table = |caption: &str, html: String| Part::Table {
-        caption: caption.to_string(),
-        html,
-    };
-    let mut parts = vec![
-        Part::Notes(notes(args, g)),
-        Part::Heading("EU Directive 2023/970, Article 9(1) indicators (the UK measures of SI 2017/172 regs 8-13 are the same figures)".into()),
-        Part::Notes(rule_lines(args, g)),
-    ];
-    for (title, t) in tables(args, g, Format::Html) {
-        parts.push(Part::Heading(title.clone()));
-        parts.push(table(&title, t));
-    }
-    if let Some((c, intervals)) = ci {
-        parts.push(Part::Heading("Sampling uncertainty of the gaps".into()));
-        parts.push(Part::Notes(vec![ci_note(args, c)]));
-        let t = ci_table(g, intervals, Format::Html);
-        parts.push(table("Intervals of the gaps", t));
-    }
-    if g.categories.is_some() {
-        parts.push(Part::Notes(vec![ARTICLE_10_NOTE.into()]));
-    }
-    if let Some(e) = e {
-        parts.push(Part::Heading(
-            "Explaining the gap: the Blinder-Oaxaca decomposition (Jann 2008)".into(),
-        ));
-        parts.push(Part::Notes(explain::notes(args, e)));
-        for (title, t) in explain::tables(e, Format::Html) {
-            parts.push(table(&title, t));
-        }
-    }
-    if let Some(r) = &g.ratio {
-        parts.push(Part::Heading(
-            "Pay ratio (US Regulation S-K, Item 402(u))".into(),
-        ));
-        parts.push(Part::Notes(vec![format!(
-            "{:?} is paid {}; the median of everyone else is {}: a ratio of {:.1} to 1",
-            shown(&r.label),
-            level(r.pay),
-            level(r.median_of_others),
-            r.ratio
-        )]));
-    }
-    let charts = super::charts::svgs(args, g, e)?;
-    Ok(crate::html::gap::page(args, g, e, parts, charts))
 }
