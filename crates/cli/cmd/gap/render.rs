@@ -15,9 +15,6 @@ use wages_analysis::gap::{
 use wages_analysis::oaxaca::Explained;
 use wages_analysis::uncertainty::{CiOptions, GapIntervals, Interval, Method};
 
-// `--format html`: the page's parts, from the same pieces as the terminal output.
-mod html;
-
 /// The intervals of `--ci`: each group's gaps over the whole table, and within each category
 /// of workers (`--within`; empty without), by label.
 pub struct GapCi {
@@ -29,6 +26,9 @@ pub struct GapCi {
 
 /// The `--ci` choices and the intervals.
 pub type Ci<'a> = Option<(&'a CiOptions, &'a GapCi)>;
+
+// `--format html`: the page's parts, from the same pieces as the terminal output.
+mod html;
 
 /// The output text for `args.format`.
 pub fn render(args: &GapArgs, g: &Gaps, e: Option<&Explained>, ci: Ci) -> Result<String> {
