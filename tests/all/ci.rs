@@ -112,6 +112,9 @@ fn bootstrap_is_reproducible_and_says_so() {
     assert_ne!(a, other, "another seed, other replicates");
 }
 
+/// Every figure of the gap report from the sample gets an interval centred on it: the mean,
+/// median, percentile and bonus gaps, the proportions paid a bonus and the band shares
+/// (`lower = estimate − z·se`, shares as 0 to 1).
 #[test]
 fn gap_intervals_are_centred_on_the_gaps() {
     let ses =
@@ -126,25 +129,75 @@ fn gap_intervals_are_centred_on_the_gaps() {
         "sex",
         "--weight",
         "weights",
+        "--bonus",
+        "earningsOvertime",
         "--ci",
         "95",
         "--format",
         "json",
     ]);
     let json: Value = serde_json::from_str(&out).unwrap();
+    let centred = |what: &str, x: f64, i: &Value| {
+        let se = i["se"].as_f64().unwrap_or_else(|| panic!("{what}: {i}"));
+        assert!(se > 0.0, "{what}: {se}");
+        let lo = i["lower"].as_f64().unwrap();
+        let hi = i["upper"].as_f64().unwrap();
+        assert!(
+            (x - Z95 * se - lo).abs() < 1e-8 * (1.0 + lo.abs()),
+            "{what}"
+        );
+        assert!(
+            (x + Z95 * se - hi).abs() < 1e-8 * (1.0 + hi.abs()),
+            "{what}"
+        );
+    };
     let gaps = json["gaps"].as_array().unwrap();
     let u = json["uncertainty"]["gaps"].as_array().unwrap();
     assert_eq!(gaps.len(), u.len());
+    let mut checked = 0;
     for (g, i) in gaps.iter().zip(u) {
         assert_eq!(g["group"], i["group"]);
-        for key in ["mean_gap_pct", "median_gap_pct"] {
-            let x = g[key].as_f64().unwrap();
-            let se = i[key]["se"].as_f64().unwrap();
-            assert!(se > 0.0 && se < 5.0, "{key}: {se}");
-            let lo = i[key]["lower"].as_f64().unwrap();
-            assert!((x - Z95 * se - lo).abs() < 1e-8 * (1.0 + lo.abs()), "{key}");
+        for key in [
+            "mean_gap_pct",
+            "median_gap_pct",
+            "bonus_mean_gap_pct",
+            "bonus_median_gap_pct",
+        ] {
+            centred(key, g[key].as_f64().unwrap(), &i[key]);
+            checked += 1;
+        }
+        let levels = g["quantile_gaps_pct"].as_array().unwrap();
+        assert_eq!(levels.len(), 19);
+        for (x, i) in levels
+            .iter()
+            .zip(i["quantile_gaps_pct"].as_array().unwrap())
+        {
+            centred("quantile gap", x.as_f64().unwrap(), i);
+            checked += 1;
         }
     }
+    let groups = json["uncertainty"]["groups"].as_array().unwrap();
+    assert_eq!(groups.len(), 2);
+    for (gi, i) in groups.iter().enumerate() {
+        let p = &json["groups"][gi];
+        assert_eq!(p["label"], i["group"]);
+        centred(
+            "proportion paid",
+            p["bonus"]["proportion_paid"].as_f64().unwrap(),
+            &i["proportion_paid"],
+        );
+        for (k, band) in json["quartile_bands"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .enumerate()
+        {
+            let share = band["groups"][gi]["share"].as_f64().unwrap();
+            centred("band share", share, &i["band_shares"][k]);
+        }
+        checked += 5;
+    }
+    assert_eq!(checked, 23 + 10);
 }
 
 /// Within each category of workers (`--within`): intervals centred on the category's own gaps,

@@ -30,8 +30,8 @@
 //! the union of its cells, the bands read the union of all cells, a category's figures read
 //! its own cells: no row is sorted twice.
 
-mod bands;
-mod ranked;
+pub(crate) mod bands;
+pub(crate) mod ranked;
 
 pub use bands::{Band, BAND_NAMES};
 

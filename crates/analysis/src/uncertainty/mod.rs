@@ -24,7 +24,9 @@ mod linearise;
 mod tests;
 
 pub use bootstrap::{bootstrap, BootstrapError, MAX_FREQUENCY_DRAWS};
-pub use gap::{gap_intervals, gap_intervals_within, GapIntervals};
+pub use gap::{
+    gap_intervals, gap_intervals_within, group_intervals, GapIntervals, GapTable, GroupIntervals,
+};
 pub use linearise::linearise;
 
 use crate::inequality::Summary;
@@ -440,6 +442,52 @@ impl<'a> Accumulator<'a> {
                 for (j, &f) in inf.iter().enumerate() {
                     self.sums[j] += run_p * f;
                     self.sums[k + j] += second * f * f;
+                }
+            }
+        }
+    }
+
+    /// Adds a block of runs: `rows[b]` are run `b`'s rows, `run_p[b]` and `run_p2[b]` its
+    /// `Σ p` and `Σ p²`, and `inf[j][b]` its influence value of statistic `j`. Without a design
+    /// the sums are taken over the block's lanes in four interleaved sums (they vectorise);
+    /// lanes past `rows.len()` must have zero weight.
+    #[inline(always)]
+    pub(crate) fn add_block<const B: usize>(
+        &mut self,
+        rows: &[std::ops::Range<usize>],
+        run_p: &[f64; B],
+        run_p2: &[f64; B],
+        inf: &[[f64; B]],
+        p: impl Fn(usize) -> f64,
+    ) {
+        let k = self.k;
+        match (self.domain.design.map(|d| &d.units), self.domain.units) {
+            (Some(_), Some(_)) => {
+                let mut one = vec![0.0; k];
+                for (b, rows) in rows.iter().enumerate() {
+                    for (j, v) in one.iter_mut().enumerate() {
+                        *v = inf[j][b];
+                    }
+                    self.add_run(rows.clone(), &p, run_p[b], run_p2[b], &one);
+                }
+            }
+            _ => {
+                let second = match self.kind {
+                    WeightKind::Sampling => run_p2,
+                    WeightKind::Frequency => run_p,
+                };
+                for (j, column) in inf.iter().enumerate().take(k) {
+                    let (mut s1, mut s2) = ([0.0f64; 4], [0.0f64; 4]);
+                    for c in 0..B / 4 {
+                        for l in 0..4 {
+                            let b = 4 * c + l;
+                            let f = column[b];
+                            s1[l] += run_p[b] * f;
+                            s2[l] += second[b] * f * f;
+                        }
+                    }
+                    self.sums[j] += (s1[0] + s1[1]) + (s1[2] + s1[3]);
+                    self.sums[k + j] += (s2[0] + s2[1]) + (s2[2] + s2[3]);
                 }
             }
         }

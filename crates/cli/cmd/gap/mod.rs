@@ -278,6 +278,7 @@ pub fn run(_ctx: &Context, args: GapArgs) -> Result<()> {
         (
             payroll.pay.clone(),
             payroll.weight.clone(),
+            payroll.bonus.clone(),
             payroll
                 .groups
                 .as_ref()
@@ -342,32 +343,34 @@ pub fn run(_ctx: &Context, args: GapArgs) -> Result<()> {
         }
     })?;
     let intervals = match (&ci, columns) {
-        (Some(c), Some((pay, weight, Some((codes, groups)), within))) => {
-            use wages_analysis::uncertainty::gap_intervals_within;
-            let fail = |e| CliError::data(format!("{}: {e}", wages_table::shown_path(&args.file)));
-            let at = |inside: Option<&[bool]>| {
-                gap_intervals_within(
-                    &pay,
-                    weight.as_deref(),
-                    &codes,
-                    groups,
-                    g.reference,
-                    c,
-                    design.as_ref(),
-                    inside,
-                )
+        (Some(c), Some((pay, weight, bonus, Some((codes, groups)), within))) => {
+            use wages_analysis::uncertainty::{
+                gap_intervals, gap_intervals_within, group_intervals, GapTable,
             };
-            let overall = at(None).map_err(fail)?;
+            let fail = |e| CliError::data(format!("{}: {e}", wages_table::shown_path(&args.file)));
+            let table = GapTable {
+                pay: &pay,
+                weight: weight.as_deref(),
+                bonus: bonus.as_deref(),
+                codes: &codes,
+                groups,
+                reference: g.reference,
+                design: design.as_ref(),
+            };
+            let overall = gap_intervals(&table, c).map_err(fail)?;
+            let group_figures = group_intervals(&table, c).map_err(fail)?;
             // Each category of workers (--within) is a domain of the whole table.
             let mut categories = Vec::new();
             if let Some(w) = &within {
                 for (k, label) in w.labels.iter().enumerate() {
                     let inside: Vec<bool> = w.codes.iter().map(|&x| x as usize == k).collect();
-                    categories.push((label.clone(), at(Some(&inside)).map_err(fail)?));
+                    let x = gap_intervals_within(&table, c, &inside).map_err(fail)?;
+                    categories.push((label.clone(), x));
                 }
             }
             Some(render::GapCi {
                 overall,
+                groups: group_figures,
                 categories,
             })
         }

@@ -13,13 +13,15 @@ use wages_analysis::gap::{
     CURVE_LEVELS, SHOWN_LEVELS,
 };
 use wages_analysis::oaxaca::Explained;
-use wages_analysis::uncertainty::{CiOptions, GapIntervals, Interval, Method};
+use wages_analysis::uncertainty::{CiOptions, GapIntervals, GroupIntervals, Interval, Method};
 
-/// The intervals of `--ci`: each group's gaps over the whole table, and within each category
-/// of workers (`--within`; empty without), by label.
+/// The intervals of `--ci`: each group's gaps and own figures over the whole table, and its
+/// gaps within each category of workers (`--within`; empty without), by label.
 pub struct GapCi {
     /// Over the whole table.
     pub overall: Vec<GapIntervals>,
+    /// Each group's proportion paid a bonus and quartile band shares.
+    pub groups: Vec<GroupIntervals>,
     /// Within each category: its label and the intervals.
     pub categories: Vec<(String, Vec<GapIntervals>)>,
 }
@@ -51,33 +53,68 @@ fn ci_note(args: &GapArgs, ci: &CiOptions) -> String {
         ),
     };
     format!(
-        "{}% intervals of the mean and median gaps: sampling uncertainty under the stated design ({design}), {method} (docs/uncertainty.md); a complete payroll (a census) has no sampling error",
+        "{}% intervals of the gaps, the proportions paid a bonus and the quartile band shares: sampling uncertainty under the stated design ({design}), {method} (docs/uncertainty.md); a complete payroll (a census) has no sampling error",
         ci.level * 100.0
     )
 }
 
-/// The intervals' table: one row per group and gap.
+/// The intervals' table: one row per group and measure (the gaps, then the group's own
+/// figures, in percent), and per category of workers and gap.
 fn ci_table(g: &Gaps, ci: &GapCi, format: Format) -> String {
-    type Row<'a> = (
-        &'a str,
-        &'a str,
-        &'static str,
-        Option<f64>,
-        Option<Interval>,
-    );
+    type Row<'a> = (&'a str, &'a str, String, Option<f64>, Option<Interval>);
     let mut rows: Vec<Row> = Vec::new();
+    let has_bonus = g.groups.iter().any(|p| p.bonus.is_some());
     for x in &ci.overall {
         let gap = g.gaps.iter().find(|k| k.group == x.group);
         let label = g.groups[x.group].label.as_str();
-        rows.push((
-            "(all)",
-            label,
-            "mean gap",
-            gap.map(|k| k.mean_gap),
-            x.mean_gap,
-        ));
-        let median = gap.map(|k| k.median_gap);
-        rows.push(("(all)", label, "median gap", median, x.median_gap));
+        let mut push = |measure: String, estimate: Option<f64>, i: Option<Interval>| {
+            rows.push(("(all)", label, measure, estimate, i));
+        };
+        push("mean gap".into(), gap.map(|k| k.mean_gap), x.mean_gap);
+        push("median gap".into(), gap.map(|k| k.median_gap), x.median_gap);
+        for &p in &SHOWN_LEVELS {
+            let Some(j) = CURVE_LEVELS.iter().position(|&l| l == p) else {
+                continue;
+            };
+            let estimate = gap.and_then(|k| k.quantile_gaps.get(j).copied());
+            let interval = x.quantile_gaps.get(j).copied().flatten();
+            push(format!("gap at P{:.0}", p * 100.0), estimate, interval);
+        }
+        if has_bonus {
+            let estimate = gap.and_then(|k| k.bonus_mean_gap);
+            push("bonus mean gap".into(), estimate, x.bonus_mean_gap);
+            let estimate = gap.and_then(|k| k.bonus_median_gap);
+            push("bonus median gap".into(), estimate, x.bonus_median_gap);
+        }
+    }
+    // Shares as percentages, as the gaps are.
+    let percent = |i: Option<Interval>| {
+        i.map(|i| Interval {
+            se: 100.0 * i.se,
+            lower: 100.0 * i.lower,
+            upper: 100.0 * i.upper,
+        })
+    };
+    for x in &ci.groups {
+        let label = g.groups[x.group].label.as_str();
+        if let Some(b) = &g.groups[x.group].bonus {
+            rows.push((
+                "(all)",
+                label,
+                "proportion paid a bonus".into(),
+                Some(100.0 * b.proportion_paid),
+                percent(x.proportion_paid),
+            ));
+        }
+        for (band, i) in g.bands.iter().zip(x.band_shares) {
+            rows.push((
+                "(all)",
+                label,
+                format!("share of the {} band", band.name),
+                band.share.get(x.group).map(|s| 100.0 * s),
+                percent(i),
+            ));
+        }
     }
     let categories = g.categories.as_deref().unwrap_or(&[]);
     for (name, intervals) in &ci.categories {
@@ -87,10 +124,17 @@ fn ci_table(g: &Gaps, ci: &GapCi, format: Format) -> String {
         for x in intervals {
             let gap = cat.gaps.iter().find(|k| k.group == x.group);
             let label = g.groups[x.group].label.as_str();
-            let mean = gap.and_then(|k| k.mean_gap);
-            rows.push((name, label, "mean gap", mean, x.mean_gap));
-            let median = gap.and_then(|k| k.median_gap);
-            rows.push((name, label, "median gap", median, x.median_gap));
+            let mut push = |measure: &str, estimate: Option<f64>, i: Option<Interval>| {
+                rows.push((name, label, measure.to_string(), estimate, i));
+            };
+            push("mean gap", gap.and_then(|k| k.mean_gap), x.mean_gap);
+            push("median gap", gap.and_then(|k| k.median_gap), x.median_gap);
+            if has_bonus {
+                let estimate = gap.and_then(|k| k.bonus_mean_gap);
+                push("bonus mean gap", estimate, x.bonus_mean_gap);
+                let estimate = gap.and_then(|k| k.bonus_median_gap);
+                push("bonus median gap", estimate, x.bonus_median_gap);
+            }
         }
     }
     let cell = |x: Option<f64>| {
@@ -105,8 +149,8 @@ fn ci_table(g: &Gaps, ci: &GapCi, format: Format) -> String {
     }
     columns.extend([
         DynColumn::new("group", |r: &Row| shown(r.1)),
-        DynColumn::new("measure", |r: &Row| r.2.to_string()),
-        DynColumn::new("gap", move |r: &Row| cell(r.3)),
+        DynColumn::new("measure", |r: &Row| r.2.clone()),
+        DynColumn::new("estimate", move |r: &Row| cell(r.3)),
         DynColumn::new("std. error", move |r: &Row| cell(r.4.map(|i| i.se))),
         DynColumn::new("lower", move |r: &Row| cell(r.4.map(|i| i.lower))),
         DynColumn::new("upper", move |r: &Row| cell(r.4.map(|i| i.upper))),
@@ -630,6 +674,9 @@ fn json_text(args: &GapArgs, g: &Gaps, e: Option<&Explained>, ci: Ci) -> Result<
                     "group": label(x.group),
                     "mean_gap_pct": interval_json(x.mean_gap),
                     "median_gap_pct": interval_json(x.median_gap),
+                    "quantile_gaps_pct": x.quantile_gaps.iter().map(|&i| interval_json(i)).collect::<Vec<_>>(),
+                    "bonus_mean_gap_pct": interval_json(x.bonus_mean_gap),
+                    "bonus_median_gap_pct": interval_json(x.bonus_median_gap),
                 })
             })
             .collect()
@@ -650,6 +697,11 @@ fn json_text(args: &GapArgs, g: &Gaps, e: Option<&Explained>, ci: Ci) -> Result<
                 "cluster_column": args.cluster,
                 "note": ci_note(args, c),
                 "gaps": gap_json(&intervals.overall),
+                "groups": intervals.groups.iter().map(|x| json!({
+                    "group": label(x.group),
+                    "proportion_paid": interval_json(x.proportion_paid),
+                    "band_shares": x.band_shares.iter().map(|&i| interval_json(i)).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
                 "categories": intervals.categories.iter().map(|(name, x)| json!({
                     "category": name,
                     "gaps": gap_json(x),
@@ -862,17 +914,14 @@ fn csv(g: &Gaps, e: Option<&Explained>, ci: Ci) -> String {
         }
     }
     if let Some((_, intervals)) = ci {
+        let has_bonus = g.groups.iter().any(|p| p.bonus.is_some());
         let all = std::iter::once(("", &intervals.overall));
         let parts = intervals.categories.iter().map(|(n, x)| (n.as_str(), x));
         let each = all
             .chain(parts)
             .flat_map(|(c, v)| v.iter().map(move |x| (c, x)));
-        for (category, x) in each {
-            let l = g.groups[x.group].label.as_str();
-            for (name, i) in [
-                ("mean_gap_pct", x.mean_gap),
-                ("median_gap_pct", x.median_gap),
-            ] {
+        let mut interval_rows =
+            |band: &str, category: &str, group: &str, name: &str, i: Option<Interval>| {
                 for (part, v) in [
                     ("se", i.map(|i| i.se)),
                     ("lower", i.map(|i| i.lower)),
@@ -880,13 +929,38 @@ fn csv(g: &Gaps, e: Option<&Explained>, ci: Ci) -> String {
                 ] {
                     push(
                         "uncertainty",
-                        "",
+                        band,
                         category,
-                        l,
+                        group,
                         &format!("{name}_{part}"),
                         v.map(full).unwrap_or_default(),
                     );
                 }
+            };
+        for (category, x) in each {
+            let l = g.groups[x.group].label.as_str();
+            let mut measures = vec![
+                ("mean_gap_pct".to_string(), x.mean_gap),
+                ("median_gap_pct".to_string(), x.median_gap),
+            ];
+            for (p, &i) in CURVE_LEVELS.iter().zip(&x.quantile_gaps) {
+                measures.push((format!("p{:.0}_gap_pct", p * 100.0), i));
+            }
+            if has_bonus {
+                measures.push(("bonus_mean_gap_pct".into(), x.bonus_mean_gap));
+                measures.push(("bonus_median_gap_pct".into(), x.bonus_median_gap));
+            }
+            for (name, i) in measures {
+                interval_rows("", category, l, &name, i);
+            }
+        }
+        for x in &intervals.groups {
+            let l = g.groups[x.group].label.as_str();
+            if has_bonus {
+                interval_rows("", "", l, "bonus_proportion_paid", x.proportion_paid);
+            }
+            for (band, &i) in g.bands.iter().zip(&x.band_shares) {
+                interval_rows(band.name, "", l, "share", i);
             }
         }
     }
