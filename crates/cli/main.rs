@@ -7,6 +7,8 @@
 //! - `report/`: the report's model (typed lines) built from the evaluated ledger, and its text
 //!   renderings;
 //! - `chart/`: chart layout and drawing (PNG, SVG) of declared charts and command charts;
+//! - `html/`: `--format html`, one self-contained page per command (maud templates over the
+//!   same typed results), docs/html.md;
 //! - `output.rs`: the output model shared by every command (the column registry, one exporter
 //!   for terminal, Markdown and CSV, escaping), stdout and atomic file writes;
 //! - `error.rs`: errors and exit codes (1 = bad data, 2 = bad usage, never a panic).
@@ -14,6 +16,7 @@
 mod chart;
 mod cmd;
 mod error;
+mod html;
 mod output;
 mod report;
 

@@ -62,6 +62,9 @@ pub enum Format {
     Json,
     /// CSV (RFC 4180).
     Csv,
+    /// One self-contained HTML page: inline CSS and SVG charts, no script, nothing fetched
+    /// (docs/html.md).
+    Html,
 }
 
 /// Text from a user's file (a label, a column name, a quote) made safe to show on one line of a
@@ -218,6 +221,12 @@ pub fn csv_field_text(s: &str) -> Cow<'_, str> {
     escape_controls_except(s, &['\n', '\r', '\t'])
 }
 
+/// Dataset text for an HTML cell, before the page escapes it: line breaks kept (the cell shows
+/// them), every other control character escaped, as for the terminal.
+pub fn html_text(s: &str) -> Cow<'_, str> {
+    escape_controls_except(s, &['\n'])
+}
+
 /// One column of a command's table: its header, whether the terminal shows it, and how a row
 /// gives its cell in a format. A command lists its columns once, as a const registry; every
 /// exporter ([`export`]) takes header and cell from the same entry, so they cannot drift.
@@ -304,6 +313,7 @@ fn render_table<R>(
         }
         Format::Markdown => markdown_table(header, &cells(markdown_text)),
         Format::Csv | Format::Json => csv_text(header, &cells(csv_field_text)),
+        Format::Html => crate::html::table(header, &cells(html_text)),
     }
 }
 
@@ -418,6 +428,15 @@ pub fn csv_serialize<T: serde::Serialize + Default>(rows: &[T]) -> String {
     csv_field_text(&text).into_owned()
 }
 
+/// A command's output: to `--out FILE` (atomically: the file appears whole or not at all), or
+/// to standard output without it.
+pub fn emit(text: &str, out: Option<&Path>) -> Result<()> {
+    match out {
+        Some(path) => write_atomic(path, text.as_bytes()),
+        None => print(text),
+    }
+}
+
 /// Writes stdout text, treating a closed pipe (`wages report | head`) as success.
 pub fn print(text: &str) -> Result<()> {
     let mut out = std::io::stdout().lock();
@@ -430,9 +449,6 @@ pub fn print(text: &str) -> Result<()> {
     }
 }
 
-// Only `analyze --chart` writes through it now (chart and tabulate stage their files
-// themselves), and analyze needs the `table` feature.
-#[cfg_attr(not(feature = "table"), allow(dead_code))]
 /// Writes `bytes` to `path` atomically: a temp file in the same folder, then a rename, so the
 /// file appears whole or not at all, and a failed run leaves nothing behind.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {

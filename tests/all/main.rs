@@ -17,6 +17,7 @@ mod escaping;
 mod ci;
 mod gap;
 mod golden;
+mod html;
 // `wages analyze --nonpositive keep|drop|error`.
 #[cfg(feature = "table")]
 mod nonpositive;

@@ -12,6 +12,9 @@ pub enum DataCommand {
     List {
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
+        /// Write the output to FILE (atomically) instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
     },
     /// Everything recorded about one figure, grade rule, pay scale, derived line or check.
     Show {
@@ -19,6 +22,9 @@ pub enum DataCommand {
         id: String,
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
+        /// Write the output to FILE (atomically) instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
     },
     /// Validate a dataset directory; exit 1 listing every problem found.
     Check {
@@ -29,8 +35,8 @@ pub enum DataCommand {
 
 pub fn run(ctx: &Context, cmd: DataCommand) -> Result<()> {
     match cmd {
-        DataCommand::List { format } => list(&ctx.dataset()?, format),
-        DataCommand::Show { id, format } => show(&ctx.dataset()?, &id, format),
+        DataCommand::List { format, out } => list(&ctx.dataset()?, format, out),
+        DataCommand::Show { id, format, out } => show(&ctx.dataset()?, &id, format, out),
         DataCommand::Check { dir } => check(ctx, dir),
     }
 }
@@ -94,7 +100,7 @@ fn status_text(s: Status) -> &'static str {
     }
 }
 
-fn list(d: &Dataset, format: Format) -> Result<()> {
+fn list(d: &Dataset, format: Format, out: Option<PathBuf>) -> Result<()> {
     let text = match format {
         Format::Json => json(&d.figures)?,
         Format::Table => {
@@ -109,9 +115,31 @@ fn list(d: &Dataset, format: Format) -> Result<()> {
             ));
             s
         }
+        Format::Html => {
+            let table = output::export(format, LIST_COLUMNS, &d.figures, |_| {});
+            let records: Vec<_> = d
+                .figures
+                .iter()
+                .map(|f| {
+                    // The page also names the record's keys (as its JSON does).
+                    let mut pairs = figure_pairs(f);
+                    pairs.push(("group".into(), f.group.clone()));
+                    let mut keys = vec![format!("unit {}", f.unit.key())];
+                    if let Some(k) = f.ruble_kind {
+                        keys.push(format!("ruble_kind {}", k.key()));
+                    }
+                    if let Some(p) = &f.period {
+                        keys.push(format!("period {p}"));
+                    }
+                    pairs.push(("keys".into(), keys.join("; ")));
+                    (f, output::export(format, SHOW_COLUMNS, &pairs, |_| {}))
+                })
+                .collect();
+            crate::html::data::list_page(d, &table, &records)
+        }
         _ => output::export(format, LIST_COLUMNS, &d.figures, |_| {}),
     };
-    output::print(&text)
+    output::emit(&text, out.as_deref())
 }
 
 fn json<T: serde::Serialize>(v: &T) -> Result<String> {
@@ -120,48 +148,12 @@ fn json<T: serde::Serialize>(v: &T) -> Result<String> {
         .map_err(|e| CliError::Output(format!("cannot encode JSON: {e}")))
 }
 
-fn show(d: &Dataset, id: &str, format: Format) -> Result<()> {
+fn show(d: &Dataset, id: &str, format: Format, out: Option<PathBuf>) -> Result<()> {
     let pairs: Vec<(String, String)>;
     let json_text;
     if let Some(f) = d.figure(id) {
         json_text = json(f)?;
-        let mut p = vec![
-            ("id", f.id.clone()),
-            ("description", f.description.clone()),
-            ("value", f.display()),
-            ("qualifier", f.qualifier.as_str().to_string()),
-            ("unit", f.unit_text()),
-        ];
-        if let Some(r) = f.rounding {
-            p.push((
-                "rounding",
-                format!("printed to the nearest {}", wages_data::format_number(r)),
-            ));
-        }
-        p.push((
-            "date",
-            f.date
-                .map(|d| d.to_string())
-                .unwrap_or_else(|| "not stated by the source".into()),
-        ));
-        if let Some(n) = &f.date_note {
-            p.push(("date note", n.clone()));
-        }
-        p.push(("status", status_text(f.status).into()));
-        if let Some(b) = &f.basis {
-            p.push(("assumption basis", b.clone()));
-        }
-        p.push(("source", f.source.clone()));
-        if let Some(n) = f.footnote {
-            p.push(("footnote", n.to_string()));
-        }
-        for (k, v) in [("cites", &f.cites), ("quote", &f.quote), ("note", &f.note)] {
-            if let Some(v) = v {
-                p.push((k, v.clone()));
-            }
-        }
-        p.push(("file", f.file.clone()));
-        pairs = p.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+        pairs = figure_pairs(f);
     } else if let Some(r) = d.rule(id) {
         json_text = json(r)?;
         let grades = if r.grade_low == r.grade_high {
@@ -230,9 +222,54 @@ fn show(d: &Dataset, id: &str, format: Format) -> Result<()> {
     }
     let text = match format {
         Format::Json => json_text,
+        Format::Html => {
+            let table = output::export(format, SHOW_COLUMNS, &pairs, |_| {});
+            crate::html::data::show_page(d, id, &table)
+        }
         _ => output::export(format, SHOW_COLUMNS, &pairs, |_| {}),
     };
-    output::print(&text)
+    output::emit(&text, out.as_deref())
+}
+
+/// Every field of a figure's record, as `data show ID` lists them.
+fn figure_pairs(f: &Figure) -> Vec<(String, String)> {
+    let mut p = vec![
+        ("id", f.id.clone()),
+        ("description", f.description.clone()),
+        ("value", f.display()),
+        ("qualifier", f.qualifier.as_str().to_string()),
+        ("unit", f.unit_text()),
+    ];
+    if let Some(r) = f.rounding {
+        p.push((
+            "rounding",
+            format!("printed to the nearest {}", wages_data::format_number(r)),
+        ));
+    }
+    p.push((
+        "date",
+        f.date
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| "not stated by the source".into()),
+    ));
+    if let Some(n) = &f.date_note {
+        p.push(("date note", n.clone()));
+    }
+    p.push(("status", status_text(f.status).into()));
+    if let Some(b) = &f.basis {
+        p.push(("assumption basis", b.clone()));
+    }
+    p.push(("source", f.source.clone()));
+    if let Some(n) = f.footnote {
+        p.push(("footnote", n.to_string()));
+    }
+    for (k, v) in [("cites", &f.cites), ("quote", &f.quote), ("note", &f.note)] {
+        if let Some(v) = v {
+            p.push((k, v.clone()));
+        }
+    }
+    p.push(("file", f.file.clone()));
+    p.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
 }
 
 /// A derived line or check as its derivations file writes it (formulas with their `{id}`s;

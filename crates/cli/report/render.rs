@@ -43,7 +43,7 @@ const COLUMNS: &[Column<Line>] = &[
 ];
 
 /// The legend printed above the terminal and Markdown renderings.
-fn legend(r: &Report) -> Vec<String> {
+pub fn legend(r: &Report) -> Vec<String> {
     vec![
         format!("Dataset: {}. Report schema version {}.", output::printable(&r.dataset_origin), r.schema_version),
         "Intervals: what the source's wording allows (\"13.8%\" = [13.75, 13.85], \"about 1,500\" = [1,450, 1,550], \"more than 80,000\" = [80,000, 90,000], \"at least 12\" = [12, ∞)); derived intervals follow from their inputs'. See docs/report.md.".into(),
@@ -90,7 +90,7 @@ pub fn value_text(line: &Line) -> String {
     }
 }
 
-fn interval_text(line: &Line) -> String {
+pub fn interval_text(line: &Line) -> String {
     let iv: Option<Interval> = match line {
         Line::Reported(r) => r.interval,
         Line::Derived(d) => Some(d.interval),

@@ -50,6 +50,30 @@ pub fn render_all(args: &AnalyzeArgs, a: &Analysis) -> Result<Vec<(String, Vec<u
     Ok(files)
 }
 
+/// The charts as SVG for `--format html`, each with its frame (the text alternative): the
+/// Lorenz curves, and the histogram of multiples when there is a reference minimum.
+pub fn svgs(args: &AnalyzeArgs, a: &Analysis) -> Result<Vec<crate::html::Chart>> {
+    let data = a
+        .charts
+        .as_ref()
+        .ok_or_else(|| CliError::Output("internal: chart data was not computed".into()))?;
+    let (w, h) = (args.chart_width, args.chart_height);
+    let fail = |e: String| CliError::Output(format!("cannot draw the charts: {e}"));
+    let (lorenz_frame, lorenz) = lorenz_chart(args, a, data);
+    let bytes = chart::render(&lorenz_frame, &lorenz, Format::Svg, w, h).map_err(fail)?;
+    let mut out = vec![crate::html::Chart::from_frame(LORENZ, &lorenz_frame, bytes)];
+    if a.multiples_defined {
+        let (hist_frame, hist) = multiples_chart(args, a, &data.histogram);
+        let bytes = chart::render(&hist_frame, &hist, Format::Svg, w, h).map_err(fail)?;
+        out.push(crate::html::Chart::from_frame(
+            MULTIPLES,
+            &hist_frame,
+            bytes,
+        ));
+    }
+    Ok(out)
+}
+
 fn source_line(args: &AnalyzeArgs, a: &Analysis) -> String {
     let mut s = format!(
         "Source: {}, pay column {:?}, {} rows",

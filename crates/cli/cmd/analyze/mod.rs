@@ -123,6 +123,10 @@ pub struct AnalyzeArgs {
     /// Chart height in pixels.
     #[arg(long, value_name = "PX", default_value_t = 800, requires = "chart")]
     pub chart_height: u32,
+
+    /// Write the output to FILE (atomically: whole or not at all) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 /// The policies of `--nonpositive`.
@@ -269,7 +273,8 @@ pub fn run(_ctx: &Context, args: AnalyzeArgs) -> Result<()> {
     let options = Options {
         minimum: args.minimum,
         caps: &args.caps,
-        charts: args.chart.is_some(),
+        // The HTML page draws the charts inline.
+        charts: args.chart.is_some() || args.format == Format::Html,
         poverty_line: Some(args.poverty_line),
         ci,
         design: design.as_ref(),
@@ -293,5 +298,5 @@ pub fn run(_ctx: &Context, args: AnalyzeArgs) -> Result<()> {
         let files = charts::render_all(&args, &analysis)?;
         crate::output::write_files(dir, &files, "--chart")?;
     }
-    crate::output::print(&text)
+    crate::output::emit(&text, args.out.as_deref())
 }

@@ -22,6 +22,13 @@ pub fn render(args: &AnalyzeArgs, a: &Analysis) -> Result<String> {
         Format::Json => json_text(args, a),
         Format::Csv => Ok(csv(args, a)),
         Format::Table | Format::Markdown => Ok(human(args, a)),
+        Format::Html => Ok(crate::html::analyze::page(
+            args,
+            a,
+            notes(args, a),
+            tables(a, Format::Html),
+            super::charts::svgs(args, a)?,
+        )),
     }
 }
 

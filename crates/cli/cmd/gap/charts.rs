@@ -58,6 +58,43 @@ fn source_line(args: &GapArgs, g: &Gaps) -> String {
     s
 }
 
+/// The charts as SVG for `--format html`, each with its frame (the text alternative).
+pub fn svgs(
+    args: &GapArgs,
+    g: &Gaps,
+    explained: Option<&wages_analysis::oaxaca::Explained>,
+) -> Result<Vec<crate::html::Chart>> {
+    let (w, h) = (args.chart_width, args.chart_height);
+    let fail = |e: String| CliError::Output(format!("cannot draw the charts: {e}"));
+    let svg =
+        |frame: &Frame, bytes: Vec<u8>, id: &str| crate::html::Chart::from_frame(id, frame, bytes);
+    let mut out = Vec::new();
+    let (pf, pp) = percentile_chart(args, g);
+    out.push(svg(
+        &pf,
+        chart::render(&pf, &pp, Format::Svg, w, h).map_err(fail)?,
+        PERCENTILES,
+    ));
+    let (bf, bp) = band_chart(args, g);
+    out.push(svg(
+        &bf,
+        chart::render(&bf, &bp, Format::Svg, w, h).map_err(fail)?,
+        BANDS,
+    ));
+    if let Some((cf, cp)) = category_chart(args, g) {
+        out.push(svg(
+            &cf,
+            chart::render(&cf, &cp, Format::Svg, w, h).map_err(fail)?,
+            CATEGORIES,
+        ));
+    }
+    if let Some((ef, ep)) = explained.map(|e| super::explain::chart(args, e)) {
+        let bytes = chart::render(&ef, &ep, Format::Svg, w, h).map_err(fail)?;
+        out.push(svg(&ef, bytes, super::explain::CHART));
+    }
+    Ok(out)
+}
+
 /// Every chart file: `(file name, bytes)`.
 pub fn render_all(
     args: &GapArgs,

@@ -131,6 +131,10 @@ pub struct GapArgs {
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
 
+    /// Write the output to FILE (atomically: whole or not at all) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+
     /// Also write charts to this folder (created if needed): gap-percentiles, gap-bands and,
     /// with --within, gap-categories, each as PNG and SVG.
     #[arg(long, value_name = "DIR")]
@@ -386,5 +390,5 @@ pub fn run(_ctx: &Context, args: GapArgs) -> Result<()> {
             eprintln!("wages: {}", render::warning_text(w));
         }
     }
-    crate::output::print(&text)
+    crate::output::emit(&text, args.out.as_deref())
 }

@@ -29,12 +29,16 @@ pub struct GapCi {
 /// The `--ci` choices and the intervals.
 pub type Ci<'a> = Option<(&'a CiOptions, &'a GapCi)>;
 
+// `--format html`: the page's parts, from the same pieces as the terminal output.
+mod html;
+
 /// The output text for `args.format`.
 pub fn render(args: &GapArgs, g: &Gaps, e: Option<&Explained>, ci: Ci) -> Result<String> {
     match args.format {
         Format::Json => json_text(args, g, e, ci),
         Format::Csv => Ok(csv(g, e, ci)),
         Format::Table | Format::Markdown => Ok(human(args, g, e, ci)),
+        Format::Html => html::page(args, g, e, ci),
     }
 }
 

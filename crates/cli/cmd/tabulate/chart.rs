@@ -125,6 +125,44 @@ fn no_fit_reason(g: &GroupTabulation) -> String {
 /// Groups without a fit are skipped; their names and the reason are returned second.
 pub fn render_all(input: &str, groups: &[&GroupTabulation]) -> Result<Rendered, String> {
     let mut files = Vec::new();
+    let skipped = render_with(
+        input,
+        groups,
+        &[Format::Png, Format::Svg],
+        |_, stem, _, f, bytes| files.push((format!("{stem}.{}", f.extension()), bytes)),
+    )?;
+    Ok((files, skipped))
+}
+
+/// Charts by group name, and the groups without one with why.
+pub type ChartsByGroup = (Vec<(String, crate::html::Chart)>, Vec<(String, String)>);
+
+/// Each group's chart as SVG for `--format html`, with its frame (the text alternative), and
+/// the groups without a chart, with why.
+pub fn svgs(input: &str, groups: &[&GroupTabulation]) -> Result<ChartsByGroup, String> {
+    let mut charts = Vec::new();
+    let skipped = render_with(
+        input,
+        groups,
+        &[Format::Svg],
+        |group, stem, frame, _, bytes| {
+            charts.push((
+                group.to_string(),
+                crate::html::Chart::from_frame(stem, frame, bytes),
+            ))
+        },
+    )?;
+    Ok((charts, skipped))
+}
+
+/// Draws each group's chart in `formats`, handing `(file stem, frame, format, bytes)` to
+/// `sink`; returns the groups without a chart, with why.
+fn render_with(
+    input: &str,
+    groups: &[&GroupTabulation],
+    formats: &[Format],
+    mut sink: impl FnMut(&str, &str, &Frame, Format, Vec<u8>),
+) -> Result<Vec<(String, String)>, String> {
     let mut skipped = Vec::new();
     let mut used = std::collections::HashSet::new();
     for g in groups {
@@ -195,17 +233,17 @@ pub fn render_all(input: &str, groups: &[&GroupTabulation]) -> Result<Rendered, 
             clip(input, 100)
         ));
         let plot = Survival { g, x, y };
-        for f in [Format::Png, Format::Svg] {
+        for &f in formats {
             let bytes = chart::render(&frame, &plot, f, 1200, 800).map_err(|e| {
                 format!(
                     "chart for group \"{}\": cannot draw: {e}",
                     short(&esc(&g.group))
                 )
             })?;
-            files.push((format!("{stem}.{}", f.extension()), bytes));
+            sink(&g.group, &stem, &frame, f, bytes);
         }
     }
-    Ok((files, skipped))
+    Ok(skipped)
 }
 
 #[cfg(test)]

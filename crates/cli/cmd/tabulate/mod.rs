@@ -55,6 +55,9 @@ pub struct TabulateArgs {
     /// as tabulate-<group>.png and .svg.
     #[arg(long, value_name = "DIR")]
     pub chart: Option<PathBuf>,
+    /// Write the output to FILE (atomically: whole or not at all) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 /// What `wages tabulate` prints: the input's name and `#` lines, and what the library computed from it.
@@ -125,6 +128,7 @@ pub fn run(_ctx: &Context, args: TabulateArgs) -> Result<()> {
         Format::Csv => csv_out(&report),
         Format::Markdown => markdown_out(&report),
         Format::Table => table_out(&report),
+        Format::Html => html_out(&report)?,
     };
     if let Some((dir, files, skipped)) = charts {
         for path in write_charts(dir, &files)? {
@@ -137,7 +141,7 @@ pub fn run(_ctx: &Context, args: TabulateArgs) -> Result<()> {
             eprintln!("wages: no chart for group \"{}\": {why}", short(&esc(&g)));
         }
     }
-    output::print(&out)
+    output::emit(&out, args.out.as_deref())
 }
 
 /// Writes the chart files into `dir` all or nothing: every file goes to a temp file in `dir`
@@ -556,6 +560,47 @@ fn table_out(r: &TabulateOutput) -> String {
     }
     s.push_str("\nIntervals follow from the printed rounding of shares and the qualifiers of counts; see docs/tabulate.md.\n");
     s
+}
+
+/// The page of `--format html` (crates/cli/html/tabulate.rs): per group its bracket table (the
+/// same columns, through the shared exporter), its summary lines and its survival curve.
+fn html_out(r: &TabulateOutput) -> Result<String> {
+    let groups = all_groups(r);
+    let (charts, skipped) = chart::svgs(&r.input, &groups).map_err(CliError::Output)?;
+    let parts: Vec<crate::html::tabulate::Group> = groups
+        .iter()
+        .map(|g| crate::html::tabulate::Group {
+            name: g.group.clone(),
+            table: output::export(Format::Html, BRACKET_COLUMNS, &bracket_rows(g), |_| {}),
+            lines: {
+                // The bracket means (given, or the total's), which the table has no column for.
+                let mut lines = summary_lines(g);
+                let means: Vec<String> = g
+                    .brackets
+                    .iter()
+                    .filter_map(|b| {
+                        b.mean
+                            .map(|m| format!("{}: {}", bracket_label(b.lower, b.upper), num(m)))
+                    })
+                    .collect();
+                if !means.is_empty() {
+                    lines.push(format!(
+                        "bracket means (x the minimum): {}",
+                        means.join("; ")
+                    ));
+                }
+                lines
+            },
+        })
+        .collect();
+    Ok(crate::html::tabulate::page(
+        &r.input,
+        &r.input_notes,
+        &parts,
+        r.tabulation.total_note.map(|n| n.to_string()),
+        charts,
+        &skipped,
+    ))
 }
 
 fn markdown_out(r: &TabulateOutput) -> String {
