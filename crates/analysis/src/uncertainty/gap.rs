@@ -422,8 +422,8 @@ pub fn group_intervals(
     drop(cells);
     let z = normal_quantile(0.5 + options.level / 2.0);
     let n_total = t.pay.len();
-    let ses: Vec<[f64; 5]> = match options.method {
-        Method::Linearised if n_total < 2 => vec![[f64::NAN; 5]; t.groups],
+    let intervals: Vec<[Option<Interval>; 5]> = match options.method {
+        Method::Linearised if n_total < 2 => vec![[None; 5]; t.groups],
         Method::Linearised => {
             let everyone = Sample::new(t.pay.to_vec(), t.weight.map(<[f64]>::to_vec))?;
             let total = everyone.weighted_n();
@@ -486,7 +486,8 @@ pub fn group_intervals(
                         acc.add_run(i..i + 1, |_| w, w, w * w, &inf);
                     }
                     let v = acc.variances(1.0);
-                    std::array::from_fn(|j| v[j].map_or(f64::NAN, f64::sqrt))
+                    let se = |j: usize| v[j].map_or(f64::NAN, f64::sqrt);
+                    std::array::from_fn(|j| normal_interval(z, se(j), e[j]))
                 })
                 .collect()
         }
@@ -525,31 +526,30 @@ pub fn group_intervals(
                     Ok(group_figures(&cells, paid.as_deref()))
                 })
                 .collect::<Result<_, InequalityError>>()?;
-            let intervals = (0..t.groups)
+            (0..t.groups)
                 .map(|g| {
-                    let of = |j: usize| {
+                    std::array::from_fn(|j| {
                         let v: Vec<f64> = reps.iter().map(|r| r[g][j]).collect();
                         super::bootstrap::replicate_interval(v, options.level)
-                    };
-                    GroupIntervals {
-                        group: g,
-                        proportion_paid: t.bonus.and_then(|_| of(0)),
-                        band_shares: std::array::from_fn(|k| of(k + 1)),
-                    }
+                    })
                 })
-                .collect();
-            return Ok(intervals);
+                .collect()
         }
     };
+    // A group of one row has no variance to estimate; shares and proportions stay within
+    // [0, 1] (a normal interval near 0 or 1 would cross it).
     Ok((0..t.groups)
         .map(|g| {
-            let one_row = samples[g].n() < 2;
             let at = |j: usize| {
-                if one_row {
-                    None
-                } else {
-                    normal_interval(z, ses[g][j], estimates[g][j])
-                }
+                let i: Option<Interval> = intervals[g][j];
+                (samples[g].n() >= 2)
+                    .then_some(i)
+                    .flatten()
+                    .map(|i| Interval {
+                        lower: i.lower.max(0.0),
+                        upper: i.upper.min(1.0),
+                        ..i
+                    })
             };
             GroupIntervals {
                 group: g,
