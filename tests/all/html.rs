@@ -810,10 +810,9 @@ fn report_out_writes_the_page_atomically_and_a_bad_folder_is_one_line() {
     assert!(err.contains("--out"), "{err}");
 }
 
-/// `data list`: the page shows a figure's `ruble_kind` as the data files write it
-/// (`sovznaki-1922-presumed`, data/README.md), while the JSON writes serde's name of the variant
-/// (`sovznaki1922-presumed`): skipped here; the JSON's spelling is its own question.
-const DATA_SKIP: &[&str] = &[".ruble_kind"];
+/// `data list`: every key, `ruble_kind` included (the page and the JSON both write the data
+/// files' word, `sovznaki-1922-presumed`).
+const DATA_SKIP: &[&str] = &[];
 
 #[test]
 fn data_list_page_holds_every_figure_and_escapes_markup() {

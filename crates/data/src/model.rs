@@ -51,8 +51,11 @@ pub enum RubleKind {
     /// The source does not say.
     NotStated,
     /// 1922 sovznaki, presumed by the author, not stated by the document.
+    // kebab-case would split no hyphen before the digits: the JSON writes the data files' word.
+    #[serde(rename = "sovznaki-1922-presumed")]
     Sovznaki1922Presumed,
     /// 1922 sovznaki, stated.
+    #[serde(rename = "sovznaki-1922")]
     Sovznaki1922,
     /// Commodity (tovarnye) rubles, stated.
     Commodity,
