@@ -21,6 +21,9 @@ mod html;
 // `wages analyze --nonpositive keep|drop|error`.
 #[cfg(feature = "table")]
 mod nonpositive;
+// A directory of files in key=value folders read as one table.
+#[cfg(feature = "table")]
+mod partitioned;
 mod report;
 mod signals;
 mod tabulate;

@@ -116,6 +116,7 @@
 use polars::prelude::*;
 mod input;
 mod labels;
+mod partitioned;
 mod plain_csv;
 mod records;
 
@@ -494,6 +495,14 @@ pub enum TableError {
         /// Why.
         source: std::io::Error,
     },
+    /// A partitioned directory (src/partitioned.rs) that cannot be read as one table.
+    #[error("{}: {why}", shown_path(path))]
+    Partitioned {
+        /// The directory, or the file of it at fault.
+        path: PathBuf,
+        /// Why, and what to do.
+        why: String,
+    },
     /// The file has no bytes at all.
     #[error(
         "{}: the file is empty; give a CSV with a header line and data rows, or a Parquet file",
@@ -783,6 +792,10 @@ pub fn read(req: &Request) -> Result<Payroll, TableError> {
 pub fn read_with(req: &Request, options: &ReadOptions) -> Result<(Payroll, Phases), TableError> {
     let path = req.path;
     check_roles(req)?;
+    // A directory is a partitioned table: its files, read one by one (src/partitioned.rs).
+    if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
+        return partitioned::read(req, options);
+    }
     let source = input::Source::open(path)?;
     if source.len == 0 {
         return Err(TableError::Empty {
