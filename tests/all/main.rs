@@ -22,5 +22,8 @@ mod html;
 #[cfg(feature = "table")]
 mod nonpositive;
 mod report;
+// `wages analyze --count` and `--emit-sql` (a DuckDB round trip).
+#[cfg(feature = "table")]
+mod scale;
 mod signals;
 mod tabulate;
