@@ -257,6 +257,24 @@ fn check_usage(args: &AnalyzeArgs) -> Result<()> {
     Ok(())
 }
 
+/// The reader's messages about the weight column, reworded for `--count` (read as the weight
+/// column): the option, the role, and what a count must be.
+#[cfg(feature = "table")]
+fn count_wording(message: &str) -> String {
+    message
+        .replace("(asked for by --weight)", "(asked for by --count)")
+        .replace(
+            "name the weight column with --weight",
+            "name the count column with --count",
+        )
+        .replace("(weight)", "(count)")
+        .replace("zero or negative weights", "zero or negative counts")
+        .replace(
+            "weights must be positive",
+            "counts are whole numbers, 1 or more",
+        )
+}
+
 #[cfg(not(feature = "table"))]
 pub fn run(_ctx: &Context, args: AnalyzeArgs) -> Result<()> {
     if let Some(engine) = args.emit_sql {
@@ -296,7 +314,10 @@ pub fn run(_ctx: &Context, args: AnalyzeArgs) -> Result<()> {
         categorical: &design_columns,
         ..wages_table::Request::new(&args.file, &args.pay)
     };
-    let (payroll, progress, timings) = read(&request)?;
+    let (payroll, progress, timings) = read(&request).map_err(|e| match (&args.count, e) {
+        (Some(_), CliError::Data(m)) => CliError::Data(count_wording(&m)),
+        (_, e) => e,
+    })?;
     if let (Some(column), Some(w)) = (&args.count, &payroll.weight) {
         if let Some((i, value)) = wages_analysis::uncertainty::fractional_weight(w) {
             progress.finish();
