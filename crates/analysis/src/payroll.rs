@@ -805,4 +805,38 @@ mod tests {
         assert_eq!(c.lorenz, s.lorenz_curve(LORENZ_POINTS));
         assert_eq!(c.histogram, s.histogram(1.0));
     }
+
+    #[test]
+    fn frequency_weights_without_ci_are_the_expanded_rows() {
+        // `Options::weight_kind` (wages analyze --count): the corrected Gini's factor is
+        // N / (N − 1) with N = Σ w without --ci too, and a fractional weight is refused.
+        let payroll = |pay: Vec<f64>, weight: Option<Vec<f64>>| Payroll {
+            rows_read: pay.len(),
+            pay,
+            weight,
+            groups: None,
+            bonus: None,
+            within: None,
+            covariates: Vec::new(),
+            dropped_nonpositive: 0,
+            kept_nonpositive: 0,
+        };
+        let options = Options {
+            caps: &[2.0],
+            weight_kind: WeightKind::Frequency,
+            ..Options::default()
+        };
+        let table = payroll(vec![1.0, 2.0, 5.0], Some(vec![3.0, 1.0, 2.0]));
+        let rows = payroll(vec![1.0, 1.0, 1.0, 2.0, 5.0, 5.0], None);
+        let t = analyze_with(table, &options).unwrap().all;
+        let r = analyze_with(rows, &Options::default()).unwrap().all;
+        let (tc, rc) = (t.gini_corrected.unwrap(), r.gini_corrected.unwrap());
+        assert!((tc - rc).abs() <= 1e-12 * rc, "{tc} vs {rc}");
+        assert!((t.gini - r.gini).abs() <= 1e-12 * r.gini);
+        let fractional = payroll(vec![1.0, 2.0], Some(vec![1.5, 1.0]));
+        assert!(matches!(
+            analyze_with(fractional, &options),
+            Err(AnalyzeError::FractionalFrequencyWeight { row: 1, .. })
+        ));
+    }
 }
