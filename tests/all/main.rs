@@ -25,5 +25,8 @@ mod nonpositive;
 #[cfg(feature = "table")]
 mod partitioned;
 mod report;
+// `wages analyze --count` and `--emit-sql` (a DuckDB round trip).
+#[cfg(feature = "table")]
+mod scale;
 mod signals;
 mod tabulate;

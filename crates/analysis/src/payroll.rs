@@ -194,6 +194,10 @@ pub struct Options<'a> {
     /// The sampling design of the rows (strata, clusters), for the linearised variance;
     /// `None`: iid rows. Its unit codes are aligned with the payroll's rows.
     pub design: Option<&'a Design>,
+    /// What the weights mean without `ci` (with `ci`, its `weight_kind` rules): frequency
+    /// weights (`wages analyze --count`) must be whole numbers and make the corrected Gini's
+    /// factor `N / (N − 1)` with `N = Σ w`, exactly as the expanded rows give it.
+    pub weight_kind: WeightKind,
 }
 
 /// At most this many groups get their own Lorenz curve (the largest by weighted count); more
@@ -365,7 +369,7 @@ pub fn analyze(
 /// ([`crate::uncertainty`]) under a design.
 pub fn analyze_with(payroll: Payroll, options: &Options) -> Result<Analysis, AnalyzeError> {
     let (minimum, caps, charts) = (options.minimum, options.caps, options.charts);
-    let kind = options.ci.map_or(WeightKind::Sampling, |c| c.weight_kind);
+    let kind = options.ci.map_or(options.weight_kind, |c| c.weight_kind);
     if let (WeightKind::Frequency, Some(w)) = (kind, &payroll.weight) {
         if let Some((i, value)) = crate::uncertainty::fractional_weight(w) {
             return Err(AnalyzeError::FractionalFrequencyWeight { row: i + 1, value });
@@ -467,6 +471,7 @@ pub fn analyze_with(payroll: Payroll, options: &Options) -> Result<Analysis, Ana
         design: options.design,
         total_rows,
         weighted,
+        kind,
     };
     let mut results = summarize_all(jobs, &settings).map_err(|(j, e)| match e {
         // With zero and negative pay kept a group's total can be zero or negative while the
@@ -571,9 +576,8 @@ fn summarize_all(
                 summary.kaitz = None;
                 summary.minimum = f64::NAN;
             }
-            if let Some(ci) = &settings.ci {
-                apply_weight_kind(&mut summary, ci.weight_kind, settings.weighted);
-            }
+            // A no-op for sampling weights (the default without --ci).
+            apply_weight_kind(&mut summary, settings.kind, settings.weighted);
             let uncertainty = match &settings.ci {
                 None => None,
                 Some(ci) => Some(match ci.method {
@@ -626,6 +630,8 @@ struct Settings<'a> {
     /// The iid design's number of rows (frequency weights: observations) of the whole table.
     total_rows: f64,
     weighted: bool,
+    /// What the weights mean (the corrected Gini's factor).
+    kind: WeightKind,
 }
 
 /// Each group's design units, rows in file order (as [`partition`] orders pay).
@@ -798,5 +804,39 @@ mod tests {
         let s = Sample::new(pay, None).unwrap();
         assert_eq!(c.lorenz, s.lorenz_curve(LORENZ_POINTS));
         assert_eq!(c.histogram, s.histogram(1.0));
+    }
+
+    #[test]
+    fn frequency_weights_without_ci_are_the_expanded_rows() {
+        // `Options::weight_kind` (wages analyze --count): the corrected Gini's factor is
+        // N / (N − 1) with N = Σ w without --ci too, and a fractional weight is refused.
+        let payroll = |pay: Vec<f64>, weight: Option<Vec<f64>>| Payroll {
+            rows_read: pay.len(),
+            pay,
+            weight,
+            groups: None,
+            bonus: None,
+            within: None,
+            covariates: Vec::new(),
+            dropped_nonpositive: 0,
+            kept_nonpositive: 0,
+        };
+        let options = Options {
+            caps: &[2.0],
+            weight_kind: WeightKind::Frequency,
+            ..Options::default()
+        };
+        let table = payroll(vec![1.0, 2.0, 5.0], Some(vec![3.0, 1.0, 2.0]));
+        let rows = payroll(vec![1.0, 1.0, 1.0, 2.0, 5.0, 5.0], None);
+        let t = analyze_with(table, &options).unwrap().all;
+        let r = analyze_with(rows, &Options::default()).unwrap().all;
+        let (tc, rc) = (t.gini_corrected.unwrap(), r.gini_corrected.unwrap());
+        assert!((tc - rc).abs() <= 1e-12 * rc, "{tc} vs {rc}");
+        assert!((t.gini - r.gini).abs() <= 1e-12 * r.gini);
+        let fractional = payroll(vec![1.0, 2.0], Some(vec![1.5, 1.0]));
+        assert!(matches!(
+            analyze_with(fractional, &options),
+            Err(AnalyzeError::FractionalFrequencyWeight { row: 1, .. })
+        ));
     }
 }

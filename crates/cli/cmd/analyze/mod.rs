@@ -10,6 +10,7 @@
 
 #[cfg(feature = "table")]
 mod charts;
+mod emit_sql;
 #[cfg(feature = "table")]
 mod render;
 #[cfg(feature = "table")]
@@ -44,6 +45,18 @@ pub struct AnalyzeArgs {
     /// A column of positive sampling or frequency weights, applied to every statistic.
     #[arg(long, value_name = "COL")]
     pub weight: Option<String>,
+
+    /// A column of counts: each row stands for that many identical observations (a frequency
+    /// table of distinct (group, pay) values, e.g. from --emit-sql). Read as frequency weights:
+    /// every statistic is that of the expanded rows. Whole numbers, 1 or more.
+    #[arg(long, value_name = "COL")]
+    pub count: Option<String>,
+
+    /// Print the SQL query that reduces the table FILE (a table or view name, or a table
+    /// expression, of ENGINE) to its frequency table (group, pay, count[, weight]), and read
+    /// nothing; then run `wages analyze result.parquet --count count`. See docs/scale.md.
+    #[arg(long, value_enum, value_name = "ENGINE")]
+    pub emit_sql: Option<EngineArg>,
 
     /// The reference minimum wage, in the unit of the pay column (default: the smallest pay in the file).
     #[arg(long, value_name = "X")]
@@ -129,6 +142,15 @@ pub struct AnalyzeArgs {
     pub out: Option<PathBuf>,
 }
 
+/// The engines of `--emit-sql`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum EngineArg {
+    /// DuckDB (identifiers in "double quotes").
+    Duckdb,
+    /// Spark SQL (identifiers in `backticks`).
+    Spark,
+}
+
 /// The policies of `--nonpositive`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum NonPositiveArg {
@@ -159,7 +181,7 @@ fn check_ci(args: &AnalyzeArgs) -> Result<()> {
         args.ci,
         args.bootstrap,
         args.strata.is_some() || args.cluster.is_some(),
-        matches!(args.weight_kind, Some(WeightKindArg::Frequency)),
+        matches!(args.weight_kind, Some(WeightKindArg::Frequency)) || args.count.is_some(),
     )?;
     if !(args.poverty_line > 0.0 && args.poverty_line <= 1.0) {
         return Err(CliError::usage(format!(
@@ -186,9 +208,15 @@ fn check_usage(args: &AnalyzeArgs) -> Result<()> {
             )));
         }
     }
+    if args.count.is_some() && args.weight.is_some() {
+        return Err(CliError::usage(
+            "--count with --weight: a summed sampling weight per row loses the sum of squared weights that the corrected Gini and the standard errors need; give --count alone (a frequency table) or --weight alone (the rows)",
+        ));
+    }
     let mut roles = vec![("--pay", args.pay.as_str())];
     roles.extend(args.group.iter().map(|g| ("--group", g.as_str())));
     roles.extend(args.weight.iter().map(|w| ("--weight", w.as_str())));
+    roles.extend(args.count.iter().map(|c| ("--count", c.as_str())));
     roles.extend(args.strata.iter().map(|c| ("--strata", c.as_str())));
     roles.extend(args.cluster.iter().map(|c| ("--cluster", c.as_str())));
     check_distinct_columns(&roles)?;
@@ -229,8 +257,29 @@ fn check_usage(args: &AnalyzeArgs) -> Result<()> {
     Ok(())
 }
 
+/// The reader's messages about the weight column, reworded for `--count` (read as the weight
+/// column): the option, the role, and what a count must be.
+#[cfg(feature = "table")]
+fn count_wording(message: &str) -> String {
+    message
+        .replace("(asked for by --weight)", "(asked for by --count)")
+        .replace(
+            "name the weight column with --weight",
+            "name the count column with --count",
+        )
+        .replace("(weight)", "(count)")
+        .replace("zero or negative weights", "zero or negative counts")
+        .replace(
+            "weights must be positive",
+            "counts are whole numbers, 1 or more",
+        )
+}
+
 #[cfg(not(feature = "table"))]
 pub fn run(_ctx: &Context, args: AnalyzeArgs) -> Result<()> {
+    if let Some(engine) = args.emit_sql {
+        return emit_sql::run(&args, engine);
+    }
     check_usage(&args)?;
     Err(CliError::usage(
         "`wages analyze` needs the `table` feature (polars), and this binary was built without it; \
@@ -242,6 +291,9 @@ pub fn run(_ctx: &Context, args: AnalyzeArgs) -> Result<()> {
 pub fn run(_ctx: &Context, args: AnalyzeArgs) -> Result<()> {
     use super::payroll_file::{input_format, read};
     use wages_analysis::payroll::{analyze_with, Options};
+    if let Some(engine) = args.emit_sql {
+        return emit_sql::run(&args, engine);
+    }
     check_usage(&args)?;
     // The design columns are read as categorical explanatory columns: every reader aligns them
     // with the pay, and an empty cell is a missing value this command refuses.
@@ -251,16 +303,37 @@ pub fn run(_ctx: &Context, args: AnalyzeArgs) -> Result<()> {
         .chain(&args.cluster)
         .map(String::as_str)
         .collect();
+    // --count COL is read as the weight column, as frequency weights (whole numbers, checked
+    // below with the row and column named).
     let request = wages_table::Request {
         format: input_format(&args.file, args.input_format)?,
         group: args.group.as_deref(),
-        weight: args.weight.as_deref(),
+        weight: args.weight.as_deref().or(args.count.as_deref()),
         nonpositive: nonpositive_policy(&args),
         covariates: &design_columns,
         categorical: &design_columns,
         ..wages_table::Request::new(&args.file, &args.pay)
     };
-    let (payroll, progress, timings) = read(&request)?;
+    let (payroll, progress, timings) = read(&request).map_err(|e| match (&args.count, e) {
+        (Some(_), CliError::Data(m)) => CliError::Data(count_wording(&m)),
+        (_, e) => e,
+    })?;
+    if let (Some(column), Some(w)) = (&args.count, &payroll.weight) {
+        if let Some((i, value)) = wages_analysis::uncertainty::fractional_weight(w) {
+            progress.finish();
+            // Rows excluded by --drop-nonpositive shift the count: name the row among those kept.
+            let row = if payroll.dropped_nonpositive == 0 {
+                format!("data row {}", i + 1)
+            } else {
+                format!("row {} of those kept", i + 1)
+            };
+            return Err(CliError::data(format!(
+                "{}: {row}: the --count column {column:?} holds {}, not a whole number; a count is how many identical rows the row stands for (1 or more)",
+                wages_table::shown_path(&args.file),
+                short(value)
+            )));
+        }
+    }
     progress.say(format!("summarizing {} rows", payroll.pay.len()));
     let design = super::payroll_file::design(
         &args.file,
@@ -269,7 +342,12 @@ pub fn run(_ctx: &Context, args: AnalyzeArgs) -> Result<()> {
         &payroll,
     )
     .inspect_err(|_| progress.finish())?;
-    let ci = super::payroll_file::ci_options(args.ci, args.bootstrap, args.seed, args.weight_kind);
+    let kind = if args.count.is_some() {
+        Some(WeightKindArg::Frequency)
+    } else {
+        args.weight_kind
+    };
+    let ci = super::payroll_file::ci_options(args.ci, args.bootstrap, args.seed, kind);
     let options = Options {
         minimum: args.minimum,
         caps: &args.caps,
@@ -278,6 +356,13 @@ pub fn run(_ctx: &Context, args: AnalyzeArgs) -> Result<()> {
         poverty_line: Some(args.poverty_line),
         ci,
         design: design.as_ref(),
+        // --count: whole numbers and the corrected Gini's N / (N − 1), with or without --ci.
+        // --weight-kind without --ci keeps what it always printed.
+        weight_kind: if args.count.is_some() {
+            wages_analysis::uncertainty::WeightKind::Frequency
+        } else {
+            wages_analysis::uncertainty::WeightKind::Sampling
+        },
     };
     let analysis = analyze_with(payroll, &options).map_err(|e| {
         progress.finish();

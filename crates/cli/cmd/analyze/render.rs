@@ -60,6 +60,10 @@ pub fn notes(args: &AnalyzeArgs, a: &Analysis) -> Vec<String> {
         args.weight
             .as_ref()
             .map(|w| format!("; weights from column {w:?}"))
+            .or_else(|| args
+                .count
+                .as_ref()
+                .map(|c| format!("; counts of identical rows from column {c:?}")))
             .unwrap_or_default(),
         args.group
             .as_ref()
@@ -502,6 +506,9 @@ fn json_text(args: &AnalyzeArgs, a: &Analysis) -> Result<String> {
     struct Document<'a> {
         all: Value,
         caps: &'a [f64],
+        /// Only with `--count` (so that other runs print what they always did).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        count_column: Option<&'a String>,
         #[serde(skip_serializing_if = "Option::is_none")]
         decomposition: Option<Decomposed<'a>>,
         dropped_nonpositive: usize,
@@ -524,6 +531,7 @@ fn json_text(args: &AnalyzeArgs, a: &Analysis) -> Result<String> {
     let doc = Document {
         all: serde_json::to_value(&a.all).map_err(fail)?,
         caps: &args.caps,
+        count_column: args.count.as_ref(),
         decomposition: a.decomposition.as_ref().map(|d| Decomposed(a, d)),
         dropped_nonpositive: a.dropped_nonpositive,
         file: args.file.display().to_string(),

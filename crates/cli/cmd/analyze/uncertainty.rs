@@ -70,7 +70,7 @@ fn kind(ci: &CiOptions) -> &'static str {
 /// The notes line: level, method, design, and what the interval is not.
 pub fn note(args: &AnalyzeArgs, ci: &CiOptions) -> String {
     let level = ci.level * 100.0;
-    let weights = if args.weight.is_some() {
+    let weights = if args.weight.is_some() || args.count.is_some() {
         format!("; {} weights", kind(ci))
     } else {
         String::new()
@@ -165,7 +165,7 @@ pub fn json(args: &AnalyzeArgs, a: &Analysis) -> Option<Value> {
         "method": method,
         "replicates": replicates,
         "seed": seed,
-        "weight_kind": args.weight.as_ref().map(|_| kind(ci)),
+        "weight_kind": (args.weight.is_some() || args.count.is_some()).then(|| kind(ci)),
         "strata_column": args.strata,
         "cluster_column": args.cluster,
         "note": note(args, ci),
