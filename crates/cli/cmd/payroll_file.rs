@@ -211,7 +211,7 @@ pub fn design(
 }
 
 /// The weight kinds of `--weight-kind`.
-#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum WeightKindArg {
     /// Each row represents w members of the population (Stata pweight).
     Sampling,

@@ -356,9 +356,9 @@ pub fn run(_ctx: &Context, args: AnalyzeArgs) -> Result<()> {
         poverty_line: Some(args.poverty_line),
         ci,
         design: design.as_ref(),
-        // --count: whole numbers and the corrected Gini's N / (N − 1), with or without --ci.
-        // --weight-kind without --ci keeps what it always printed.
-        weight_kind: if args.count.is_some() {
+        // --count and --weight-kind frequency: whole numbers and the corrected Gini's
+        // N / (N − 1), with or without --ci (docs/uncertainty.md, "Weight kinds").
+        weight_kind: if kind == Some(WeightKindArg::Frequency) {
             wages_analysis::uncertainty::WeightKind::Frequency
         } else {
             wages_analysis::uncertainty::WeightKind::Sampling
