@@ -25,3 +25,13 @@ pub fn index(state: &mut u64, n: usize) -> usize {
 pub fn unit(state: &mut u64) -> f64 {
     (splitmix(state) >> 11) as f64 / (1u64 << 53) as f64
 }
+
+/// How many times each of `n` rows is drawn in `draws` uniform draws with replacement from
+/// `state`'s stream (the bootstraps' resample of rows).
+pub fn draw_counts(state: &mut u64, n: usize, draws: usize) -> Vec<u32> {
+    let mut times = vec![0u32; n];
+    for _ in 0..draws {
+        times[index(state, n)] += 1;
+    }
+    times
+}

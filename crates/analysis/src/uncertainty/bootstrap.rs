@@ -3,7 +3,7 @@
 
 use super::{apply_weight_kind, keys, point_values, CiOptions, Entry, Interval, WeightKind};
 use crate::inequality::{InequalityError, Sample, Summary};
-use crate::resample::{index, replicate_state, unit};
+use crate::resample::{draw_counts, replicate_state, unit};
 use rayon::prelude::*;
 
 /// Most observations a frequency-weighted bootstrap replicate may draw (one draw each).
@@ -71,21 +71,18 @@ pub fn bootstrap(
     };
     let one = |r: usize| -> Result<Vec<Option<f64>>, BootstrapError> {
         let mut state = replicate_state(seed, r);
-        let mut times = vec![0u32; n];
-        match &cumulative {
-            None => {
-                for _ in 0..draws {
-                    times[index(&mut state, n)] += 1;
-                }
-            }
+        let times = match &cumulative {
+            None => draw_counts(&mut state, n, draws),
             Some(c) => {
+                let mut times = vec![0u32; n];
                 let total = c[n - 1];
                 for _ in 0..draws {
                     let u = unit(&mut state) * total;
                     times[c.partition_point(|&x| x <= u).min(n - 1)] += 1;
                 }
+                times
             }
-        }
+        };
         let kept = times.iter().filter(|&&m| m > 0).count();
         let mut p = Vec::with_capacity(kept);
         let mut w = Vec::with_capacity(kept);

@@ -24,7 +24,7 @@ use crate::gap::bands::quartile_bands;
 use crate::gap::ranked::{Ranked, Union};
 use crate::gap::CURVE_LEVELS;
 use crate::inequality::{InequalityError, Sample};
-use crate::resample::{index, replicate_state};
+use crate::resample::{draw_counts, replicate_state};
 use rayon::prelude::*;
 
 /// The intervals of one group's gaps against the reference; `None` where not defined.
@@ -290,20 +290,11 @@ fn pair_intervals(
     Ok(out)
 }
 
-/// How many times each of `n` rows is drawn in a resample of `n` with replacement.
-fn draw_counts(n: usize, state: &mut u64) -> Vec<u32> {
-    let mut times = vec![0u32; n];
-    for _ in 0..n {
-        times[index(state, n)] += 1;
-    }
-    times
-}
-
 /// A resample of `s`'s rows with replacement (as many as it has), as a weighted sample:
 /// each drawn row's weight times the number of times it was drawn.
 fn resample(s: &Sample, state: &mut u64) -> Result<Sample, InequalityError> {
     let (mut p, mut w) = (Vec::new(), Vec::new());
-    for (i, m) in draw_counts(s.n(), state).into_iter().enumerate() {
+    for (i, m) in draw_counts(state, s.n(), s.n()).into_iter().enumerate() {
         if m > 0 {
             p.push(s.pay()[i]);
             w.push(s.weights().map_or(1.0, |wt| wt[i]) * f64::from(m));
@@ -513,7 +504,7 @@ pub fn group_intervals(
                         groups
                             .iter()
                             .map(|rows| {
-                                let times = draw_counts(rows.len(), &mut state);
+                                let times = draw_counts(&mut state, rows.len(), rows.len());
                                 rows.iter()
                                     .zip(times)
                                     .fold((0.0, 0.0), |(p, a), (&(b, w), m)| {
