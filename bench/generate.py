@@ -2,6 +2,7 @@
 
 Usage: python3 generate.py ROWS OUTDIR        -> OUTDIR/payroll_<ROWS>.csv and .parquet
        python3 generate.py --gap ROWS OUTDIR  -> OUTDIR/payroll_gap_<ROWS>.csv and .parquet
+       python3 generate.py --scale ROWS OUTDIR -> OUTDIR/payroll_scale_<ROWS>.parquet
 
 The first (`wages analyze`): id, institution, grade, pay.
 Seed 20231023 (numpy PCG64). 40 institutions of uneven size (Zipf-like weights), 17 grades
@@ -21,6 +22,12 @@ decimals (so many people share a pay value: the tie blocks the quartile bands sp
 zero for about 60 % (women paid one with probability 0.36, men 0.43), otherwise pay x 40 x
 lognormal(0, 0.8), women's x 0.85, rounded to 2 decimals and at least 0.01. These effects are
 assumptions of the synthetic data, not estimates of any real payroll. Rows in random order.
+
+The third (issue 18's scale section, 10^8 and 10^9 rows): the first file's institution and
+pay columns only (one group column, one pay column), drawn the same way in blocks of 10^7 rows
+(block k from numpy PCG64 seeded SeedSequence(20231023).spawn, so any size is generated in
+bounded memory and a smaller file is a prefix of a larger one's blocks), written as Parquet
+(zstd) with one row group per 10^6 rows. It is not the same sample as the first file.
 """
 import os
 import sys
@@ -82,8 +89,44 @@ def gap_main(rows, outdir):
     print(stem + ".csv", stem + ".parquet")
 
 
+SCALE_BLOCK = 10_000_000
+
+
+def scale_main(rows, outdir):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    n_inst = 40
+    w = 1.0 / np.arange(1, n_inst + 1) ** 0.8
+    # The institution factors come from the seed itself, so every block shares them.
+    factor_by_inst = np.random.default_rng(20231023).uniform(0.8, 1.3, size=n_inst)
+    names = pa.array([f"institution_{i:02d}" for i in range(n_inst)])
+    blocks = -(-rows // SCALE_BLOCK)
+    seeds = np.random.SeedSequence(20231023).spawn(blocks)
+    os.makedirs(outdir, exist_ok=True)
+    path = os.path.join(outdir, f"payroll_scale_{rows}.parquet")
+    schema = pa.schema([("institution", pa.dictionary(pa.int8(), pa.string())), ("pay", pa.float64())])
+    with pq.ParquetWriter(path, schema, compression="zstd") as out:
+        for k in range(blocks):
+            n = min(SCALE_BLOCK, rows - k * SCALE_BLOCK)
+            rng = np.random.default_rng(seeds[k])
+            inst = rng.choice(n_inst, size=n, p=w / w.sum())
+            grade = rng.integers(1, 18, size=n)
+            base = 9000.0 * 8.0 ** ((grade - 1) / 16.0)
+            pay = np.round(base * factor_by_inst[inst] * rng.lognormal(0.0, 0.35, size=n), 2)
+            pay = np.maximum(pay, 0.01)
+            table = pa.table({
+                "institution": pa.DictionaryArray.from_arrays(pa.array(inst.astype(np.int8)), names),
+                "pay": pa.array(pay),
+            }, schema=schema)
+            out.write_table(table, row_group_size=1_000_000)
+    print(path)
+
+
 if __name__ == "__main__":
-    if sys.argv[1] == "--gap":
+    if sys.argv[1] == "--scale":
+        scale_main(int(sys.argv[2]), sys.argv[3])
+    elif sys.argv[1] == "--gap":
         gap_main(int(sys.argv[2]), sys.argv[3])
     else:
         main(int(sys.argv[1]), sys.argv[2])

@@ -232,6 +232,11 @@ struct Job {
     histogram: bool,
     /// Compute its [`DecompositionPart`] of the subgroup decomposition (with groups: every job).
     part: bool,
+    /// `pay` is sorted already (in [`Sample::new`]'s order): no second sort.
+    sorted: bool,
+    /// `weight` counts identical rows of an unweighted table ([`analyze_by_group`]'s whole
+    /// table): summarized as frequency weights, then reported as the rows they stand for.
+    counted: bool,
 }
 
 /// What one job yields.
@@ -368,7 +373,6 @@ pub fn analyze(
 /// [`analyze`] with every option: the poverty line, and standard errors and intervals
 /// ([`crate::uncertainty`]) under a design.
 pub fn analyze_with(payroll: Payroll, options: &Options) -> Result<Analysis, AnalyzeError> {
-    let (minimum, caps, charts) = (options.minimum, options.caps, options.charts);
     let kind = options.ci.map_or(options.weight_kind, |c| c.weight_kind);
     if let (WeightKind::Frequency, Some(w)) = (kind, &payroll.weight) {
         if let Some((i, value)) = crate::uncertainty::fractional_weight(w) {
@@ -406,15 +410,69 @@ pub fn analyze_with(payroll: Payroll, options: &Options) -> Result<Analysis, Ana
                 lorenz: false,
                 histogram: false,
                 part: true,
+                sorted: false,
+                counted: false,
             });
         }
     }
     let grouped = groups.is_some();
     drop(groups);
+    let whole = Job {
+        pay,
+        weight,
+        units: units.map(|u| u.to_vec()),
+        lorenz: false,
+        histogram: false,
+        part: grouped,
+        sorted: false,
+        counted: false,
+    };
+    let meta = Meta {
+        rows_read,
+        dropped_nonpositive,
+        kept_nonpositive,
+        weighted,
+        total_rows,
+        kind,
+    };
+    finish(labels, jobs, whole, smallest, meta, options)
+}
+
+/// What [`finish`] reports of the rows besides their samples.
+struct Meta {
+    rows_read: usize,
+    dropped_nonpositive: usize,
+    kept_nonpositive: usize,
+    weighted: bool,
+    /// The iid design's number of rows (frequency weights: observations) of the whole table.
+    total_rows: f64,
+    kind: WeightKind,
+}
+
+/// The second half of [`analyze_with`] and [`analyze_by_group`]: the reference minimum, then
+/// every sample summarized (`jobs` are the groups, in label order; `whole` the whole table),
+/// the charts' curves and the decomposition.
+fn finish(
+    labels: Vec<String>,
+    jobs: Vec<Job>,
+    mut whole: Job,
+    smallest: Option<f64>,
+    meta: Meta,
+    options: &Options,
+) -> Result<Analysis, AnalyzeError> {
+    let (minimum, caps, charts) = (options.minimum, options.caps, options.charts);
+    let Meta {
+        rows_read,
+        dropped_nonpositive,
+        kept_nonpositive,
+        weighted,
+        total_rows,
+        kind,
+    } = meta;
     let (minimum, minimum_source) = match minimum {
         Some(m) => (m, MinimumSource::Given),
         None => (
-            smallest.unwrap_or_else(|| pay.iter().copied().fold(f64::INFINITY, f64::min)),
+            smallest.unwrap_or_else(|| whole.pay.iter().copied().fold(f64::INFINITY, f64::min)),
             MinimumSource::SmallestPay,
         ),
     };
@@ -451,16 +509,11 @@ pub fn analyze_with(payroll: Payroll, options: &Options) -> Result<Analysis, Ana
             jobs[i].lorenz = true;
         }
     }
-    // The whole table last in `jobs`, so group i is job i.
-    jobs.push(Job {
-        pay,
-        weight,
-        units: units.map(|u| u.to_vec()),
-        lorenz: charts,
-        histogram: charts,
-        // With zero or negative pay kept the decomposition splits the indices still defined.
-        part: grouped,
-    });
+    // The whole table last in `jobs`, so group i is job i. With zero or negative pay kept the
+    // decomposition splits the indices still defined.
+    whole.lorenz = charts;
+    whole.histogram = charts;
+    jobs.push(whole);
     let settings = Settings {
         minimum: summary_minimum,
         caps,
@@ -536,6 +589,301 @@ pub fn analyze_with(payroll: Payroll, options: &Options) -> Result<Analysis, Ana
     })
 }
 
+/// A summary of counted rows (frequency weights standing for an unweighted table) as the rows
+/// themselves report it: `n` and each cap's `rows` are the counts.
+fn as_rows(summary: &mut Summary) {
+    summary.n = summary.weighted_n as usize;
+    for cap in &mut summary.caps {
+        cap.rows = cap.count as usize;
+    }
+}
+
+/// An unweighted payroll read group by group (`wages_table::read_by_group`, which streams a
+/// file): each group's pay in its own vector, rows in any order. Pay is validated as in a
+/// [`Payroll`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct PayByGroup {
+    /// The group labels, sorted ascending, one per vector of `pay`; `None` without a group
+    /// column (then `pay` holds one vector).
+    pub labels: Option<Vec<String>>,
+    /// Each group's pay.
+    pub pay: Vec<Vec<f64>>,
+    /// Data rows in the file.
+    pub rows_read: usize,
+    /// Rows excluded by `--nonpositive drop`.
+    pub dropped_nonpositive: usize,
+    /// Rows with zero or negative pay kept (`--nonpositive keep`).
+    pub kept_nonpositive: usize,
+}
+
+impl PayByGroup {
+    /// The same rows as a [`Payroll`] (groups in label order, rows in vector order).
+    pub fn into_payroll(mut self) -> Payroll {
+        let n = self.pay.iter().map(Vec::len).sum();
+        let mut codes = Vec::with_capacity(if self.labels.is_some() { n } else { 0 });
+        for (g, p) in self.pay.iter().enumerate() {
+            if self.labels.is_some() {
+                codes.extend(std::iter::repeat_n(g as u32, p.len()));
+            }
+        }
+        // One vector (no groups) is moved, not copied.
+        let pay = if self.pay.len() == 1 {
+            self.pay.pop().unwrap_or_default()
+        } else {
+            self.pay.concat()
+        };
+        Payroll {
+            pay,
+            weight: None,
+            groups: self.labels.map(|labels| Groups { labels, codes }),
+            bonus: None,
+            within: None,
+            covariates: Vec::new(),
+            rows_read: self.rows_read,
+            dropped_nonpositive: self.dropped_nonpositive,
+            kept_nonpositive: self.kept_nonpositive,
+        }
+    }
+}
+
+/// The whole table is summarized from its distinct values and their counts when there are at
+/// most this fraction of distinct values per row: the counts then take no more memory than a
+/// copy of the rows (16 bytes per distinct value against 8 per row).
+const COUNTED_DISTINCT_FRACTION: f64 = 0.5;
+
+/// [`analyze_with`] for a payroll read group by group, in bounded memory: each group is sorted
+/// in place and summarized as it is (the same bits as [`analyze_with`] on the same rows), and
+/// the whole table, instead of a second copy of every row, is the table of its distinct pay
+/// values with their counts, merged from the sorted groups, summarized as frequency weights
+/// (exact: the statistics of the rows, to the last bits of a sum) and reported as the rows
+/// (`n` and the caps' `rows` are counts). When more than half the rows have a pay of their
+/// own the counts would be no smaller: the whole table is then the merged rows.
+///
+/// Peak memory is the rows (8 bytes each) and the whole table's counts (16 bytes per distinct
+/// value, at most 8 per row). Charts, a design and the bootstrap (which resamples rows) take
+/// the rows of [`analyze_with`]; so does a payroll without groups (one sample, no merge).
+pub fn analyze_by_group(input: PayByGroup, options: &Options) -> Result<Analysis, AnalyzeError> {
+    let bootstrap = matches!(
+        options.ci,
+        Some(CiOptions {
+            method: Method::Bootstrap { .. },
+            ..
+        })
+    );
+    let Some(labels) = input
+        .labels
+        .clone()
+        .filter(|_| !(options.charts || options.design.is_some() || bootstrap))
+    else {
+        return analyze_with(input.into_payroll(), options);
+    };
+    let keep = input.kept_nonpositive > 0;
+    let mut groups = input.pay;
+    groups.par_iter_mut().with_max_len(1).for_each(|p| {
+        if keep {
+            p.sort_unstable_by(f64::total_cmp);
+        } else {
+            // Positive pay: the bits order as the numbers (as [`Sample::new`] sorts).
+            p.sort_unstable_by_key(|x| x.to_bits());
+        }
+    });
+    let rows: usize = groups.iter().map(Vec::len).sum();
+    if rows == 0 {
+        return Err(InequalityError::Empty.into());
+    }
+    let smallest = groups
+        .iter()
+        .filter_map(|p| p.first().copied())
+        .fold(f64::INFINITY, f64::min);
+    let limit = (rows as f64 * COUNTED_DISTINCT_FRACTION) as usize;
+    let whole = match merge_counted(&groups, limit) {
+        Some((values, counts)) => Job {
+            pay: values,
+            weight: Some(counts),
+            units: None,
+            lorenz: false,
+            histogram: false,
+            part: true,
+            sorted: true,
+            counted: true,
+        },
+        None => Job {
+            pay: merge_rows(&groups, rows),
+            weight: None,
+            units: None,
+            lorenz: false,
+            histogram: false,
+            part: true,
+            sorted: true,
+            counted: false,
+        },
+    };
+    let jobs = groups
+        .into_iter()
+        .map(|p| Job {
+            pay: p,
+            weight: None,
+            units: None,
+            lorenz: false,
+            histogram: false,
+            part: true,
+            sorted: true,
+            counted: false,
+        })
+        .collect();
+    let meta = Meta {
+        rows_read: input.rows_read,
+        dropped_nonpositive: input.dropped_nonpositive,
+        kept_nonpositive: input.kept_nonpositive,
+        weighted: false,
+        total_rows: rows as f64,
+        kind: options.ci.map_or(options.weight_kind, |c| c.weight_kind),
+    };
+    finish(labels, jobs, whole, Some(smallest), meta, options)
+}
+
+/// The sort key of a pay value: the order of `f64::total_cmp` as an integer.
+#[inline]
+fn order_key(x: f64) -> i64 {
+    let bits = x.to_bits() as i64;
+    bits ^ ((((bits >> 63) as u64) >> 1) as i64)
+}
+
+/// Cut points splitting the sorted `groups` into about `parts` ranges of values, each range
+/// with its start index in every group: `ranges[r][g]`, the last range ending at each group's
+/// end. Cut at values of the largest group (so each range holds a similar share of it).
+fn value_ranges(groups: &[Vec<f64>], parts: usize) -> Vec<Vec<usize>> {
+    let largest = groups.iter().max_by_key(|g| g.len()).expect("groups");
+    let mut cuts: Vec<i64> = (1..parts)
+        .map(|r| order_key(largest[r * largest.len() / parts]))
+        .collect();
+    cuts.dedup();
+    let mut starts = vec![vec![0; groups.len()]];
+    for &cut in &cuts {
+        starts.push(
+            groups
+                .iter()
+                .map(|g| g.partition_point(|&x| order_key(x) < cut))
+                .collect(),
+        );
+    }
+    starts.push(groups.iter().map(Vec::len).collect());
+    starts
+}
+
+/// Runs `visit(value, count)` over the distinct values of the sorted `groups` between the
+/// indices `from` and `to` of each, in ascending order (equal values of different groups are
+/// one value), by a k-way merge of the groups' runs of equal values.
+fn merge_runs(groups: &[Vec<f64>], from: &[usize], to: &[usize], mut visit: impl FnMut(f64, u64)) {
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+    let mut at: Vec<usize> = from.to_vec();
+    let mut heap: BinaryHeap<Reverse<(i64, usize)>> = (0..groups.len())
+        .filter(|&g| at[g] < to[g])
+        .map(|g| Reverse((order_key(groups[g][at[g]]), g)))
+        .collect();
+    let mut current: Option<(i64, f64, u64)> = None;
+    while let Some(Reverse((key, g))) = heap.pop() {
+        let p = &groups[g];
+        let start = at[g];
+        let mut end = start + 1;
+        while end < to[g] && order_key(p[end]) == key {
+            end += 1;
+        }
+        at[g] = end;
+        if end < to[g] {
+            heap.push(Reverse((order_key(p[end]), g)));
+        }
+        let n = (end - start) as u64;
+        match &mut current {
+            Some((k, _, c)) if *k == key => *c += n,
+            _ => {
+                if let Some((_, v, c)) = current {
+                    visit(v, c);
+                }
+                current = Some((key, p[start], n));
+            }
+        }
+    }
+    if let Some((_, v, c)) = current {
+        visit(v, c);
+    }
+}
+
+/// The distinct values of the sorted `groups` and how many rows hold each, ascending; `None`
+/// if there are more than `limit`. Value ranges are merged in parallel: a first pass counts
+/// each range's distinct values, a second fills them in place.
+fn merge_counted(groups: &[Vec<f64>], limit: usize) -> Option<(Vec<f64>, Vec<f64>)> {
+    let ranges = value_ranges(groups, 4 * rayon::current_num_threads());
+    let windows: Vec<(&[usize], &[usize])> = ranges
+        .windows(2)
+        .map(|w| (w[0].as_slice(), w[1].as_slice()))
+        .collect();
+    let distinct: Vec<usize> = windows
+        .par_iter()
+        .with_max_len(1)
+        .map(|(from, to)| {
+            let mut n = 0;
+            merge_runs(groups, from, to, |_, _| n += 1);
+            n
+        })
+        .collect();
+    let total: usize = distinct.iter().sum();
+    if total > limit {
+        return None;
+    }
+    let mut values = vec![0.0; total];
+    let mut counts = vec![0.0; total];
+    let mut slots = Vec::with_capacity(windows.len());
+    let (mut v, mut c) = (values.as_mut_slice(), counts.as_mut_slice());
+    for &n in &distinct {
+        let (vh, vt) = std::mem::take(&mut v).split_at_mut(n);
+        let (ch, ct) = std::mem::take(&mut c).split_at_mut(n);
+        slots.push((vh, ch));
+        v = vt;
+        c = ct;
+    }
+    windows
+        .par_iter()
+        .zip(slots)
+        .with_max_len(1)
+        .for_each(|((from, to), (vs, cs))| {
+            let mut i = 0;
+            merge_runs(groups, from, to, |value, count| {
+                vs[i] = value;
+                cs[i] = count as f64;
+                i += 1;
+            });
+        });
+    Some((values, counts))
+}
+
+/// Every row of the sorted `groups` (`rows` of them), merged into one sorted vector.
+fn merge_rows(groups: &[Vec<f64>], rows: usize) -> Vec<f64> {
+    let ranges = value_ranges(groups, 4 * rayon::current_num_threads());
+    let mut out = vec![0.0; rows];
+    let mut slots = Vec::with_capacity(ranges.len());
+    let mut rest = out.as_mut_slice();
+    for w in ranges.windows(2) {
+        let n: usize = w[1].iter().zip(&w[0]).map(|(b, a)| b - a).sum();
+        let (head, tail) = std::mem::take(&mut rest).split_at_mut(n);
+        slots.push((w[0].as_slice(), w[1].as_slice(), head));
+        rest = tail;
+    }
+    slots
+        .into_par_iter()
+        .with_max_len(1)
+        .for_each(|(from, to, dest)| {
+            let mut i = 0;
+            merge_runs(groups, from, to, |value, count| {
+                let end = i + count as usize;
+                dest[i..end].fill(value);
+                i = end;
+            });
+        });
+    out
+}
+
 /// Sorts and summarizes every job on the pool, the largest first so the threads finish close
 /// together (the first thread starts on the largest while the others take the rest); results
 /// in the jobs' order. The first error, in job order, is returned with its job's index.
@@ -558,7 +906,18 @@ fn summarize_all(
             // (counted in `kept_nonpositive`) may be zero or negative; otherwise the strict
             // constructors hold the payroll to positive pay.
             let keep = settings.keep_nonpositive;
+            // Counts of identical rows are frequency weights of an unweighted table.
+            let (kind, weighted) = if job.counted {
+                (WeightKind::Frequency, true)
+            } else {
+                (settings.kind, settings.weighted)
+            };
             let (s, units) = match job.units {
+                None if job.sorted && keep => (
+                    Sample::from_sorted_keeping_nonpositive(job.pay, job.weight)?,
+                    None,
+                ),
+                None if job.sorted => (Sample::from_sorted(job.pay, job.weight)?, None),
                 None if keep => (Sample::new_keeping_nonpositive(job.pay, job.weight)?, None),
                 None => (Sample::new(job.pay, job.weight)?, None),
                 Some(units) => {
@@ -577,8 +936,12 @@ fn summarize_all(
                 summary.minimum = f64::NAN;
             }
             // A no-op for sampling weights (the default without --ci).
-            apply_weight_kind(&mut summary, settings.kind, settings.weighted);
-            let uncertainty = match &settings.ci {
+            apply_weight_kind(&mut summary, kind, weighted);
+            let ci = settings.ci.map(|ci| CiOptions {
+                weight_kind: kind,
+                ..ci
+            });
+            let uncertainty = match &ci {
                 None => None,
                 Some(ci) => Some(match ci.method {
                     Method::Linearised => {
@@ -594,9 +957,13 @@ fn summarize_all(
                     }
                 }),
             };
+            let part = part.then(|| DecompositionPart::from_summary(&s, &summary));
+            if job.counted {
+                as_rows(&mut summary);
+            }
             Ok(JobOut {
                 uncertainty,
-                part: part.then(|| DecompositionPart::from_summary(&s, &summary)),
+                part,
                 summary,
                 lorenz: lorenz.then(|| s.lorenz_curve(LORENZ_POINTS)),
                 histogram: histogram.then(|| s.histogram(minimum)),
@@ -669,6 +1036,154 @@ fn sort_with_units(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Relative 1e-12 (absolute 1e-15 near zero): the counted whole table sums `count · x`
+    /// over distinct values where the rows sum `x` one at a time.
+    fn assert_close_json(path: &str, a: &serde_json::Value, b: &serde_json::Value) {
+        use serde_json::Value;
+        match (a, b) {
+            (Value::Object(x), Value::Object(y)) => {
+                assert_eq!(x.len(), y.len(), "{path}");
+                for (k, u) in x {
+                    assert_close_json(&format!("{path}.{k}"), u, &y[k]);
+                }
+            }
+            (Value::Array(x), Value::Array(y)) => {
+                assert_eq!(x.len(), y.len(), "{path}");
+                for (i, (u, v)) in x.iter().zip(y).enumerate() {
+                    assert_close_json(&format!("{path}[{i}]"), u, v);
+                }
+            }
+            (Value::Number(x), Value::Number(y)) => {
+                let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
+                let close = x == y
+                    || (x - y).abs() <= 1e-12 * x.abs().max(y.abs())
+                    || (x - y).abs() <= 1e-15;
+                assert!(close, "{path}: {x} vs {y}");
+            }
+            _ => assert_eq!(a, b, "{path}"),
+        }
+    }
+
+    /// The reported figures of an analysis, as JSON.
+    fn reported(a: &Analysis) -> serde_json::Value {
+        serde_json::json!({
+            "rows_read": a.rows_read,
+            "dropped": a.dropped_nonpositive,
+            "kept": a.kept_nonpositive,
+            "minimum": a.minimum,
+            "weighted": a.weighted,
+            "all": a.all,
+            "groups": a.groups.iter().map(|g| (&g.label, &g.summary, &g.uncertainty)).collect::<Vec<_>>(),
+            "decomposition": a.decomposition,
+            "uncertainty": a.uncertainty,
+        })
+    }
+
+    /// `rows` rows in `groups` groups (a fixed linear congruential sequence), pay rounded to
+    /// `step` (ties within and across groups), or not rounded with `step` 0.
+    fn by_group(rows: usize, groups: usize, step: f64, nonpositive: bool) -> PayByGroup {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut pay = vec![Vec::new(); groups];
+        for _ in 0..rows {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let u = (state >> 11) as f64 / (1u64 << 53) as f64;
+            let g = (state >> 7) as usize % groups;
+            let x = 1000.0 * (1.0 + g as f64 * 0.3) * (-2.0 * (1.0 - u).ln()).exp().min(1e3);
+            let x = if step > 0.0 {
+                (x / step).round() * step
+            } else {
+                x
+            };
+            let x = if nonpositive && state % 97 == 0 {
+                -x / 10.0
+            } else {
+                x
+            };
+            pay[g].push(x);
+        }
+        let kept = pay.iter().flatten().filter(|&&x| x <= 0.0).count();
+        PayByGroup {
+            labels: Some((0..groups).map(|g| format!("g{g}")).collect()),
+            pay,
+            rows_read: rows,
+            dropped_nonpositive: 0,
+            kept_nonpositive: kept,
+        }
+    }
+
+    #[test]
+    fn by_group_equals_the_rows() {
+        let caps = [5.0, 8.0];
+        let ci = CiOptions {
+            level: 0.95,
+            method: Method::Linearised,
+            weight_kind: WeightKind::Sampling,
+        };
+        // Rounded pay (the whole table counted: fewer distinct values than half the rows),
+        // pay of its own (the whole table merged as rows: the same bits), zero and negative
+        // pay kept, with and without --ci, on pools of 1 and 3 threads.
+        for (step, nonpositive, counted) in [
+            (100.0, false, true),
+            (0.0, false, false),
+            (50.0, true, true),
+        ] {
+            let input = by_group(20_000, 5, step, nonpositive);
+            let merged = {
+                let mut g = input.pay.clone();
+                g.iter_mut()
+                    .for_each(|p| p.sort_unstable_by(f64::total_cmp));
+                merge_counted(&g, 10_000).is_some()
+            };
+            assert_eq!(merged, counted, "step {step}");
+            for ci in [None, Some(ci)] {
+                let options = Options {
+                    caps: &caps,
+                    ci,
+                    ..Options::default()
+                };
+                let rows = analyze_with(input.clone().into_payroll(), &options).unwrap();
+                for threads in [1, 3] {
+                    let pool = rayon::ThreadPoolBuilder::new()
+                        .num_threads(threads)
+                        .build()
+                        .unwrap();
+                    let grouped = pool
+                        .install(|| analyze_by_group(input.clone(), &options))
+                        .unwrap();
+                    let (a, b) = (reported(&grouped), reported(&rows));
+                    if counted {
+                        assert_close_json("", &a, &b);
+                        // The groups are summarized from their own rows: the same bits.
+                        assert_eq!(a["groups"], b["groups"]);
+                    } else {
+                        assert_eq!(a, b);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn merges_count_each_distinct_value_once() {
+        let groups = vec![
+            vec![1.0, 1.0, 2.0, 5.0],
+            vec![],
+            vec![0.5, 2.0, 2.0, 2.0, 9.0],
+            vec![5.0],
+        ];
+        // 0.5 once, 1 twice, 2 four times (across groups), 5 twice, 9 once.
+        let (values, counts) = merge_counted(&groups, 10).unwrap();
+        assert_eq!(values, [0.5, 1.0, 2.0, 5.0, 9.0]);
+        assert_eq!(counts, [1.0, 2.0, 4.0, 2.0, 1.0]);
+        assert!(merge_counted(&groups, 4).is_none());
+        assert_eq!(
+            merge_rows(&groups, 10),
+            [0.5, 1.0, 1.0, 2.0, 2.0, 2.0, 2.0, 5.0, 5.0, 9.0]
+        );
+    }
 
     #[test]
     fn partition_keeps_file_order_within_groups() {
