@@ -647,22 +647,36 @@ impl PayByGroup {
 }
 
 /// The whole table is summarized from its distinct values and their counts when there are at
-/// most this fraction of distinct values per row: the counts then take no more memory than a
-/// copy of the rows (16 bytes per distinct value against 8 per row).
-const COUNTED_DISTINCT_FRACTION: f64 = 0.5;
+/// most this fraction of distinct values per row: the counts (16 bytes per distinct value)
+/// then take half the memory of a copy of the rows (8 bytes per row) or less.
+const COUNTED_DISTINCT_FRACTION: f64 = 0.25;
 
 /// [`analyze_with`] for a payroll read group by group, in bounded memory: each group is sorted
 /// in place and summarized as it is (the same bits as [`analyze_with`] on the same rows), and
 /// the whole table, instead of a second copy of every row, is the table of its distinct pay
 /// values with their counts, merged from the sorted groups, summarized as frequency weights
 /// (exact: the statistics of the rows, to the last bits of a sum) and reported as the rows
-/// (`n` and the caps' `rows` are counts). When more than half the rows have a pay of their
-/// own the counts would be no smaller: the whole table is then the merged rows.
+/// (`n` and the caps' `rows` are counts). When more than a quarter of the rows have a pay of
+/// their own the counts would be no smaller, and below a million rows the copy is small: the whole
+/// table is then the merged rows (the same bits as [`analyze_with`]).
 ///
 /// Peak memory is the rows (8 bytes each) and the whole table's counts (16 bytes per distinct
-/// value, at most 8 per row). Charts, a design and the bootstrap (which resamples rows) take
+/// value, at most 8 per row), or with pay of its own, twice the rows. Charts, a design and the bootstrap (which resamples rows) take
 /// the rows of [`analyze_with`]; so does a payroll without groups (one sample, no merge).
 pub fn analyze_by_group(input: PayByGroup, options: &Options) -> Result<Analysis, AnalyzeError> {
+    by_group(input, options, COUNTED_MIN_ROWS)
+}
+
+/// Tables of fewer rows are merged as rows (a copy of a million rows is 8 MB), so that small
+/// tables give the same bits as [`analyze_with`].
+const COUNTED_MIN_ROWS: usize = 1 << 20;
+
+/// [`analyze_by_group`], counting the whole table's values from `counted_min_rows` rows.
+fn by_group(
+    input: PayByGroup,
+    options: &Options,
+    counted_min_rows: usize,
+) -> Result<Analysis, AnalyzeError> {
     let bootstrap = matches!(
         options.ci,
         Some(CiOptions {
@@ -696,7 +710,10 @@ pub fn analyze_by_group(input: PayByGroup, options: &Options) -> Result<Analysis
         .filter_map(|p| p.first().copied())
         .fold(f64::INFINITY, f64::min);
     let limit = (rows as f64 * COUNTED_DISTINCT_FRACTION) as usize;
-    let whole = match merge_counted(&groups, limit) {
+    let counted = (rows >= counted_min_rows)
+        .then(|| merge_counted(&groups, limit))
+        .flatten();
+    let whole = match counted {
         Some((values, counts)) => Job {
             pay: values,
             weight: Some(counts),
@@ -771,116 +788,96 @@ fn value_ranges(groups: &[Vec<f64>], parts: usize) -> Vec<Vec<usize>> {
     starts
 }
 
-/// Runs `visit(value, count)` over the distinct values of the sorted `groups` between the
-/// indices `from` and `to` of each, in ascending order (equal values of different groups are
-/// one value), by a k-way merge of the groups' runs of equal values.
-fn merge_runs(groups: &[Vec<f64>], from: &[usize], to: &[usize], mut visit: impl FnMut(f64, u64)) {
-    use std::cmp::Reverse;
-    use std::collections::BinaryHeap;
-    let mut at: Vec<usize> = from.to_vec();
-    let mut heap: BinaryHeap<Reverse<(i64, usize)>> = (0..groups.len())
-        .filter(|&g| at[g] < to[g])
-        .map(|g| Reverse((order_key(groups[g][at[g]]), g)))
-        .collect();
-    let mut current: Option<(i64, f64, u64)> = None;
-    while let Some(Reverse((key, g))) = heap.pop() {
-        let p = &groups[g];
-        let start = at[g];
-        let mut end = start + 1;
-        while end < to[g] && order_key(p[end]) == key {
-            end += 1;
-        }
-        at[g] = end;
-        if end < to[g] {
-            heap.push(Reverse((order_key(p[end]), g)));
-        }
-        let n = (end - start) as u64;
-        match &mut current {
-            Some((k, _, c)) if *k == key => *c += n,
-            _ => {
-                if let Some((_, v, c)) = current {
-                    visit(v, c);
-                }
-                current = Some((key, p[start], n));
-            }
-        }
+/// Copies the rows of the sorted `groups` between the indices `from` and `to` of each (one
+/// range of values) into `dest`, and sorts them.
+fn gather_sorted(groups: &[Vec<f64>], from: &[usize], to: &[usize], dest: &mut [f64]) {
+    let mut at = 0;
+    for (g, p) in groups.iter().enumerate() {
+        let rows = &p[from[g]..to[g]];
+        dest[at..at + rows.len()].copy_from_slice(rows);
+        at += rows.len();
     }
-    if let Some((_, v, c)) = current {
-        visit(v, c);
-    }
+    dest.sort_unstable_by_key(|&x| order_key(x));
+}
+
+/// Rows of one range of values.
+fn range_rows(from: &[usize], to: &[usize]) -> usize {
+    to.iter().zip(from).map(|(b, a)| b - a).sum()
 }
 
 /// The distinct values of the sorted `groups` and how many rows hold each, ascending; `None`
-/// if there are more than `limit`. Value ranges are merged in parallel: a first pass counts
-/// each range's distinct values, a second fills them in place.
+/// if there are more than `limit` (or, from a sixteenth of the rows on, twice as many per row
+/// counted so far). Ranges of values are counted in parallel, each gathered and sorted in a
+/// buffer of its own (about a sixteenth of the rows per thread), and the ranges not started
+/// yet are skipped once counting stops.
 fn merge_counted(groups: &[Vec<f64>], limit: usize) -> Option<(Vec<f64>, Vec<f64>)> {
-    let ranges = value_ranges(groups, 4 * rayon::current_num_threads());
-    let windows: Vec<(&[usize], &[usize])> = ranges
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let ranges = value_ranges(groups, 16 * rayon::current_num_threads());
+    let rows: usize = groups.iter().map(Vec::len).sum();
+    // Distinct values found, and rows counted, so far.
+    let (found, done) = (AtomicUsize::new(0), AtomicUsize::new(0));
+    let parts: Vec<Option<(Vec<f64>, Vec<f64>)>> = ranges
         .windows(2)
-        .map(|w| (w[0].as_slice(), w[1].as_slice()))
-        .collect();
-    let distinct: Vec<usize> = windows
-        .par_iter()
+        .collect::<Vec<_>>()
+        .into_par_iter()
         .with_max_len(1)
-        .map(|(from, to)| {
-            let mut n = 0;
-            merge_runs(groups, from, to, |_, _| n += 1);
-            n
+        .map(|w| {
+            let (f, d) = (found.load(Ordering::Relaxed), done.load(Ordering::Relaxed));
+            // Past the limit, or (after a sixteenth of the rows) at twice its rate: the rows
+            // are merged instead, so stop counting. Only the choice depends on the estimate.
+            let rate_limit = 2.0 * limit as f64 / rows as f64;
+            if f > limit || (d >= rows / 16 && f as f64 > rate_limit * d as f64) {
+                return None;
+            }
+            let mut rows = vec![0.0; range_rows(&w[0], &w[1])];
+            gather_sorted(groups, &w[0], &w[1], &mut rows);
+            let (mut values, mut counts): (Vec<f64>, Vec<f64>) = (Vec::new(), Vec::new());
+            let mut start = 0;
+            for end in 1..=rows.len() {
+                if end == rows.len() || order_key(rows[end]) != order_key(rows[start]) {
+                    values.push(rows[start]);
+                    counts.push((end - start) as f64);
+                    start = end;
+                }
+            }
+            done.fetch_add(rows.len(), Ordering::Relaxed);
+            drop(rows);
+            if found.fetch_add(values.len(), Ordering::Relaxed) + values.len() > limit {
+                return None;
+            }
+            values.shrink_to_fit();
+            counts.shrink_to_fit();
+            Some((values, counts))
         })
         .collect();
-    let total: usize = distinct.iter().sum();
-    if total > limit {
-        return None;
+    let parts: Vec<(Vec<f64>, Vec<f64>)> = parts.into_iter().collect::<Option<_>>()?;
+    // Each range's table is freed once copied: the untouched end of the joined vectors holds
+    // no memory yet, so the two take about the table's size together, not twice it.
+    let total = parts.iter().map(|p| p.0.len()).sum();
+    let (mut values, mut counts) = (Vec::with_capacity(total), Vec::with_capacity(total));
+    for (v, c) in parts {
+        values.extend_from_slice(&v);
+        counts.extend_from_slice(&c);
     }
-    let mut values = vec![0.0; total];
-    let mut counts = vec![0.0; total];
-    let mut slots = Vec::with_capacity(windows.len());
-    let (mut v, mut c) = (values.as_mut_slice(), counts.as_mut_slice());
-    for &n in &distinct {
-        let (vh, vt) = std::mem::take(&mut v).split_at_mut(n);
-        let (ch, ct) = std::mem::take(&mut c).split_at_mut(n);
-        slots.push((vh, ch));
-        v = vt;
-        c = ct;
-    }
-    windows
-        .par_iter()
-        .zip(slots)
-        .with_max_len(1)
-        .for_each(|((from, to), (vs, cs))| {
-            let mut i = 0;
-            merge_runs(groups, from, to, |value, count| {
-                vs[i] = value;
-                cs[i] = count as f64;
-                i += 1;
-            });
-        });
     Some((values, counts))
 }
 
-/// Every row of the sorted `groups` (`rows` of them), merged into one sorted vector.
+/// Every row of the sorted `groups` (`rows` of them), merged into one sorted vector: each
+/// range of values gathered into its place and sorted there, in parallel.
 fn merge_rows(groups: &[Vec<f64>], rows: usize) -> Vec<f64> {
     let ranges = value_ranges(groups, 4 * rayon::current_num_threads());
     let mut out = vec![0.0; rows];
     let mut slots = Vec::with_capacity(ranges.len());
     let mut rest = out.as_mut_slice();
     for w in ranges.windows(2) {
-        let n: usize = w[1].iter().zip(&w[0]).map(|(b, a)| b - a).sum();
-        let (head, tail) = std::mem::take(&mut rest).split_at_mut(n);
+        let (head, tail) = std::mem::take(&mut rest).split_at_mut(range_rows(&w[0], &w[1]));
         slots.push((w[0].as_slice(), w[1].as_slice(), head));
         rest = tail;
     }
     slots
         .into_par_iter()
         .with_max_len(1)
-        .for_each(|(from, to, dest)| {
-            let mut i = 0;
-            merge_runs(groups, from, to, |value, count| {
-                let end = i + count as usize;
-                dest[i..end].fill(value);
-                i = end;
-            });
-        });
+        .for_each(|(from, to, dest)| gather_sorted(groups, from, to, dest));
     out
 }
 
@@ -1082,7 +1079,7 @@ mod tests {
 
     /// `rows` rows in `groups` groups (a fixed linear congruential sequence), pay rounded to
     /// `step` (ties within and across groups), or not rounded with `step` 0.
-    fn by_group(rows: usize, groups: usize, step: f64, nonpositive: bool) -> PayByGroup {
+    fn payroll_by_group(rows: usize, groups: usize, step: f64, nonpositive: bool) -> PayByGroup {
         let mut state = 0x2545_f491_4f6c_dd1du64;
         let mut pay = vec![Vec::new(); groups];
         for _ in 0..rows {
@@ -1130,12 +1127,12 @@ mod tests {
             (0.0, false, false),
             (50.0, true, true),
         ] {
-            let input = by_group(20_000, 5, step, nonpositive);
+            let input = payroll_by_group(20_000, 5, step, nonpositive);
             let merged = {
                 let mut g = input.pay.clone();
                 g.iter_mut()
                     .for_each(|p| p.sort_unstable_by(f64::total_cmp));
-                merge_counted(&g, 10_000).is_some()
+                merge_counted(&g, (20_000.0 * COUNTED_DISTINCT_FRACTION) as usize).is_some()
             };
             assert_eq!(merged, counted, "step {step}");
             for ci in [None, Some(ci)] {
@@ -1151,7 +1148,7 @@ mod tests {
                         .build()
                         .unwrap();
                     let grouped = pool
-                        .install(|| analyze_by_group(input.clone(), &options))
+                        .install(|| by_group(input.clone(), &options, 0))
                         .unwrap();
                     let (a, b) = (reported(&grouped), reported(&rows));
                     if counted {

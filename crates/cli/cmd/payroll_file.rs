@@ -106,6 +106,49 @@ pub fn read(
     Ok((payroll, progress, timings))
 }
 
+/// [`read`] for a payroll of pay and a group column only, group by group
+/// (`wages_table::read_by_group`: a Parquet file is streamed, with a bar of the rows read).
+#[cfg(feature = "table")]
+pub fn read_by_group(
+    request: &wages_table::Request,
+) -> Result<(
+    wages_analysis::payroll::PayByGroup,
+    super::progress::Progress,
+    Timings,
+)> {
+    set_threads();
+    let progress = super::progress::Progress::start(request.path);
+    progress.say(format!("reading {}", request.path.display()));
+    let options = read_options();
+    let t0 = std::time::Instant::now();
+    let (input, phases) = wages_table::read_by_group(request, &options, &mut |read, total| {
+        progress.rows(read, total)
+    })
+    .map_err(|e| {
+        progress.finish();
+        CliError::data(e.to_string())
+    })?;
+    if options.timings {
+        eprintln!("wages: read phases: {phases}");
+    }
+    let timings = Timings {
+        on: options.timings,
+        start: t0,
+        read: std::time::Instant::now(),
+    };
+    Ok((input, progress, timings))
+}
+
+/// Whether `wages analyze` may read pay and a group group by group (the default);
+/// `WAGES_READER=whole` takes the in-memory reader and [`analyze_with`] instead, for the
+/// benchmark's comparison row and the spot checks of docs/scale.md (bench/README.md).
+///
+/// [`analyze_with`]: wages_analysis::payroll::analyze_with
+#[cfg(feature = "table")]
+pub fn by_group_allowed() -> bool {
+    std::env::var("WAGES_READER").map_or(true, |r| r != "whole")
+}
+
 /// When the read started and ended, to print with the computing time.
 #[cfg(feature = "table")]
 pub struct Timings {
@@ -130,7 +173,8 @@ impl Timings {
 
 /// The environment switches of the payroll commands, for the benchmark (bench/README.md), read
 /// here and nowhere else: `WAGES_CSV_READER=general` skips the CSV fast path (what a CSV it
-/// declines gets); `WAGES_TIMINGS` (any value) prints where the time goes on stderr.
+/// declines gets); `WAGES_TIMINGS` (any value) prints where the time goes on stderr;
+/// `WAGES_READER=whole` ([`by_group_allowed`]).
 #[cfg(feature = "table")]
 fn read_options() -> wages_table::ReadOptions {
     let general = std::env::var("WAGES_CSV_READER").is_ok_and(|r| r == "general");

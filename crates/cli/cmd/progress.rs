@@ -1,5 +1,6 @@
 //! The progress indicator of the payroll commands (`wages analyze`, `wages gap`): a spinner on
-//! stderr for long runs.
+//! stderr for long runs, and a bar of rows read with their rate while a Parquet file is
+//! streamed (`wages analyze`, issue 18).
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
@@ -37,6 +38,33 @@ impl Progress {
     /// Sets the current stage.
     pub fn say(&self, msg: String) {
         if let Some(b) = &self.bar {
+            b.set_message(msg);
+        }
+    }
+
+    /// Shows `read` of `total` rows as a bar with the rows per second and the time left
+    /// (the spinner turns into the bar at the first call).
+    pub fn rows(&self, read: usize, total: usize) {
+        if let Some(b) = &self.bar {
+            if b.length().is_none() {
+                if let Ok(style) = ProgressStyle::with_template(
+                    "{spinner} {msg} [{bar:30}] {human_pos}/{human_len} rows ({per_sec:0}, {elapsed}, {eta} left)",
+                ) {
+                    b.set_style(style.progress_chars("=> "));
+                }
+                b.set_length(total as u64);
+            }
+            b.set_position(read as u64);
+        }
+    }
+
+    /// Back to the spinner for the next stage (after [`Progress::rows`]).
+    pub fn spin(&self, msg: String) {
+        if let Some(b) = &self.bar {
+            if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
+                b.set_style(style);
+            }
+            b.unset_length();
             b.set_message(msg);
         }
     }

@@ -33,6 +33,15 @@ pub(crate) struct Source {
 const SNIFF_BYTES: usize = 8;
 
 impl Source {
+    /// Another handle on the same file, for a reader that takes ownership (`path` names it in
+    /// the error).
+    pub fn reopen(&self, path: &Path) -> Result<File, TableError> {
+        self.file.try_clone().map_err(|e| TableError::Open {
+            path: path.to_path_buf(),
+            source: e,
+        })
+    }
+
     /// Opens `path` (`-` is standard input). A stream is copied into an unnamed temporary
     /// file (deleted by the system when the process ends, however it ends), at most
     /// [`MAX_STREAM_BYTES`].

@@ -119,8 +119,10 @@ mod labels;
 mod partitioned;
 mod plain_csv;
 mod records;
+mod streamed;
 
 pub use input::{MAX_HEADER_BYTES, MAX_STREAM_BYTES};
+pub use streamed::read_by_group;
 
 pub use wages_analysis::payroll::{Covariate, CovariateValues, Groups, Payroll, MISSING_CODE};
 
@@ -496,6 +498,12 @@ pub enum TableError {
         source: std::io::Error,
     },
     /// A partitioned directory (src/partitioned.rs) that cannot be read as one table.
+    /// [`read_by_group`] asked for a column besides pay and the group.
+    #[error("{}: only the pay and group columns are read group by group; read the file with wages_table::read_with", shown_path(path))]
+    NotByGroup {
+        /// The file.
+        path: PathBuf,
+    },
     #[error("{}: {why}", shown_path(path))]
     Partitioned {
         /// The directory, or the file of it at fault.
@@ -1135,12 +1143,33 @@ fn read_parquet(
     clock: &mut Clock,
 ) -> Result<Columns, TableError> {
     let path = req.path;
-    let clone = || {
-        source.file.try_clone().map_err(|e| TableError::Open {
+    check_parquet_schema(req, source)?;
+    clock.lap("header");
+    let cols: Vec<String> = roles(req).into_iter().map(|(_, n)| n.to_string()).collect();
+    let mut df = guarded(req, || {
+        ParquetReader::new(source.reopen(path)?)
+            .with_columns(Some(cols.clone()))
+            .finish()
+            .map_err(|e| TableError::ParquetDecode {
+                path: path.to_path_buf(),
+                columns: cols.clone(),
+                message: first_line(&e.to_string()),
+            })
+    })??;
+    clock.lap("parse");
+    if df.height() == 0 {
+        return Err(TableError::NoRows {
             path: path.to_path_buf(),
-            source: e,
-        })
-    };
+        });
+    }
+    guarded(req, || frame_columns(req, &mut df, clock))?
+}
+
+/// Checks a Parquet file's schema against the request before any data is decoded: no column
+/// named twice, each requested column present and of a type its role can read.
+fn check_parquet_schema(req: &Request, source: &input::Source) -> Result<(), TableError> {
+    let path = req.path;
+    let clone = || source.reopen(path);
     let schema = guarded(req, || {
         let mut r = ParquetReader::new(clone()?);
         r.schema().map_err(|e| TableError::Unparsable {
@@ -1198,25 +1227,7 @@ fn read_parquet(
             });
         }
     }
-    clock.lap("header");
-    let cols: Vec<String> = roles(req).into_iter().map(|(_, n)| n.to_string()).collect();
-    let mut df = guarded(req, || {
-        ParquetReader::new(clone()?)
-            .with_columns(Some(cols.clone()))
-            .finish()
-            .map_err(|e| TableError::ParquetDecode {
-                path: path.to_path_buf(),
-                columns: cols.clone(),
-                message: first_line(&e.to_string()),
-            })
-    })??;
-    clock.lap("parse");
-    if df.height() == 0 {
-        return Err(TableError::NoRows {
-            path: path.to_path_buf(),
-        });
-    }
-    guarded(req, || frame_columns(req, &mut df, clock))?
+    Ok(())
 }
 
 /// Numeric types the Parquet reader (polars 0.55) cannot decode, with the way round it:

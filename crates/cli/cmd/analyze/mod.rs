@@ -289,8 +289,8 @@ pub fn run(_ctx: &Context, args: AnalyzeArgs) -> Result<()> {
 
 #[cfg(feature = "table")]
 pub fn run(_ctx: &Context, args: AnalyzeArgs) -> Result<()> {
-    use super::payroll_file::{input_format, read};
-    use wages_analysis::payroll::{analyze_with, Options};
+    use super::payroll_file::{by_group_allowed, input_format, read, read_by_group};
+    use wages_analysis::payroll::{analyze_by_group, analyze_with};
     if let Some(engine) = args.emit_sql {
         return emit_sql::run(&args, engine);
     }
@@ -314,6 +314,20 @@ pub fn run(_ctx: &Context, args: AnalyzeArgs) -> Result<()> {
         categorical: &design_columns,
         ..wages_table::Request::new(&args.file, &args.pay)
     };
+    // Pay and a group only: read group by group (a Parquet file streamed, 8 bytes a row) and
+    // summarized in bounded memory (`analyze_by_group`, docs/scale.md).
+    if request.weight.is_none() && request.covariates.is_empty() && by_group_allowed() {
+        let (input, progress, timings) = read_by_group(&request)?;
+        let rows: usize = input.pay.iter().map(Vec::len).sum();
+        progress.spin(format!("summarizing {rows} rows"));
+        let options = analyze_options(&args, None, args.weight_kind);
+        let analysis = analyze_by_group(input, &options).map_err(|e| {
+            progress.finish();
+            CliError::data(format!("{}: {e}", args.file.display()))
+        })?;
+        progress.finish();
+        return report(&args, &analysis, &timings);
+    }
     let (payroll, progress, timings) = read(&request).map_err(|e| match (&args.count, e) {
         (Some(_), CliError::Data(m)) => CliError::Data(count_wording(&m)),
         (_, e) => e,
@@ -347,15 +361,30 @@ pub fn run(_ctx: &Context, args: AnalyzeArgs) -> Result<()> {
     } else {
         args.weight_kind
     };
-    let ci = super::payroll_file::ci_options(args.ci, args.bootstrap, args.seed, kind);
-    let options = Options {
+    let options = analyze_options(&args, design.as_ref(), kind);
+    let analysis = analyze_with(payroll, &options).map_err(|e| {
+        progress.finish();
+        CliError::data(format!("{}: {e}", args.file.display()))
+    })?;
+    progress.finish();
+    report(&args, &analysis, &timings)
+}
+
+/// The statistics' options from the arguments (`kind`: what the weights are).
+#[cfg(feature = "table")]
+fn analyze_options<'a>(
+    args: &'a AnalyzeArgs,
+    design: Option<&'a wages_analysis::uncertainty::Design>,
+    kind: Option<WeightKindArg>,
+) -> wages_analysis::payroll::Options<'a> {
+    wages_analysis::payroll::Options {
         minimum: args.minimum,
         caps: &args.caps,
         // The HTML page draws the charts inline.
         charts: args.chart.is_some() || args.format == Format::Html,
         poverty_line: Some(args.poverty_line),
-        ci,
-        design: design.as_ref(),
+        ci: super::payroll_file::ci_options(args.ci, args.bootstrap, args.seed, kind),
+        design,
         // --count and --weight-kind frequency: whole numbers and the corrected Gini's
         // N / (N − 1), with or without --ci (docs/uncertainty.md, "Weight kinds").
         weight_kind: if kind == Some(WeightKindArg::Frequency) {
@@ -363,12 +392,16 @@ pub fn run(_ctx: &Context, args: AnalyzeArgs) -> Result<()> {
         } else {
             wages_analysis::uncertainty::WeightKind::Sampling
         },
-    };
-    let analysis = analyze_with(payroll, &options).map_err(|e| {
-        progress.finish();
-        CliError::data(format!("{}: {e}", args.file.display()))
-    })?;
-    progress.finish();
+    }
+}
+
+/// Writes the analysis in the asked format, and the charts.
+#[cfg(feature = "table")]
+fn report(
+    args: &AnalyzeArgs,
+    analysis: &wages_analysis::payroll::Analysis,
+    timings: &super::payroll_file::Timings,
+) -> Result<()> {
     if args.chart.is_some() && !analysis.multiples_defined {
         return Err(CliError::usage(format!(
             "--chart: {}: the smallest pay is {}, no reference for the histogram of multiples; give a positive --minimum",
@@ -377,10 +410,10 @@ pub fn run(_ctx: &Context, args: AnalyzeArgs) -> Result<()> {
         )));
     }
     timings.print();
-    let text = render::render(&args, &analysis)?;
+    let text = render::render(args, analysis)?;
     if let Some(dir) = &args.chart {
         // Charts first: a run whose charts fail prints nothing and leaves no file.
-        let files = charts::render_all(&args, &analysis)?;
+        let files = charts::render_all(args, analysis)?;
         crate::output::write_files(dir, &files, "--chart")?;
     }
     crate::output::emit(&text, args.out.as_deref())
