@@ -350,3 +350,49 @@ fn emit_sql_quotes_for_each_engine() {
         "SELECT \"a\"\"b\" AS \"pay\", COUNT(*) AS \"count\" FROM t GROUP BY \"a\"\"b\";\n"
     );
 }
+
+/// Over a million rows (2^20) with pay rounded to 10 (5,000 distinct values): `wages analyze`
+/// reads pay and a group group by group and summarizes the whole table from its distinct values
+/// and their counts (`analyze_by_group`, docs/scale.md). The same numbers as the in-memory path
+/// (`WAGES_READER=whole`), to the last bits of a sum, and as the same file read with a count
+/// column of ones (frequency weights, which `count_equals_the_expanded_rows` ties to the rows).
+#[test]
+fn a_million_rows_by_group_are_the_rows_read_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = (1 << 20) + 4321;
+    let mut text = String::with_capacity(rows * 16);
+    text.push_str("g,pay,one\n");
+    let mut state = 12345u64;
+    for _ in 0..rows {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let g = ["a", "b", "c", "d", "e"][(state >> 60) as usize % 5];
+        let pay = ((state >> 20) % 5000) * 10 + 10;
+        text.push_str(&format!("{g},{pay},1\n"));
+    }
+    std::fs::write(dir.path().join("big.csv"), text).unwrap();
+    let args = ["analyze", "big.csv", "--group", "g", "--format", "json"];
+    let by_group = json(&args, dir.path());
+    let out = wages()
+        .current_dir(dir.path())
+        .env("WAGES_READER", "whole")
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let whole: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut diffs = Vec::new();
+    compare("", &by_group, &whole, &[], &mut diffs);
+    assert!(diffs.is_empty(), "{}", diffs.join("\n"));
+    // The groups are summarized from their own rows in both: the same bits.
+    assert_eq!(by_group["groups"], whole["groups"]);
+    assert_eq!(by_group["all"]["n"].as_u64(), Some(rows as u64));
+    let counted = json(
+        &[
+            "analyze", "big.csv", "--group", "g", "--count", "one", "--format", "json",
+        ],
+        dir.path(),
+    );
+    assert_same(&counted, &by_group);
+}

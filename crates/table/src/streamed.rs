@@ -408,7 +408,14 @@ mod tests {
         let b = 100;
         assert_eq!(
             windows([b - 1, 2, 2 * b + 5].into_iter(), b),
-            [(0, b - 1), (b - 1, b), (2 * b - 1, b), (3 * b - 1, 7)]
+            // 99 rows alone (99 + 2 > 100), then 2, then 205 cut into 100, 100 and 5.
+            [
+                (0, b - 1),
+                (b - 1, 2),
+                (b + 1, b),
+                (2 * b + 1, b),
+                (3 * b + 1, 5)
+            ]
         );
         assert_eq!(windows(std::iter::empty(), b), []);
     }
