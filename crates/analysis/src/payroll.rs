@@ -1094,7 +1094,7 @@ mod tests {
             } else {
                 x
             };
-            let x = if nonpositive && state % 97 == 0 {
+            let x = if nonpositive && state.is_multiple_of(97) {
                 -x / 10.0
             } else {
                 x
