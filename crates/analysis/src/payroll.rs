@@ -239,6 +239,22 @@ struct Job {
     counted: bool,
 }
 
+impl Job {
+    /// Sorted unweighted rows (with groups: a part of the decomposition).
+    fn sorted(pay: Vec<f64>) -> Job {
+        Job {
+            pay,
+            weight: None,
+            units: None,
+            lorenz: false,
+            histogram: false,
+            part: true,
+            sorted: true,
+            counted: false,
+        }
+    }
+}
+
 /// What one job yields.
 struct JobOut {
     summary: Summary,
@@ -715,39 +731,13 @@ fn by_group(
         .flatten();
     let whole = match counted {
         Some((values, counts)) => Job {
-            pay: values,
             weight: Some(counts),
-            units: None,
-            lorenz: false,
-            histogram: false,
-            part: true,
-            sorted: true,
             counted: true,
+            ..Job::sorted(values)
         },
-        None => Job {
-            pay: merge_rows(&groups, rows),
-            weight: None,
-            units: None,
-            lorenz: false,
-            histogram: false,
-            part: true,
-            sorted: true,
-            counted: false,
-        },
+        None => Job::sorted(merge_rows(&groups, rows)),
     };
-    let jobs = groups
-        .into_iter()
-        .map(|p| Job {
-            pay: p,
-            weight: None,
-            units: None,
-            lorenz: false,
-            histogram: false,
-            part: true,
-            sorted: true,
-            counted: false,
-        })
-        .collect();
+    let jobs = groups.into_iter().map(Job::sorted).collect();
     let meta = Meta {
         rows_read: input.rows_read,
         dropped_nonpositive: input.dropped_nonpositive,

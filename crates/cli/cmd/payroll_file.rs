@@ -85,12 +85,26 @@ pub fn read(
     super::progress::Progress,
     Timings,
 )> {
+    timed(request, |options, _| {
+        wages_table::read_with(request, options)
+    })
+}
+
+/// Runs `read` with the spinner, the reader's options and the timings (see [`read`]).
+#[cfg(feature = "table")]
+fn timed<T>(
+    request: &wages_table::Request,
+    read: impl FnOnce(
+        &wages_table::ReadOptions,
+        &super::progress::Progress,
+    ) -> std::result::Result<(T, wages_table::Phases), wages_table::TableError>,
+) -> Result<(T, super::progress::Progress, Timings)> {
     set_threads();
     let progress = super::progress::Progress::start(request.path);
     progress.say(format!("reading {}", request.path.display()));
     let options = read_options();
     let t0 = std::time::Instant::now();
-    let (payroll, phases) = wages_table::read_with(request, &options).map_err(|e| {
+    let (table, phases) = read(&options, &progress).map_err(|e| {
         progress.finish();
         CliError::data(e.to_string())
     })?;
@@ -103,7 +117,7 @@ pub fn read(
         start: t0,
         read: std::time::Instant::now(),
     };
-    Ok((payroll, progress, timings))
+    Ok((table, progress, timings))
 }
 
 /// [`read`] for a payroll of pay and a group column only, group by group
@@ -116,27 +130,11 @@ pub fn read_by_group(
     super::progress::Progress,
     Timings,
 )> {
-    set_threads();
-    let progress = super::progress::Progress::start(request.path);
-    progress.say(format!("reading {}", request.path.display()));
-    let options = read_options();
-    let t0 = std::time::Instant::now();
-    let (input, phases) = wages_table::read_by_group(request, &options, &mut |read, total| {
-        progress.rows(read, total)
+    timed(request, |options, progress| {
+        wages_table::read_by_group(request, options, &mut |read, total| {
+            progress.rows(read, total)
+        })
     })
-    .map_err(|e| {
-        progress.finish();
-        CliError::data(e.to_string())
-    })?;
-    if options.timings {
-        eprintln!("wages: read phases: {phases}");
-    }
-    let timings = Timings {
-        on: options.timings,
-        start: t0,
-        read: std::time::Instant::now(),
-    };
-    Ok((input, progress, timings))
 }
 
 /// Whether `wages analyze` may read pay and a group group by group (the default);

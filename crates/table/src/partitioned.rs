@@ -26,8 +26,8 @@ use wages_analysis::payroll::Groups;
 const HIVE_NULL: &str = "__HIVE_DEFAULT_PARTITION__";
 
 /// One file of the table and the partition keys of its folders.
-struct Part {
-    path: PathBuf,
+pub(crate) struct Part {
+    pub(crate) path: PathBuf,
     keys: Vec<(String, String)>,
 }
 
@@ -112,8 +112,17 @@ fn extension(name: &str) -> Option<&'static str> {
     }
 }
 
-/// Reads the directory `req.path` as one table (see the module docs).
-pub(crate) fn read(req: &Request, options: &ReadOptions) -> Result<(Payroll, Phases), TableError> {
+/// The files of a partitioned table, checked (see the module docs), and which requested
+/// columns are partition keys.
+pub(crate) struct Plan {
+    parts: Vec<Part>,
+    parquet: bool,
+    group_key: Option<String>,
+    within_key: Option<String>,
+}
+
+/// Lists and checks the directory `req.path` (the module docs say what is refused).
+pub(crate) fn plan(req: &Request) -> Result<Plan, TableError> {
     let root = req.path;
     if !req.covariates.is_empty() {
         return Err(partition_error(
@@ -160,10 +169,40 @@ pub(crate) fn read(req: &Request, options: &ReadOptions) -> Result<(Payroll, Pha
             ));
         }
     }
-    let group_key = is_key(req.group).then_some(req.group).flatten();
-    let within_key = is_key(req.within).then_some(req.within).flatten();
-    let read_one = |part: &Part| -> Result<Option<(Payroll, Phases)>, TableError> {
-        // A key every file must have in its folders, when it is read from them.
+    let group_key = is_key(req.group)
+        .then_some(req.group)
+        .flatten()
+        .map(String::from);
+    let within_key = is_key(req.within)
+        .then_some(req.within)
+        .flatten()
+        .map(String::from);
+    Ok(Plan {
+        parquet: kind == Some("parquet"),
+        parts,
+        group_key,
+        within_key,
+    })
+}
+
+impl Plan {
+    /// Whether the files are Parquet (else CSV).
+    pub(crate) fn parquet(&self) -> bool {
+        self.parquet
+    }
+
+    /// The files, in path order.
+    pub(crate) fn parts(&self) -> &[Part] {
+        &self.parts
+    }
+
+    /// The labels `part`'s folders give the group and within columns, where those are
+    /// partition keys: a key every file must have in its folders.
+    pub(crate) fn labels(
+        &self,
+        req: &Request,
+        part: &Part,
+    ) -> Result<(Option<String>, Option<String>), TableError> {
         let label = |key: Option<&str>| -> Result<Option<String>, TableError> {
             let Some(key) = key else { return Ok(None) };
             match part.keys.iter().rev().find(|(k, _)| k == key) {
@@ -180,17 +219,38 @@ pub(crate) fn read(req: &Request, options: &ReadOptions) -> Result<(Payroll, Pha
                 )),
             }
         };
-        let (group_label, within_label) = (label(group_key)?, label(within_key)?);
-        let sub = Request {
+        Ok((
+            label(self.group_key.as_deref())?,
+            label(self.within_key.as_deref())?,
+        ))
+    }
+
+    /// The request for one file: the columns that are partition keys are not read from it.
+    pub(crate) fn request<'a>(&self, req: &Request<'a>, part: &'a Part) -> Request<'a> {
+        Request {
             path: &part.path,
-            group: if group_key.is_some() { None } else { req.group },
-            within: if within_key.is_some() {
+            group: if self.group_key.is_some() {
+                None
+            } else {
+                req.group
+            },
+            within: if self.within_key.is_some() {
                 None
             } else {
                 req.within
             },
             ..req.clone()
-        };
+        }
+    }
+}
+
+/// Reads the directory `req.path` as one table (see the module docs).
+pub(crate) fn read(req: &Request, options: &ReadOptions) -> Result<(Payroll, Phases), TableError> {
+    let root = req.path;
+    let plan = plan(req)?;
+    let read_one = |part: &Part| -> Result<Option<(Payroll, Phases)>, TableError> {
+        let (group_label, within_label) = plan.labels(req, part)?;
+        let sub = plan.request(req, part);
         match read_with(&sub, options) {
             Ok((mut payroll, phases)) => {
                 let n = payroll.pay.len();
@@ -215,7 +275,7 @@ pub(crate) fn read(req: &Request, options: &ReadOptions) -> Result<(Payroll, Pha
     // truncation guard serves one mapped file at a time, and a pool thread that took a second
     // file while it waits inside the first would wait on itself.
     let mut tables = Vec::new();
-    for part in &parts {
+    for part in plan.parts() {
         if let Some(t) = read_one(part)? {
             tables.push(t);
         }

@@ -10,14 +10,16 @@
 //! check it runs first: text in a number column, then empty cells, then labels, then NaN or
 //! infinite pay, then zero and negative pay). A decoding error stops the read at once.
 //!
-//! Only Parquet files are streamed. A CSV file, standard input, a pipe or a partitioned
-//! directory is read by [`read_with`] and then split by group (the same rows, in the memory of
-//! the in-memory reader).
+//! Parquet files are streamed, one at a time, and so are the files of a partitioned directory
+//! of Parquet files (`partitioned`: the same files, keys and checks; a group column that is a
+//! partition key gives every row of a file its folder's label). A CSV file or a directory of
+//! them, standard input or a pipe is read by [`read_with`] and then split by group (the same
+//! rows, in the memory of the in-memory reader).
 
 use super::{
     check_finite, check_labels, check_parquet_schema, check_roles, first_line, frame_columns,
-    guarded, input, offending, read_with, roles, Clock, InputFormat, NonPositive, Phases,
-    ReadOptions, Request, Role, Rows, TableError, ROWS_SHOWN,
+    guarded, input, offending, partitioned, read_with, roles, Clock, InputFormat, NonPositive,
+    Phases, ReadOptions, Request, Role, Rows, TableError, ROWS_SHOWN,
 };
 use polars::prelude::*;
 use rayon::prelude::*;
@@ -50,6 +52,9 @@ pub fn read_by_group(
         });
     }
     let path = req.path;
+    if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
+        return stream_directory(req, options, progress);
+    }
     // Only a regular file is opened here: a stream would be consumed by the look.
     let regular = path.as_os_str() != "-" && std::fs::metadata(path).is_ok_and(|m| m.is_file());
     if regular {
@@ -222,6 +227,18 @@ impl Gathered {
         }
     }
 
+    /// Rows that all belong to the group `label`.
+    fn push_labelled(&mut self, pay: Vec<f64>, label: &str) {
+        self.rows += pay.len();
+        let next = self.labels.len();
+        let g = *self.index.entry(label.to_string()).or_insert_with(|| {
+            self.labels.push(label.to_string());
+            self.pay.push(Vec::new());
+            next
+        });
+        self.pay[g].extend_from_slice(&pay);
+    }
+
     /// Labels sorted (byte order, as every reader sorts them), each group's pay with its label.
     fn finish(self, grouped: bool) -> (Option<Vec<String>>, Vec<Vec<f64>>) {
         if !grouped {
@@ -291,6 +308,14 @@ fn check_batch(req: &Request, df: &mut DataFrame, clock: &mut Clock) -> Result<B
     })
 }
 
+/// Rows a file gave: read, dropped (zero or negative pay, `--nonpositive drop`), kept.
+#[derive(Default, Clone, Copy)]
+struct Counts {
+    rows_read: usize,
+    dropped: usize,
+    kept: usize,
+}
+
 /// Streams a Parquet file (see the module docs).
 fn stream_parquet(
     req: &Request,
@@ -299,100 +324,214 @@ fn stream_parquet(
     progress: &mut dyn FnMut(usize, usize),
     batch: usize,
 ) -> Result<(PayByGroup, Phases), TableError> {
-    let path = req.path;
-    // The reader maps the file: a truncation by another program while it is read is a clean
-    // error, not a SIGBUS.
-    let _guard = input::TruncationGuard::new(path);
     let mut clock = Clock::start(options.timings);
-    check_parquet_schema(req, source)?;
-    let metadata = guarded(req, || {
-        let mut r = ParquetReader::new(source.reopen(path)?);
-        r.get_metadata()
-            .cloned()
-            .map_err(|e| TableError::Unparsable {
-                path: path.to_path_buf(),
-                message: first_line(&e.to_string()),
-            })
-    })??;
-    clock.lap("header");
-    let total = metadata.num_rows;
-    let cols: Vec<String> = roles(req).into_iter().map(|(_, n)| n.to_string()).collect();
     let mut gathered = Gathered::default();
-    let (mut rows_read, mut dropped, mut kept) = (0, 0, 0);
-    let mut error: Option<TableError> = None;
-    // One window per thread decoded and checked at a time, then gathered in file order.
-    let all = windows(metadata.row_groups.iter().map(|rg| rg.num_rows()), batch);
-    for chunk in all.chunks(rayon::current_num_threads().max(1)) {
-        let decoded: Vec<Result<Result<Batch, TableError>, TableError>> = chunk
-            .par_iter()
-            .with_max_len(1)
-            .map(|&(start, len)| {
-                let mut df = guarded(req, || {
-                    let mut r = ParquetReader::new(source.reopen(path)?)
-                        .with_columns(Some(cols.clone()))
-                        .with_slice(Some((start, len)));
-                    r.set_metadata(metadata.clone());
-                    r.finish().map_err(|e| TableError::ParquetDecode {
-                        path: path.to_path_buf(),
-                        columns: cols.clone(),
-                        message: first_line(&e.to_string()),
-                    })
-                })??;
-                guarded(req, || check_batch(req, &mut df, &mut Clock::start(false)))
-            })
-            .collect();
-        clock.lap("parse and check");
-        for (&(start, len), result) in chunk.iter().zip(decoded) {
-            match result? {
-                Ok(batch) => {
-                    rows_read += batch.rows;
-                    dropped += batch.dropped;
-                    kept += batch.kept;
-                    if error.is_none() {
-                        gathered.push(batch.pay, batch.groups);
-                        gathered.reserve(total);
-                    }
-                }
-                Err(mut e) => {
-                    if check_order(&e).is_none() {
-                        return Err(e);
-                    }
-                    if let Some(rows) = rows_mut(&mut e) {
-                        for (row, _, _) in &mut rows.first {
-                            *row += start;
-                        }
-                    }
-                    error = Some(merge_error(error.take(), e));
-                    // What was gathered is not needed any more.
-                    gathered = Gathered::default();
-                }
-            }
-            progress(start + len, total);
-        }
-        clock.lap("by group");
-    }
-    if let Some(e) = error {
-        return Err(e);
-    }
-    if rows_read == 0 {
-        return Err(TableError::NoRows {
-            path: path.to_path_buf(),
-        });
-    }
-    if dropped == rows_read {
-        return Err(TableError::AllDropped {
-            path: path.to_path_buf(),
-            dropped,
-        });
-    }
+    let file = File {
+        req,
+        source,
+        label: None,
+        reserve: true,
+        batch,
+    };
+    let counts = file.stream(
+        &mut gathered,
+        &mut |read, total| progress(read, total),
+        &mut clock,
+    )?;
+    check_counts(req.path, counts)?;
     let (labels, pay) = gathered.finish(req.group.is_some());
     Ok((
         PayByGroup {
             labels,
             pay,
-            rows_read,
-            dropped_nonpositive: dropped,
-            kept_nonpositive: kept,
+            rows_read: counts.rows_read,
+            dropped_nonpositive: counts.dropped,
+            kept_nonpositive: counts.kept,
+        },
+        clock.phases,
+    ))
+}
+
+/// A table without rows, or with every row dropped, is an error (as [`read_with`] says it).
+fn check_counts(path: &std::path::Path, counts: Counts) -> Result<(), TableError> {
+    if counts.rows_read == 0 {
+        return Err(TableError::NoRows {
+            path: path.to_path_buf(),
+        });
+    }
+    if counts.dropped == counts.rows_read {
+        return Err(TableError::AllDropped {
+            path: path.to_path_buf(),
+            dropped: counts.dropped,
+        });
+    }
+    Ok(())
+}
+
+/// One Parquet file to stream.
+struct File<'a, 'r> {
+    /// What to read from it (its path, pay and perhaps a group column).
+    req: &'a Request<'r>,
+    source: &'a input::Source,
+    /// The group of every row (a partition key's folder), the request naming no group column.
+    label: Option<&'a str>,
+    /// Reserve each group's room from the footer's row count ([`Gathered::reserve`]).
+    reserve: bool,
+    batch: usize,
+}
+
+impl File<'_, '_> {
+    /// Streams the file's rows into `gathered`; `progress(rows read, rows in the file)`.
+    fn stream(
+        &self,
+        gathered: &mut Gathered,
+        progress: &mut dyn FnMut(usize, usize),
+        clock: &mut Clock,
+    ) -> Result<Counts, TableError> {
+        let (req, source) = (self.req, self.source);
+        let path = req.path;
+        // The reader maps the file: a truncation by another program while it is read is a
+        // clean error, not a SIGBUS.
+        let _guard = input::TruncationGuard::new(path);
+        check_parquet_schema(req, source)?;
+        let metadata = guarded(req, || {
+            let mut r = ParquetReader::new(source.reopen(path)?);
+            r.get_metadata()
+                .cloned()
+                .map_err(|e| TableError::Unparsable {
+                    path: path.to_path_buf(),
+                    message: first_line(&e.to_string()),
+                })
+        })??;
+        clock.lap("header");
+        let total = metadata.num_rows;
+        let cols: Vec<String> = roles(req).into_iter().map(|(_, n)| n.to_string()).collect();
+        let mut counts = Counts::default();
+        let mut error: Option<TableError> = None;
+        // One window per thread decoded and checked at a time, then gathered in file order.
+        let all = windows(
+            metadata.row_groups.iter().map(|rg| rg.num_rows()),
+            self.batch,
+        );
+        for chunk in all.chunks(rayon::current_num_threads().max(1)) {
+            let decoded: Vec<Result<Result<Batch, TableError>, TableError>> = chunk
+                .par_iter()
+                .with_max_len(1)
+                .map(|&(start, len)| {
+                    let mut df = guarded(req, || {
+                        let mut r = ParquetReader::new(source.reopen(path)?)
+                            .with_columns(Some(cols.clone()))
+                            .with_slice(Some((start, len)));
+                        r.set_metadata(metadata.clone());
+                        r.finish().map_err(|e| TableError::ParquetDecode {
+                            path: path.to_path_buf(),
+                            columns: cols.clone(),
+                            message: first_line(&e.to_string()),
+                        })
+                    })??;
+                    guarded(req, || check_batch(req, &mut df, &mut Clock::start(false)))
+                })
+                .collect();
+            clock.lap("parse and check");
+            for (&(start, len), result) in chunk.iter().zip(decoded) {
+                match result? {
+                    Ok(batch) => {
+                        counts.rows_read += batch.rows;
+                        counts.dropped += batch.dropped;
+                        counts.kept += batch.kept;
+                        if error.is_none() {
+                            match self.label {
+                                Some(label) => gathered.push_labelled(batch.pay, label),
+                                None => gathered.push(batch.pay, batch.groups),
+                            }
+                            if self.reserve {
+                                gathered.reserve(total);
+                            }
+                        }
+                    }
+                    Err(mut e) => {
+                        if check_order(&e).is_none() {
+                            return Err(e);
+                        }
+                        if let Some(rows) = rows_mut(&mut e) {
+                            for (row, _, _) in &mut rows.first {
+                                *row += start;
+                            }
+                        }
+                        error = Some(merge_error(error.take(), e));
+                        // What was gathered is not needed any more.
+                        *gathered = Gathered::default();
+                    }
+                }
+                progress(start + len, total);
+            }
+            clock.lap("by group");
+        }
+        match error {
+            Some(e) => Err(e),
+            None => Ok(counts),
+        }
+    }
+}
+
+/// Streams a partitioned directory of Parquet files (`partitioned`'s plan: the same files,
+/// keys and checks), file after file into the same groups; the first file with an error ends
+/// the read with that file's error, as when the files are read whole. A directory of CSV files
+/// is read whole, then split.
+fn stream_directory(
+    req: &Request,
+    options: &ReadOptions,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<(PayByGroup, Phases), TableError> {
+    let plan = partitioned::plan(req)?;
+    if !plan.parquet() {
+        let (payroll, phases) = read_with(req, options)?;
+        progress(payroll.rows_read, payroll.rows_read);
+        return Ok((split(payroll), phases));
+    }
+    let mut clock = Clock::start(options.timings);
+    let mut gathered = Gathered::default();
+    let mut all = Counts::default();
+    for part in plan.parts() {
+        let (group_label, _) = plan.labels(req, part)?;
+        let sub = plan.request(req, part);
+        let source = input::Source::open(&part.path)?;
+        if source.len == 0 {
+            return Err(TableError::Empty {
+                path: part.path.clone(),
+            });
+        }
+        let file = File {
+            req: &sub,
+            source: &source,
+            label: group_label.as_deref(),
+            reserve: false,
+            batch: BATCH_ROWS,
+        };
+        let before = all.rows_read;
+        let counts = file.stream(
+            &mut gathered,
+            &mut |read, total| progress(before + read, before + total),
+            &mut clock,
+        )?;
+        // An empty partition adds nothing; a file whose rows are all dropped is refused, as
+        // when the files are read whole.
+        if counts.rows_read > 0 {
+            check_counts(&part.path, counts)?;
+        }
+        all.rows_read += counts.rows_read;
+        all.dropped += counts.dropped;
+        all.kept += counts.kept;
+    }
+    check_counts(req.path, all)?;
+    let (labels, pay) = gathered.finish(req.group.is_some());
+    Ok((
+        PayByGroup {
+            labels,
+            pay,
+            rows_read: all.rows_read,
+            dropped_nonpositive: all.dropped,
+            kept_nonpositive: all.kept,
         },
         clock.phases,
     ))
@@ -526,6 +665,63 @@ mod tests {
         let (s, w) = (s.unwrap_err().to_string(), w.unwrap_err().to_string());
         assert_eq!(s, w);
         assert!(s.contains("NaN") && s.contains("row 4322"), "{s}");
+    }
+
+    /// Writes a Parquet file of `pay` (and a `sector` column) to `path`.
+    fn part(path: &std::path::Path, pay: Vec<f64>) {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let sector: Vec<String> = (0..pay.len()).map(|i| format!("s{}", i % 3)).collect();
+        let mut df = df!("pay" => pay, "sector" => sector).unwrap();
+        let file = std::fs::File::create(path).unwrap();
+        ParquetWriter::new(file).finish(&mut df).unwrap();
+    }
+
+    #[test]
+    fn a_directory_of_parquet_files_streams_as_read_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("t");
+        let pay = |n: usize, k: usize| -> Vec<f64> {
+            (0..n).map(|i| ((i * 37 + k) % 101) as f64 + 1.0).collect()
+        };
+        part(&root.join("grp=b").join("part-0.parquet"), pay(500, 1));
+        part(&root.join("grp=a").join("part-0.parquet"), pay(300, 2));
+        part(&root.join("grp=a").join("part-1.parquet"), pay(0, 3));
+        part(&root.join("grp=c%20d").join("part-0.parquet"), pay(200, 4));
+        std::fs::write(root.join("_SUCCESS"), "").unwrap();
+        let read = |req: &Request| {
+            let streamed =
+                read_by_group(req, &ReadOptions::default(), &mut |_, _| {}).map(|(p, _)| p);
+            let whole = read_with(req, &ReadOptions::default()).map(|(p, _)| split(p));
+            (streamed, whole)
+        };
+        // The group from the folders (a partition key), from a column of the files, or none.
+        for group in [Some("grp"), Some("sector"), None] {
+            let req = Request {
+                group,
+                ..Request::new(&root, "pay")
+            };
+            let (s, w) = read(&req);
+            let s = s.unwrap();
+            assert_eq!(s, w.unwrap(), "{group:?}");
+            assert_eq!(s.rows_read, 1000);
+            if group == Some("grp") {
+                assert_eq!(s.labels.as_deref().unwrap(), ["a", "b", "c d"]);
+            }
+        }
+        // A bad row in the third file: the same error, naming that file and its row.
+        part(&root.join("grp=c%20d").join("part-0.parquet"), {
+            let mut p = pay(200, 4);
+            p[150] = f64::INFINITY;
+            p
+        });
+        let req = Request {
+            group: Some("grp"),
+            ..Request::new(&root, "pay")
+        };
+        let (s, w) = read(&req);
+        let (s, w) = (s.unwrap_err().to_string(), w.unwrap_err().to_string());
+        assert_eq!(s, w);
+        assert!(s.contains("c%20d") && s.contains("row 151"), "{s}");
     }
 
     #[test]
