@@ -48,7 +48,8 @@ impl Progress {
         if let Some(b) = &self.bar {
             if b.length().is_none() {
                 if let Ok(style) = ProgressStyle::with_template(
-                    "{spinner} {msg} [{bar:30}] {human_pos}/{human_len} rows ({per_sec:0}, {elapsed}, {eta} left)",
+                    // The bar takes what the terminal's width leaves: one line on any.
+                    "{spinner} [{wide_bar}] {human_pos}/{human_len} rows ({per_sec:0}, {eta} left)",
                 ) {
                     b.set_style(style.progress_chars("=> "));
                 }
