@@ -82,12 +82,7 @@ fn split(payroll: Payroll) -> PayByGroup {
                 parts.into_iter().map(|(p, _)| p).collect(),
             )
         }
-        None => (None, Vec::new()),
-    };
-    let pay = if labels.is_some() {
-        pay
-    } else {
-        vec![payroll.pay]
+        None => (None, vec![payroll.pay]),
     };
     PayByGroup {
         labels,
@@ -239,20 +234,27 @@ impl Gathered {
         self.pay[g].extend_from_slice(&pay);
     }
 
-    /// Labels sorted (byte order, as every reader sorts them), each group's pay with its label.
-    fn finish(self, grouped: bool) -> (Option<Vec<String>>, Vec<Vec<f64>>) {
-        if !grouped {
-            let pay = if self.pay.is_empty() {
-                vec![Vec::new()]
-            } else {
-                self.pay
-            };
-            return (None, pay);
+    /// The table: labels sorted (byte order, as every reader sorts them), each group's pay
+    /// with its label, and the rows `counts` says were read, dropped and kept.
+    fn finish(self, grouped: bool, counts: Counts) -> PayByGroup {
+        let (labels, pay) = if grouped {
+            let mut pairs: Vec<(String, Vec<f64>)> =
+                self.labels.into_iter().zip(self.pay).collect();
+            pairs.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+            let (labels, pay) = pairs.into_iter().unzip();
+            (Some(labels), pay)
+        } else if self.pay.is_empty() {
+            (None, vec![Vec::new()])
+        } else {
+            (None, self.pay)
+        };
+        PayByGroup {
+            labels,
+            pay,
+            rows_read: counts.rows_read,
+            dropped_nonpositive: counts.dropped,
+            kept_nonpositive: counts.kept,
         }
-        let mut pairs: Vec<(String, Vec<f64>)> = self.labels.into_iter().zip(self.pay).collect();
-        pairs.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-        let (labels, pay) = pairs.into_iter().unzip();
-        (Some(labels), pay)
     }
 }
 
@@ -333,23 +335,9 @@ fn stream_parquet(
         reserve: true,
         batch,
     };
-    let counts = file.stream(
-        &mut gathered,
-        &mut |read, total| progress(read, total),
-        &mut clock,
-    )?;
+    let counts = file.stream(&mut gathered, progress, &mut clock)?;
     check_counts(req.path, counts)?;
-    let (labels, pay) = gathered.finish(req.group.is_some());
-    Ok((
-        PayByGroup {
-            labels,
-            pay,
-            rows_read: counts.rows_read,
-            dropped_nonpositive: counts.dropped,
-            kept_nonpositive: counts.kept,
-        },
-        clock.phases,
-    ))
+    Ok((gathered.finish(req.group.is_some(), counts), clock.phases))
 }
 
 /// A table without rows, or with every row dropped, is an error (as [`read_with`] says it).
@@ -524,17 +512,7 @@ fn stream_directory(
         all.kept += counts.kept;
     }
     check_counts(req.path, all)?;
-    let (labels, pay) = gathered.finish(req.group.is_some());
-    Ok((
-        PayByGroup {
-            labels,
-            pay,
-            rows_read: all.rows_read,
-            dropped_nonpositive: all.dropped,
-            kept_nonpositive: all.kept,
-        },
-        clock.phases,
-    ))
+    Ok((gathered.finish(req.group.is_some(), all), clock.phases))
 }
 
 #[cfg(test)]
